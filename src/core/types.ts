@@ -1,0 +1,202 @@
+import type { Context, Tracer } from '@opentelemetry/api';
+
+/** Time source. Injected so tests drive every time-based behaviour exactly. */
+export interface Clock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export type Jitter = 'full' | 'decorrelated' | 'none';
+export type FallbackMode = 'cache' | 'none';
+
+export interface BreakerPolicy {
+  /** Sliding window the rates are judged over. */
+  windowMs: number;
+  /** Calls in the window before the breaker judges at all. */
+  minimumCalls: number;
+  /** 0..1; opens at or above. */
+  failureRateThreshold: number;
+  /** An attempt slower than this is slow. */
+  slowCallMs: number;
+  /** 0..1; opens at or above; 1 = only when every call is slow. */
+  slowCallRateThreshold: number;
+  /** First open period. */
+  openMs: number;
+  /** The open period doubles on each re-trip, up to this. */
+  maxOpenMs: number;
+  /** Trial calls let through when half-open. */
+  halfOpenProbes: number;
+}
+
+export interface RetryPolicy {
+  /** Attempts = maxRetries + 1. */
+  maxRetries: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  jitter: Jitter;
+  retryOnStatus: number[];
+  /** Cap on a server-given delay (Retry-After, RateLimit-Reset). */
+  maxRetryAfterMs: number;
+  /** Retries allowed as a share of the calls made in the last breaker.windowMs. */
+  budgetRatio: number;
+  /** Retries always allowed per second, so a quiet origin can still retry a call fully. */
+  budgetMinPerSecond: number;
+  /** Largest request body buffered for replay; a larger one is sent once, never retried. */
+  maxBufferedBodyBytes: number;
+}
+
+export interface OriginPolicy {
+  timeoutMs: number;
+  deadlineMs: number;
+  fallback: FallbackMode;
+  maxStaleMs: number;
+  breaker: BreakerPolicy;
+  concurrency: { maxInFlight: number; maxQueue: number };
+  retry: RetryPolicy;
+  rateLimit: false | { perSecond: number; burst: number };
+  throttle: false | { k: number; windowMs: number };
+}
+
+export type DeepPartial<T> = {
+  [K in keyof T]?: T[K] extends (infer U)[]
+    ? U[]
+    : T[K] extends object
+      ? DeepPartial<T[K]> | Extract<T[K], false>
+      : T[K];
+};
+
+export interface PolicyConfig {
+  defaults?: DeepPartial<OriginPolicy>;
+  origins?: { [origin: string]: DeepPartial<OriginPolicy> };
+  /** Most origins kept in memory; the least recently used is dropped past this. */
+  maxOrigins?: number;
+}
+
+/** Per-call options, passed as `init.resilience`. */
+export interface CallOptions {
+  timeoutMs?: number;
+  deadlineMs?: number;
+  retries?: number;
+  fallback?: FallbackMode;
+  maxStaleMs?: number;
+  /** Allow retrying a method that is not idempotent. */
+  idempotent?: boolean;
+  /** Send straight through: no breaker, no queue, no retry, no fallback. */
+  bypass?: boolean;
+  /** Throw ResilienceError instead of resolving with a synthetic response. */
+  throwOnReject?: boolean;
+  /** Parent span context (the worker passes the page's); default: the active context. */
+  traceContext?: Context;
+}
+
+export type ResilientRequestInit = RequestInit & { resilience?: CallOptions };
+
+export type BreakerState = 'closed' | 'open' | 'half-open';
+
+/** Why a fallback or synthetic response was served. */
+export type RejectReason =
+  | 'circuit-open'
+  | 'queue-full'
+  | 'rate-limited'
+  | 'throttled'
+  | 'paused'
+  | 'deadline'
+  | 'offline';
+
+export type FailureReason = 'budget-exhausted' | 'timeout' | 'network-error' | 'upstream-error' | 'deadline';
+
+export type ResilienceReason = RejectReason | FailureReason;
+
+export type ResponseSource = 'network' | 'cache' | 'synthetic';
+
+export type ResilienceEvent =
+  | { type: 'breaker'; origin: string; at: number; from: BreakerState; to: BreakerState; openUntil?: number }
+  | { type: 'retry'; origin: string; at: number; url: string; attempt: number; delayMs: number; cause: string; traceId?: string; spanId?: string }
+  | { type: 'rejected'; origin: string; at: number; url: string; reason: RejectReason; traceId?: string; spanId?: string }
+  | { type: 'fallback'; origin: string; at: number; url: string; reason: ResilienceReason; ageMs: number; traceId?: string; spanId?: string }
+  | { type: 'failed'; origin: string; at: number; url: string; reason: FailureReason; attempts: number; traceId?: string; spanId?: string }
+  | { type: 'paused'; origin: string; at: number; until: number }
+  | { type: 'evicted'; origin: string; at: number };
+
+export interface BreakerSnapshot {
+  state: BreakerState;
+  calls: number;
+  failures: number;
+  slowCalls: number;
+  failureRate: number;
+  slowCallRate: number;
+  /** When an open breaker lets its first probe through. */
+  openUntil: number | null;
+  /** The open period the next trip will use. */
+  openMs: number;
+  probesInFlight: number;
+}
+
+export interface OriginSnapshot {
+  origin: string;
+  breaker: BreakerSnapshot;
+  inFlight: number;
+  queued: number;
+  maxInFlight: number;
+  maxQueue: number;
+  /** Retries the budget would allow right now. */
+  retryBudget: number;
+  /** Calls and retries in the budget's window (what the app asked for vs what it added). */
+  calls: number;
+  retries: number;
+  pausedUntil: number | null;
+  /** Tokens left in the rate limiter, when one is configured. */
+  rateLimitTokens: number | null;
+  /** Current local reject probability of the adaptive throttle, when one is configured. */
+  throttleProbability: number | null;
+}
+
+/** The part of an origin's state that outlives a worker restart. */
+export interface SavedOriginState {
+  origin: string;
+  breaker: { state: BreakerState; openUntil: number | null; openMs: number };
+  pausedUntil: number | null;
+  savedAt: number;
+}
+
+/** Persistence for per-origin state (IndexedDB in the worker). */
+export interface StateStore {
+  load(): Promise<SavedOriginState[]>;
+  save(state: SavedOriginState): Promise<void>;
+}
+
+/** Shaped like the Cache API, plus when the copy was stored. */
+export interface ResponseCache {
+  match(request: Request): Promise<{ response: Response; storedAt: number } | undefined>;
+  put(request: Request, response: Response): Promise<void>;
+}
+
+export interface ResilientFetchOptions {
+  fetch?: typeof fetch;
+  clock?: Clock;
+  random?: () => number;
+  policy?: PolicyConfig;
+  store?: StateStore;
+  cache?: ResponseCache;
+  tracer?: Tracer;
+  onEvent?: (event: ResilienceEvent) => void;
+  /** Whether the device is online; default reads `navigator.onLine` where it exists. */
+  isOnline?: () => boolean;
+  /**
+   * Origins whose requests may carry `traceparent` (besides none by default). The worker passes
+   * its own origin plus the allow-list.
+   */
+  propagateTraceTo?: (url: URL) => boolean;
+}
+
+export interface ResilientFetch {
+  (input: RequestInfo | URL, init?: ResilientRequestInit): Promise<Response>;
+  snapshot(): OriginSnapshot[];
+  /** Replace the policy without losing state; throws TypeError on invalid config. */
+  configure(policy: PolicyConfig): void;
+  /** Resolves when saved state has been loaded (call before serving after a restart). */
+  ready(): Promise<void>;
+  /** Resolves when every write behind (state, cache) started so far has finished. */
+  settled(): Promise<void>;
+}
