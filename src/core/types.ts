@@ -199,4 +199,6 @@ export interface ResilientFetch {
   ready(): Promise<void>;
   /** Resolves when every write behind (state, cache) started so far has finished. */
   settled(): Promise<void>;
+  /** Origins named in `policy.origins`. */
+  namedOrigins(): string[];
 }

@@ -1,0 +1,64 @@
+/** A queued call: `admit` hands it a slot; `cancel` removes it (abort, deadline). */
+export interface Waiter {
+  admit(): void;
+}
+
+/**
+ * Bounded concurrency with a bounded FIFO queue. A Set keeps insertion order and deletes in O(1),
+ * so a caller that gives up leaves the queue at once instead of holding a place.
+ */
+export class Bulkhead {
+  private inFlight = 0;
+  private readonly queue = new Set<Waiter>();
+
+  constructor(
+    private maxInFlight: number,
+    private maxQueue: number,
+  ) {}
+
+  setLimits(maxInFlight: number, maxQueue: number): void {
+    this.maxInFlight = maxInFlight;
+    this.maxQueue = maxQueue;
+    this.drain();
+  }
+
+  get active(): number {
+    return this.inFlight;
+  }
+
+  get queued(): number {
+    return this.queue.size;
+  }
+
+  /** Take a slot now if one is free. */
+  tryEnter(): boolean {
+    if (this.inFlight >= this.maxInFlight || this.queue.size > 0) return false;
+    this.inFlight++;
+    return true;
+  }
+
+  /** Join the queue; false when it is full. The waiter's `admit` runs when a slot frees. */
+  enqueue(waiter: Waiter): boolean {
+    if (this.queue.size >= this.maxQueue) return false;
+    this.queue.add(waiter);
+    return true;
+  }
+
+  cancel(waiter: Waiter): void {
+    this.queue.delete(waiter);
+  }
+
+  release(): void {
+    this.inFlight--;
+    this.drain();
+  }
+
+  private drain(): void {
+    for (const waiter of this.queue) {
+      if (this.inFlight >= this.maxInFlight) return;
+      this.queue.delete(waiter);
+      this.inFlight++;
+      waiter.admit();
+    }
+  }
+}

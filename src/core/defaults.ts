@@ -1,0 +1,35 @@
+import type { OriginPolicy } from './types.js';
+
+/** The starting point every origin gets; see DESIGN.md for why each number is what it is. */
+export const DEFAULT_POLICY: OriginPolicy = {
+  timeoutMs: 10_000,
+  deadlineMs: 30_000,
+  fallback: 'cache',
+  maxStaleMs: 86_400_000,
+  breaker: {
+    windowMs: 10_000,
+    minimumCalls: 10,
+    failureRateThreshold: 0.5,
+    slowCallMs: 5_000,
+    slowCallRateThreshold: 1,
+    openMs: 5_000,
+    maxOpenMs: 60_000,
+    halfOpenProbes: 1,
+  },
+  concurrency: { maxInFlight: 6, maxQueue: 64 },
+  retry: {
+    maxRetries: 2,
+    baseDelayMs: 100,
+    maxDelayMs: 5_000,
+    jitter: 'full',
+    retryOnStatus: [408, 429, 500, 502, 503, 504],
+    maxRetryAfterMs: 30_000,
+    budgetRatio: 0.2,
+    budgetMinPerSecond: 3,
+    maxBufferedBodyBytes: 1_048_576,
+  },
+  rateLimit: false,
+  throttle: false,
+};
+
+export const DEFAULT_MAX_ORIGINS = 64;

@@ -1,0 +1,10 @@
+export { createResilientFetch, type CreateOptions } from './create-resilient-fetch.js';
+export { describeResponse, type ResponseDescription } from './describe.js';
+export { ResilienceError } from './errors.js';
+export { DEFAULT_POLICY } from './defaults.js';
+export { ResolvedPolicy } from './policy.js';
+export { isFailureStatus, isIdempotentMethod } from './classify.js';
+export { absoluteUrl, originOf } from './origin.js';
+export { systemClock } from './system-clock.js';
+export * as headers from './headers.js';
+export type * from './types.js';

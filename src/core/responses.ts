@@ -1,0 +1,46 @@
+import { ATTEMPTS, REASON, SOURCE, TRACE_ID } from './headers.js';
+import type { ResilienceReason } from './types.js';
+
+export interface Annotation {
+  source: 'network' | 'cache' | 'synthetic';
+  reason?: ResilienceReason;
+  attempts: number;
+  traceId?: string;
+  ageSeconds?: number;
+}
+
+/**
+ * A copy of `response` carrying the resilience metadata. Network responses have immutable
+ * headers, so this wraps the same body stream in a new Response (no bytes are copied).
+ */
+export function annotate(response: Response, note: Annotation): Response {
+  const headers = new Headers(response.headers);
+  headers.set(SOURCE, note.source);
+  headers.set(ATTEMPTS, String(note.attempts));
+  if (note.reason !== undefined) headers.set(REASON, note.reason);
+  if (note.traceId !== undefined) headers.set(TRACE_ID, note.traceId);
+  if (note.ageSeconds !== undefined) headers.set('Age', String(note.ageSeconds));
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+}
+
+/** The 503 a local rejection resolves with when no stored response can stand in. */
+export function syntheticResponse(
+  reason: ResilienceReason,
+  origin: string,
+  retryAfterMs: number | undefined,
+  attempts: number,
+  traceId: string | undefined,
+): Response {
+  const headers = new Headers({
+    'Content-Type': 'application/json',
+    'Cache-Control': 'no-store',
+    [SOURCE]: 'synthetic',
+    [REASON]: reason,
+    [ATTEMPTS]: String(attempts),
+  });
+  const retryAfterSeconds = retryAfterMs === undefined ? undefined : Math.max(1, Math.ceil(retryAfterMs / 1000));
+  if (retryAfterSeconds !== undefined) headers.set('Retry-After', String(retryAfterSeconds));
+  if (traceId !== undefined) headers.set(TRACE_ID, traceId);
+  const body = JSON.stringify({ error: 'resilience', reason, origin, retryAfterSeconds });
+  return new Response(body, { status: 503, statusText: 'Service Unavailable', headers });
+}
