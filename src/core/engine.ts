@@ -323,19 +323,15 @@ class Call {
       if (!retryable && !failed) return this.succeed(result.response);
       if (last?.kind === 'response') void last.response.body?.cancel();
       last = result;
+      const after = clock.now();
+      const asked = result.kind === 'response' ? serverDelayMs(result.response.headers, after) : undefined;
+      const serverDelay = asked === undefined ? 0 : Math.min(asked, retry.maxRetryAfterMs);
+      if (asked !== undefined && result.kind === 'response' && isPushbackStatus(result.response.status)) this.pause(after + serverDelay);
       if (!retryable || !this.plan.replayable || this.attempts > maxRetries) return { reason: failureReason(result), last };
 
-      const after = clock.now();
-      let delay = backoffDelay(retry, this.attempts, previousDelay, random);
-      previousDelay = delay;
-      if (result.kind === 'response') {
-        const asked = serverDelayMs(result.response.headers, after);
-        if (asked !== undefined) {
-          const capped = Math.min(asked, retry.maxRetryAfterMs);
-          delay = Math.max(delay, capped);
-          if (isPushbackStatus(result.response.status)) this.pause(after + capped);
-        }
-      }
+      const backoff = backoffDelay(retry, this.attempts, previousDelay, random);
+      previousDelay = backoff;
+      const delay = Math.max(backoff, serverDelay);
       if (after + delay >= this.deadline) return { reason: 'deadline', last };
       if (!state.budget.tryWithdraw(after)) return { reason: 'budget-exhausted', last };
       this.engine.emit({ type: 'retry', origin: state.origin, at: after, url: this.url, attempt: this.attempts, delayMs: delay, cause: causeOf(result), ...this.traceIds() });
@@ -452,9 +448,9 @@ class Call {
       return annotate(last.response, { source: 'network', reason, attempts: this.attempts, ...this.traceIdHeader() });
     }
     if (last?.kind === 'timeout' || (last === undefined && reason === 'deadline')) {
-      throw new DOMException(`resilient-fetch: ${this.url} timed out (${reason})`, 'TimeoutError');
+      throw new DOMException(`resilient-fetch: ${redactUrl(this.url, this.deps.redacted)} timed out (${reason})`, 'TimeoutError');
     }
-    throw new TypeError(`resilient-fetch: ${this.url} failed after ${this.attempts} attempt(s) (${reason})`, {
+    throw new TypeError(`resilient-fetch: ${redactUrl(this.url, this.deps.redacted)} failed after ${this.attempts} attempt(s) (${reason})`, {
       cause: last?.kind === 'network-error' ? last.error : undefined,
     });
   }

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { createResilientFetch, describeResponse } from '../../../src/core/index.js';
+import { A, FakeClock, FakeTransport } from './fakes.js';
+
+/** A small seeded generator, so the property runs are random but repeatable. */
+function mulberry32(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('retry budget', () => {
+  it('caps what a failing upstream sees at calls × (1 + budgetRatio) plus the floor, for any traffic', async () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      const random = mulberry32(seed);
+      const clock = new FakeClock();
+      const transport = new FakeTransport(clock).reply(() => ({ status: 503 }));
+      const ratio = [0.1, 0.2, 0.5][seed % 3]!;
+      const minPerSecond = seed % 4;
+      const windowMs = 10_000;
+      const rf = createResilientFetch({
+        fetch: transport.fetch,
+        clock,
+        random,
+        policy: {
+          defaults: {
+            breaker: { minimumCalls: 1_000_000, windowMs }, // keep the breaker out of it: budget alone
+            concurrency: { maxInFlight: 1_000, maxQueue: 1_000 },
+            retry: { maxRetries: 1 + (seed % 5), baseDelayMs: 10, maxDelayMs: 50, budgetRatio: ratio, budgetMinPerSecond: minPerSecond },
+          },
+        },
+      });
+      const durationMs = 20_000 + Math.floor(random() * 20_000);
+      let calls = 0;
+      const pending: Promise<Response>[] = [];
+      for (let t = 0; t < durationMs; t += 100) {
+        const burst = Math.floor(random() * 6); // 0 to 50 calls a second, bursty
+        for (let i = 0; i < burst; i++, calls++) pending.push(rf(`${A}/${calls}`));
+        await clock.advance(100);
+      }
+      await clock.advance(1_000);
+      await Promise.all(pending);
+      const seconds = Math.ceil((durationMs + 1_000) / 1_000);
+      const floor = minPerSecond * (seconds + 1) + Math.ceil((durationMs + 1_000) / windowMs) + 1;
+      expect(transport.count(), `seed ${seed}`).toBeLessThanOrEqual(calls * (1 + ratio) + floor);
+      expect(transport.count(), `seed ${seed}: retries did happen`).toBeGreaterThan(calls);
+    }
+  });
+
+  it('marks a call that wanted a retry the budget refused', async () => {
+    const clock = new FakeClock();
+    const transport = new FakeTransport(clock).reply(() => ({ status: 503 }));
+    const rf = createResilientFetch({
+      fetch: transport.fetch,
+      clock,
+      policy: { defaults: { retry: { budgetRatio: 0, budgetMinPerSecond: 1, baseDelayMs: 1, maxDelayMs: 1 }, breaker: { minimumCalls: 100 } } },
+    });
+    const first = rf(`${A}/1`);
+    await clock.advance(10);
+    expect(describeResponse(await first)).toMatchObject({ attempts: 2, reason: 'budget-exhausted' }); // one floor token
+    const second = rf(`${A}/2`);
+    await clock.advance(10);
+    expect(describeResponse(await second)).toMatchObject({ attempts: 1, reason: 'budget-exhausted' });
+    await clock.advance(1_000); // the floor refills
+    expect(rf.snapshot()[0]!.retryBudget).toBe(1);
+  });
+
+  it('lets a quiet origin retry a call fully from the floor', async () => {
+    const clock = new FakeClock();
+    const transport = new FakeTransport(clock).sequence({ status: 503 }, { status: 503 }, { status: 200 });
+    const rf = createResilientFetch({ fetch: transport.fetch, clock, random: () => 0 });
+    const res = rf(`${A}/1`);
+    await clock.advance(10);
+    expect((await res).status).toBe(200);
+    expect(transport.count()).toBe(3);
+  });
+});

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { createResilientFetch, type PolicyConfig } from '../../../src/core/index.js';
+import { A, FakeClock, FakeTransport } from './fakes.js';
+
+const bad: [PolicyConfig, RegExp][] = [
+  [{ defaults: { breaker: { failureRateThreshold: 2 } } }, /policy\.defaults\.breaker\.failureRateThreshold must be a number in \(0, 1\], got 2/],
+  [{ defaults: { timeoutMs: -5 } }, /policy\.defaults\.timeoutMs .* got -5/],
+  [{ defaults: { retry: { jitter: 'wild' as 'full' } } }, /policy\.defaults\.retry\.jitter must be one of "full", "decorrelated", "none", got "wild"/],
+  [{ defaults: { concurrency: { maxInFlight: 1.5 } } }, /policy\.defaults\.concurrency\.maxInFlight must be an integer >= 1, got 1\.5/],
+  [{ defaults: { retry: { retryOnStatus: [503, 999] } } }, /retry\.retryOnStatus\[1\] must be an integer from 100 to 599, got 999/],
+  [{ defaults: { breaker: { openMs: 5_000, maxOpenMs: 1_000 } } }, /breaker\.maxOpenMs must be at least breaker\.openMs \(5000\), got 1000/],
+  [{ defaults: { rateLimit: { perSecond: 0, burst: 1 } } }, /rateLimit\.perSecond must be a finite number > 0, got 0/],
+  [{ defaults: { breaker: { failureThreshold: 0.5 } as never } }, /policy\.defaults\.breaker\.failureThreshold is not a known option/],
+  [{ origins: { 'not a url': { timeoutMs: 1 } } }, /policy\.origins key must be an origin .* got "not a url"/],
+  [{ origins: { [A]: { deadlineMs: 'soon' as unknown as number } } }, /policy\.origins\["https:\/\/a\.test"\]\.deadlineMs .* got "soon"/],
+  [{ maxOrigins: 0 }, /policy\.maxOrigins must be a positive integer, got 0/],
+];
+
+describe('config validation', () => {
+  it.each(bad)('refuses %j naming the field and the value', (policy, message) => {
+    expect(() => createResilientFetch({ policy })).toThrow(TypeError);
+    expect(() => createResilientFetch({ policy })).toThrow(message);
+  });
+
+  it('keeps the previous policy when configure() is given a bad one', async () => {
+    const clock = new FakeClock();
+    const transport = new FakeTransport(clock).reply(() => ({ status: 503 }));
+    const rf = createResilientFetch({ fetch: transport.fetch, clock, policy: { defaults: { retry: { maxRetries: 0 } } } });
+    expect(() => rf.configure({ defaults: { retry: { maxRetries: -1 } } })).toThrow(/retry\.maxRetries must be an integer >= 0, got -1/);
+    await rf(`${A}/x`);
+    expect(transport.count()).toBe(1);
+  });
+
+  it('applies per-origin overrides on top of the defaults', async () => {
+    const clock = new FakeClock();
+    const transport = new FakeTransport(clock).reply(() => ({ status: 503 }));
+    const rf = createResilientFetch({
+      fetch: transport.fetch,
+      clock,
+      random: () => 0,
+      policy: { defaults: { retry: { maxRetries: 0 } }, origins: { [`${A}:443`]: { retry: { maxRetries: 2 } } } },
+    });
+    const p = rf(`${A}/x`);
+    await clock.advance(10);
+    await p;
+    await rf('https://b.test/x');
+    expect(transport.count(A)).toBe(3);
+    expect(transport.count('https://b.test')).toBe(1);
+    expect(rf.namedOrigins()).toEqual([A]);
+  });
+});
