@@ -1,0 +1,276 @@
+import type { ResponseCache } from '../core/types.js';
+import { createConnection } from './connection.js';
+import {
+  clearEntries,
+  deleteExpired,
+  evictLeastRecentlyUsed,
+  lookup,
+  readTotals,
+  touch,
+  writeEntry,
+  type Removed,
+} from './entry-store.js';
+import { SKIP_REASONS, type CacheEvent, type CacheOperation, type CacheStats, type EvictionReason, type SkipReason } from './events.js';
+import { checkPartition, resolveCacheOptions, type IdbResponseCacheOptions } from './options.js';
+import { isQuotaExceeded } from './quota.js';
+import { discardBody, readBodyWithin } from './read-body.js';
+import { keyOf, NO_PARTITION, type EntryRecord, type Totals } from './schema.js';
+import { mayMatch, whyNotStorable } from './storable.js';
+import { varyHeaderNames, varyKey, varyMatches, varyValues } from './vary.js';
+
+export interface IdbResponseCache extends ResponseCache {
+  /**
+   * A fresh copy of the stored response for `request` (same status, status text, headers and
+   * bytes), with when it was stored; undefined when there is none or the cache failed. Never rejects.
+   */
+  match(request: Request): Promise<{ response: Response; storedAt: number } | undefined>;
+  /**
+   * Stores `response` if it is storable. Reads (consumes) the body, so pass a clone of a response
+   * you still use: `cache.put(request, response.clone())`. Never rejects.
+   */
+  put(request: Request, response: Response): Promise<void>;
+  /**
+   * Deletes every entry, or those of one partition (null = the unpartitioned ones). Waits for puts
+   * already under way, so nothing of a cleared partition lands afterwards. Unlike match and put,
+   * this rejects when it fails: a caller clearing a user's data on sign-out must know.
+   */
+  clear(partition?: string | null): Promise<void>;
+  /** Switches the partition used by later calls (e.g. on sign-in and sign-out). */
+  setPartition(key: string | null): void;
+  stats(): Promise<CacheStats>;
+  /** Resolves when every put and write-behind (recency, expiry) started so far has finished. */
+  settled(): Promise<void>;
+  /** Closes the database connection after pending writes; a later call opens it again. */
+  close(): Promise<void>;
+}
+
+/** A ResponseCache on IndexedDB, for a service worker or a page. See IdbResponseCacheOptions. */
+export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbResponseCache {
+  const opts = resolveCacheOptions(options);
+  const connection = opts.indexedDB === undefined ? undefined : createConnection(opts.indexedDB, opts.dbName);
+  const limits = { maxEntries: opts.maxEntries, maxBytes: opts.maxBytes };
+
+  let partition = opts.partition;
+  let disabled = false;
+  let lastTotals: Totals = { entries: 0, bytes: 0 };
+  const counters = { hits: 0, misses: 0, puts: 0, evictions: 0, expired: 0 };
+  const skipped = Object.fromEntries(SKIP_REASONS.map((reason) => [reason, 0])) as Record<SkipReason, number>;
+  const pending = new Set<Promise<void>>();
+
+  const report = (event: CacheEvent): void => {
+    try {
+      opts.onEvent(event);
+    } catch {
+      // A faulty listener must not turn into a failed request.
+    }
+  };
+
+  const disable = (error: unknown): void => {
+    if (disabled) return;
+    disabled = true;
+    report({ type: 'cache-disabled', error });
+  };
+
+  const reportRemoved = (reason: EvictionReason, removed: Removed): void => {
+    if (removed.entries === 0) return;
+    if (reason === 'expired') counters.expired += removed.entries;
+    else counters.evictions += removed.entries;
+    report({ type: 'cache-evicted', reason, entries: removed.entries, bytes: removed.bytes });
+  };
+
+  /** Tracks work the caller does not wait for; its failure is reported, never thrown. */
+  const track = (operation: CacheOperation, work: () => Promise<void>): Promise<void> => {
+    const done: Promise<void> = work()
+      .catch((error: unknown) => report({ type: 'cache-error', operation, error }))
+      .finally(() => pending.delete(done));
+    pending.add(done);
+    return done;
+  };
+
+  const isExpiredAt = (now: number) => (entry: EntryRecord) => now - entry.storedAt > opts.maxAgeMs;
+
+  if (connection === undefined) disable(new Error('IndexedDB is not available here; pass options.indexedDB'));
+
+  async function match(request: Request): Promise<{ response: Response; storedAt: number } | undefined> {
+    const current = partition;
+    try {
+      if (connection === undefined || !mayMatch(request, current)) {
+        counters.misses += 1;
+        return undefined;
+      }
+      const now = opts.now();
+      const isExpired = isExpiredAt(now);
+      const { hit, expired } = await lookup(
+        await connection.get(),
+        [current ?? NO_PARTITION, 'GET', withoutFragment(request.url)],
+        (entry) => varyMatches(request, entry.vary),
+        isExpired,
+      );
+      if (expired.length > 0) {
+        const keys = expired.map(keyOf);
+        void track('expire', async () => reportRemoved('expired', await deleteExpired(await connection.get(), keys, isExpired)));
+      }
+      if (hit === undefined) {
+        counters.misses += 1;
+        return undefined;
+      }
+      counters.hits += 1;
+      // Recency is written behind: the caller has its response without waiting for a write.
+      const key = keyOf(hit.entry);
+      void track('touch', async () => touch(await connection.get(), key, now));
+      const { status, statusText, headers, storedAt } = hit.entry;
+      return { response: new Response(hit.body, { status, statusText, headers }), storedAt };
+    } catch (error) {
+      counters.misses += 1;
+      report({ type: 'cache-error', operation: 'match', error });
+      return undefined;
+    }
+  }
+
+  async function store(request: Request, response: Response, current: string | null): Promise<void> {
+    if (disabled || connection === undefined) {
+      skipped.disabled += 1;
+      discardBody(response);
+      return;
+    }
+    const reason = whyNotStorable(request, response, { partition: current, maxEntryBytes: opts.maxEntryBytes });
+    if (reason !== undefined) {
+      skipped[reason] += 1;
+      discardBody(response);
+      return;
+    }
+    const body = await readBodyWithin(response, opts.maxEntryBytes);
+    if (body === undefined) {
+      skipped['too-large'] += 1;
+      return;
+    }
+    const names = varyHeaderNames(response);
+    const vary = varyValues(request, names === '*' ? [] : names);
+    const now = opts.now();
+    const entry: EntryRecord = {
+      partition: current ?? NO_PARTITION,
+      method: 'GET',
+      url: withoutFragment(request.url),
+      varyKey: varyKey(vary),
+      vary,
+      status: response.status,
+      statusText: response.statusText,
+      headers: storedHeaders(response.headers),
+      storedAt: now,
+      lastUsed: now,
+      size: body.byteLength,
+    };
+
+    const write = async () => {
+      const outcome = await writeEntry(
+        await connection.get(),
+        entry,
+        body,
+        // What this request would have matched is superseded, as with Cache.put.
+        (stored) => varyMatches(request, stored.vary),
+        isExpiredAt(now),
+        limits,
+      );
+      counters.puts += 1;
+      reportRemoved('limit', outcome.evicted);
+      reportRemoved('expired', outcome.expired);
+    };
+
+    try {
+      await write();
+    } catch (error) {
+      if (!isQuotaExceeded(error)) throw error;
+      try {
+        // The browser's quota is not ours to know, so make generous room (half, LRU first) and
+        // try once more; a second refusal means this origin's storage is full for good.
+        const db = await connection.get();
+        const { entries } = await readTotals(db);
+        reportRemoved('quota', await evictLeastRecentlyUsed(db, Math.ceil(entries / 2)));
+        await write();
+      } catch (retryError) {
+        if (!isQuotaExceeded(retryError)) throw retryError;
+        skipped.disabled += 1;
+        disable(retryError);
+      }
+    }
+  }
+
+  return {
+    match,
+
+    put(request, response) {
+      const current = partition;
+      return track('put', async () => {
+        try {
+          await store(request, response, current);
+        } catch (error) {
+          skipped.error += 1;
+          throw error;
+        }
+      });
+    },
+
+    async clear(which) {
+      const target = which === undefined ? undefined : (checkPartition('partition', which) ?? NO_PARTITION);
+      await settled();
+      if (connection === undefined) return;
+      try {
+        await clearEntries(await connection.get(), target);
+      } catch (error) {
+        report({ type: 'cache-error', operation: 'clear', error });
+        throw error;
+      }
+    },
+
+    setPartition(key) {
+      partition = checkPartition('partition', key);
+    },
+
+    async stats() {
+      if (connection !== undefined) {
+        try {
+          lastTotals = await readTotals(await connection.get());
+        } catch (error) {
+          // Fall back to the last totals read rather than fail a dashboard.
+          report({ type: 'cache-error', operation: 'stats', error });
+        }
+      }
+      return { ...lastTotals, ...counters, skipped: { ...skipped }, disabled };
+    },
+
+    settled,
+
+    async close() {
+      await settled();
+      await connection?.close();
+    },
+  };
+
+  async function settled(): Promise<void> {
+    // Work tracked while we wait is waited for too.
+    while (pending.size > 0) await Promise.all(pending);
+  }
+}
+
+/** The Cache API ignores fragments when matching; so do we. */
+function withoutFragment(url: string): string {
+  const hash = url.indexOf('#');
+  return hash === -1 ? url : url.slice(0, hash);
+}
+
+/**
+ * Response headers as pairs, minus those that would be false on the copy we serve:
+ * - Set-Cookie: replaying it would set a stale cookie (browsers hide it from scripts; Node does not).
+ * - Content-Encoding and Content-Length of an encoded response: fetch hands us the decoded body,
+ *   so they describe bytes we never stored, and a consumer trusting them would misread the body.
+ */
+function storedHeaders(headers: Headers): [string, string][] {
+  const decoded = headers.has('content-encoding');
+  const pairs: [string, string][] = [];
+  headers.forEach((value, name) => {
+    if (name === 'set-cookie') return;
+    if (decoded && (name === 'content-encoding' || name === 'content-length')) return;
+    pairs.push([name, value]);
+  });
+  return pairs;
+}

@@ -1,0 +1,107 @@
+import type { CacheEvent } from './events.js';
+
+const MiB = 1024 * 1024;
+
+export interface IdbResponseCacheOptions {
+  /** IndexedDB database name. Two caches on the same name share their entries. */
+  dbName?: string;
+  /** Most entries kept; the least recently used go first. */
+  maxEntries?: number;
+  /** Most body bytes kept across all entries; the least recently used go first. */
+  maxBytes?: number;
+  /** Largest body stored; a bigger response is not stored. Defaults to min(5 MiB, maxBytes). */
+  maxEntryBytes?: number;
+  /** An entry older than this is never served, and is deleted when found. */
+  maxAgeMs?: number;
+  /** Partition key (e.g. the signed-in user); null = the shared, unauthenticated partition. */
+  partition?: string | null;
+  /** Clock, injected so tests drive age and recency exactly. */
+  now?: () => number;
+  /** IndexedDB implementation; default `globalThis.indexedDB`. */
+  indexedDB?: IDBFactory;
+  /** Evictions, errors and degradation are reported here; the cache itself never throws them. */
+  onEvent?: (event: CacheEvent) => void;
+}
+
+export interface ResolvedCacheOptions {
+  dbName: string;
+  maxEntries: number;
+  maxBytes: number;
+  maxEntryBytes: number;
+  maxAgeMs: number;
+  partition: string | null;
+  now: () => number;
+  indexedDB: IDBFactory | undefined;
+  onEvent: (event: CacheEvent) => void;
+}
+
+export const CACHE_DEFAULTS = {
+  dbName: 'resilient-fetch-cache',
+  maxEntries: 500,
+  maxBytes: 50 * MiB,
+  maxEntryBytes: 5 * MiB,
+  maxAgeMs: 7 * 24 * 60 * 60 * 1000,
+} as const;
+
+/**
+ * Fills in defaults and checks every field. Messages name the field and the value, because the
+ * options usually arrive from far away (worker config sent by a page).
+ */
+export function resolveCacheOptions(options: IdbResponseCacheOptions = {}): ResolvedCacheOptions {
+  const dbName = options.dbName ?? CACHE_DEFAULTS.dbName;
+  if (typeof dbName !== 'string' || dbName === '') fail('dbName', dbName, 'a non-empty string');
+
+  const maxEntries = options.maxEntries ?? CACHE_DEFAULTS.maxEntries;
+  if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) fail('maxEntries', maxEntries, 'a positive integer');
+
+  const maxBytes = positive('maxBytes', options.maxBytes ?? CACHE_DEFAULTS.maxBytes);
+  const maxAgeMs = positive('maxAgeMs', options.maxAgeMs ?? CACHE_DEFAULTS.maxAgeMs);
+
+  // An entry bigger than the whole budget could never stay, so an explicit one is an error; the
+  // default quietly shrinks to fit a small budget instead.
+  let maxEntryBytes: number;
+  if (options.maxEntryBytes === undefined) {
+    maxEntryBytes = Math.min(CACHE_DEFAULTS.maxEntryBytes, maxBytes);
+  } else {
+    maxEntryBytes = positive('maxEntryBytes', options.maxEntryBytes);
+    if (maxEntryBytes > maxBytes) fail('maxEntryBytes', maxEntryBytes, `at most maxBytes (${maxBytes})`);
+  }
+
+  const partition = checkPartition('partition', options.partition ?? null);
+
+  const now = options.now ?? Date.now;
+  if (typeof now !== 'function') fail('now', now, 'a function returning milliseconds');
+
+  const onEvent = options.onEvent ?? noop;
+  if (typeof onEvent !== 'function') fail('onEvent', onEvent, 'a function');
+
+  const factory = options.indexedDB ?? globalThis.indexedDB;
+  if (factory != null && typeof factory.open !== 'function') fail('indexedDB', factory, 'an IDBFactory');
+
+  return { dbName, maxEntries, maxBytes, maxEntryBytes, maxAgeMs, partition, now, onEvent, indexedDB: factory ?? undefined };
+}
+
+/** A partition key is a non-empty string, or null for "no partition". */
+export function checkPartition(field: string, value: unknown): string | null {
+  if (value === null || (typeof value === 'string' && value !== '')) return value;
+  return fail(field, value, 'a non-empty string or null');
+}
+
+function positive(field: string, value: unknown): number {
+  // Infinity is allowed: "no limit" is a legitimate choice for bytes and age.
+  if (typeof value !== 'number' || !(value > 0)) fail(field, value, 'a positive number');
+  return value;
+}
+
+function fail(field: string, value: unknown, expected: string): never {
+  throw new TypeError(`${field} must be ${expected}, got ${show(value)}`);
+}
+
+function show(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'object' && value !== null) return Object.prototype.toString.call(value);
+  return String(value);
+}
+
+function noop(): void {}

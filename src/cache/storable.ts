@@ -1,0 +1,42 @@
+import type { SkipReason } from './events.js';
+import { varyHeaderNames } from './vary.js';
+
+export interface StorableContext {
+  partition: string | null;
+  maxEntryBytes: number;
+}
+
+/**
+ * Why a response must not be stored, judged from metadata alone (before the body is read), or
+ * undefined when it may be. The body's real size is checked again while reading it.
+ */
+export function whyNotStorable(request: Request, response: Response, ctx: StorableContext): SkipReason | undefined {
+  if (request.method !== 'GET') return 'method';
+  // Opaque (no-cors) responses report status 0 and hide everything, so we cannot judge them.
+  if (response.type === 'opaque' || response.type === 'opaqueredirect' || response.status === 0) return 'opaque';
+  if (response.status !== 200) return 'status';
+  if (hasDirective(response.headers.get('cache-control'), 'no-store')) return 'no-store';
+  if (varyHeaderNames(response) === '*') return 'vary-star';
+  // A credentialed response is one user's data; only a partition keeps it from another user.
+  if (ctx.partition === null && request.headers.has('authorization')) return 'authorization';
+  const declared = contentLength(response);
+  if (declared !== undefined && declared > ctx.maxEntryBytes) return 'too-large';
+  return undefined;
+}
+
+/** Whether a lookup may be answered at all: the mirror image of the put rules on the request. */
+export function mayMatch(request: Request, partition: string | null): boolean {
+  return request.method === 'GET' && !(partition === null && request.headers.has('authorization'));
+}
+
+function hasDirective(header: string | null, directive: string): boolean {
+  if (header === null) return false;
+  return header.split(',').some((part) => part.split('=', 1)[0]?.trim().toLowerCase() === directive);
+}
+
+function contentLength(response: Response): number | undefined {
+  const header = response.headers.get('content-length');
+  // A malformed or combined value ("10, 10") is ignored; the real size is checked anyway.
+  if (header === null || !/^\s*\d+\s*$/.test(header)) return undefined;
+  return Number(header);
+}

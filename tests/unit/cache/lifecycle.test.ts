@@ -1,0 +1,140 @@
+import { forceCloseDatabase } from 'fake-indexeddb';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createIdbResponseCache } from '../../../src/cache/index.js';
+import { URL_A, URL_B, URL_C, get, matchText, ok, setup } from './helpers.js';
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
+
+describe('sharing one database', () => {
+  it('a second cache object on the same database sees the entries and totals', async () => {
+    const { cache, sibling } = setup();
+    await cache.put(get(URL_A), ok('hello'));
+    await cache.close();
+
+    const restarted = sibling();
+    expect(await matchText(restarted, get(URL_A))).toBe('hello');
+    expect(await restarted.stats()).toMatchObject({ entries: 1, bytes: 5 });
+  });
+
+  it('limits hold across instances: one evicts what the other stored', async () => {
+    const { cache, clock, sibling } = setup({ maxEntries: 2 });
+    const other = sibling();
+    await cache.put(get(URL_A), ok('a'));
+    clock.advance(1);
+    await other.put(get(URL_B), ok('b'));
+    clock.advance(1);
+    await other.put(get(URL_C), ok('c'));
+
+    expect(await cache.match(get(URL_A))).toBeUndefined();
+    expect(await matchText(cache, get(URL_B))).toBe('b');
+    expect(await cache.stats()).toMatchObject({ entries: 2, bytes: 2 });
+  });
+
+  it('different dbNames do not share', async () => {
+    const { cache, sibling } = setup();
+    await cache.put(get(URL_A), ok('hello'));
+    expect(await sibling({ dbName: 'elsewhere' }).match(get(URL_A))).toBeUndefined();
+  });
+});
+
+describe('connection lifecycle', () => {
+  /** Opens of the database, so a test can reach the raw connection the cache holds. */
+  function recordOpens(factory: IDBFactory): IDBOpenDBRequest[] {
+    const opens: IDBOpenDBRequest[] = [];
+    const open = factory.open.bind(factory);
+    factory.open = (name: string, version?: number) => {
+      const request = open(name, version);
+      opens.push(request);
+      return request;
+    };
+    return opens;
+  }
+
+  it('opens the database lazily, on first use', async () => {
+    const { factory, cache } = setup();
+    const opens = recordOpens(factory);
+    expect(opens).toHaveLength(0);
+    await cache.match(get(URL_A));
+    expect(opens).toHaveLength(1);
+  });
+
+  it('reopens after the browser terminates the connection', async () => {
+    const { factory, cache } = setup();
+    const opens = recordOpens(factory);
+    await cache.put(get(URL_A), ok('hello'));
+    forceCloseDatabase(opens[0]!.result as unknown as Parameters<typeof forceCloseDatabase>[0]);
+
+    expect(await matchText(cache, get(URL_A))).toBe('hello');
+    expect(opens).toHaveLength(2);
+  });
+
+  it('closes on versionchange so another context can upgrade, without failing later calls', async () => {
+    const { factory, cache, events } = setup();
+    await cache.put(get(URL_A), ok('hello'));
+
+    const upgrade = factory.open('resilient-fetch-cache', 2);
+    const outcome = await new Promise<string>((resolve) => {
+      upgrade.onsuccess = () => resolve('opened');
+      upgrade.onblocked = () => resolve('blocked');
+    });
+    expect(outcome).toBe('opened');
+    upgrade.result.close();
+
+    // The database is now at a version this code does not know: a miss, reported, not a throw.
+    await expect(cache.match(get(URL_A))).resolves.toBeUndefined();
+    expect(events).toContainEqual(expect.objectContaining({ type: 'cache-error', operation: 'match' }));
+  });
+
+  it('lets another context delete the database, then keeps working on a new one', async () => {
+    const { factory, cache } = setup();
+    await cache.put(get(URL_A), ok('hello'));
+
+    const deleted = await new Promise<string>((resolve) => {
+      const request = factory.deleteDatabase('resilient-fetch-cache');
+      request.onsuccess = () => resolve('deleted');
+      request.onblocked = () => resolve('blocked');
+    });
+    expect(deleted).toBe('deleted');
+
+    expect(await cache.match(get(URL_A))).toBeUndefined();
+    await cache.put(get(URL_B), ok('again'));
+    expect(await matchText(cache, get(URL_B))).toBe('again');
+  });
+
+  it('close() releases the connection; the next call opens it again', async () => {
+    const { factory, cache } = setup();
+    const opens = recordOpens(factory);
+    await cache.put(get(URL_A), ok('hello'));
+    await cache.close();
+
+    // With our connection closed, a delete is not blocked.
+    const deleted = await new Promise<string>((resolve) => {
+      const request = factory.deleteDatabase('resilient-fetch-cache');
+      request.onsuccess = () => resolve('deleted');
+      request.onblocked = () => resolve('blocked');
+    });
+    expect(deleted).toBe('deleted');
+    expect(await cache.match(get(URL_A))).toBeUndefined();
+    expect(opens).toHaveLength(2);
+  });
+
+  it('close() waits for writes still under way', async () => {
+    const { cache, sibling } = setup();
+    const putting = cache.put(get(URL_A), ok('hello'));
+    await cache.close();
+    expect(await matchText(sibling(), get(URL_A))).toBe('hello');
+    await putting;
+  });
+
+  it('without IndexedDB it is a disabled cache, not an error', async () => {
+    vi.stubGlobal('indexedDB', undefined);
+    const events: unknown[] = [];
+    const cache = createIdbResponseCache({ onEvent: (e) => events.push(e) });
+    await expect(cache.put(get(URL_A), ok('hello'))).resolves.toBeUndefined();
+    await expect(cache.match(get(URL_A))).resolves.toBeUndefined();
+    expect(await cache.stats()).toMatchObject({ disabled: true, entries: 0 });
+    expect(events).toMatchObject([{ type: 'cache-disabled' }]);
+  });
+});
