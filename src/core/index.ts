@@ -2,7 +2,7 @@ export { createResilientFetch, type CreateOptions } from './create-resilient-fet
 export { describeResponse, type ResponseDescription } from './describe.js';
 export { ResilienceError } from './errors.js';
 export { DEFAULT_POLICY } from './defaults.js';
-export { ResolvedPolicy } from './policy.js';
+export { ResolvedPolicy, merge } from './policy.js';
 export { isFailureStatus, isIdempotentMethod } from './classify.js';
 export { absoluteUrl, originOf } from './origin.js';
 export { systemClock } from './system-clock.js';

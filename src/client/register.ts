@@ -1,0 +1,107 @@
+import type { OriginSnapshot } from '../core/types.js';
+import { STATE_CHANNEL, type Broadcast, type LiveConfig } from '../sw/protocol.js';
+import { sendCommand, unwrap } from './messaging.js';
+import { setPagePolicy } from './page-engine.js';
+
+export interface RegisterOptions {
+  /** URL of the service worker script that calls installResilience. */
+  scriptURL: string | URL;
+  scope?: string;
+  /** 'module' (default) or 'classic' for the self-contained build. */
+  type?: WorkerType;
+  /** Sent to the worker once it controls the page; also used by the in-page engine. */
+  config?: LiveConfig;
+  /** How long to wait for the worker to take control (ms). */
+  timeoutMs?: number;
+}
+
+export interface ResilienceHandle {
+  registration: ServiceWorkerRegistration;
+  /** Every origin's state as the worker sees it now. */
+  state(): Promise<OriginSnapshot[]>;
+  /** State changes, events and cache notices from the worker; returns the unsubscribe. */
+  subscribe(listener: (message: Broadcast) => void): () => void;
+  /** Merge new config into the worker's, applied without a restart. Rejects on invalid config. */
+  configure(partial: LiveConfig): Promise<void>;
+  /** Empty the fallback cache (one partition, or all). */
+  clearCache(partition?: string): Promise<void>;
+  unregister(): Promise<boolean>;
+}
+
+/**
+ * Registers the worker and resolves once it controls this page, first visit included (the page
+ * asks the worker to claim it). Rejects with a clear error where service workers cannot run;
+ * `resilientFetch` keeps working in the page then.
+ */
+export async function registerResilience(options: RegisterOptions): Promise<ResilienceHandle> {
+  if (options.config?.policy !== undefined) setPagePolicy(options.config.policy);
+  if (typeof window !== 'undefined' && !window.isSecureContext) {
+    throw new Error(`resilient-fetch: service workers need a secure context (https, or http://localhost); ${location.origin} is not one. resilientFetch runs in the page instead.`);
+  }
+  const container = typeof navigator !== 'undefined' ? navigator.serviceWorker : undefined;
+  if (container === undefined) {
+    throw new Error('resilient-fetch: service workers are unavailable in this browser or context; resilientFetch runs in the page instead.');
+  }
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const registration = await container.register(options.scriptURL, {
+    type: options.type ?? 'module',
+    ...(options.scope !== undefined ? { scope: options.scope } : {}),
+  });
+  const active = await activated(registration, timeoutMs);
+  if (!container.controller) {
+    const controlled = new Promise<void>((resolve) => container.addEventListener('controllerchange', () => resolve(), { once: true }));
+    unwrap(await sendCommand(active, { type: 'claim' }, timeoutMs));
+    await withTimeout(controlled, timeoutMs, 'take control of this page');
+  }
+  const worker = (): ServiceWorker => container.controller ?? registration.active ?? active;
+  const configure = async (partial: LiveConfig): Promise<void> => {
+    unwrap(await sendCommand(worker(), { type: 'configure', config: partial }));
+    if (partial.policy !== undefined) setPagePolicy(partial.policy);
+  };
+  if (options.config !== undefined) await configure(options.config);
+
+  return {
+    registration,
+    state: async () => unwrap(await sendCommand(worker(), { type: 'snapshot' })).origins ?? [],
+    subscribe(listener) {
+      const channel = new BroadcastChannel(STATE_CHANNEL);
+      channel.onmessage = (event: MessageEvent<Broadcast>) => listener(event.data);
+      return () => channel.close();
+    },
+    configure,
+    clearCache: async (partition) => {
+      unwrap(await sendCommand(worker(), { type: 'clear-cache', ...(partition !== undefined ? { partition } : {}) }));
+    },
+    unregister: () => registration.unregister(),
+  };
+}
+
+/** The registration's worker once it is activated (installing and waiting included). */
+async function activated(registration: ServiceWorkerRegistration, timeoutMs: number): Promise<ServiceWorker> {
+  if (registration.active !== null) return registration.active;
+  const worker = registration.installing ?? registration.waiting;
+  if (worker === null) throw new Error('resilient-fetch: the registration has no worker');
+  await withTimeout(
+    new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (worker.state === 'activated') resolve();
+        if (worker.state === 'redundant') reject(new Error(`resilient-fetch: the service worker failed to install (see its console)`));
+      };
+      worker.addEventListener('statechange', check);
+      check();
+    }),
+    timeoutMs,
+    'activate',
+  );
+  return worker;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`resilient-fetch: the service worker did not ${what} within ${ms} ms`)), ms);
+    promise.then(
+      (value) => (clearTimeout(timer), resolve(value)),
+      (error: unknown) => (clearTimeout(timer), reject(error)),
+    );
+  });
+}

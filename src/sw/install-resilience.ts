@@ -1,0 +1,171 @@
+import { ROOT_CONTEXT, propagation, type Context } from '@opentelemetry/api';
+import { createIdbResponseCache, type IdbResponseCache, type IdbResponseCacheOptions } from '../cache/index.js';
+import { createResilientFetch } from '../core/create-resilient-fetch.js';
+import { merge } from '../core/policy.js';
+import type { PolicyConfig, ResilienceEvent, ResilientFetch, ResponseCache } from '../core/types.js';
+import { StateBroadcaster } from './broadcaster.js';
+import { IdbStateStore } from './idb-state-store.js';
+import { carriesPageHeaders, readCallOptions, stripPageHeaders } from './options-header.js';
+import type { Command, LiveConfig, Reply } from './protocol.js';
+import { createRouter, type RouteOptions } from './routing.js';
+
+/** What the worker needs from a tracing setup (see `setupWorkerTracing` in resilient-fetch/telemetry). */
+export interface WorkerTelemetry {
+  tracer: import('@opentelemetry/api').Tracer;
+  /** Whether a request to this URL may carry `traceparent`. */
+  propagate(url: URL): boolean;
+  /** Exports what has ended; called under waitUntil after each handled event. Never rejects. */
+  flush(): Promise<void>;
+  /** URL of the OTLP endpoint, so its requests never go through the pipeline. */
+  endpoint?: string;
+}
+
+export interface ResilienceConfig extends RouteOptions {
+  policy?: PolicyConfig;
+  /** Fallback cache limits, or false for no stale-if-error. */
+  cache?: false | Omit<IdbResponseCacheOptions, 'now' | 'indexedDB' | 'onEvent'>;
+  telemetry?: WorkerTelemetry;
+  /** Every resilience event (breaker transitions, retries, rejections, fallbacks), e.g. a logger. */
+  onEvent?: (event: ResilienceEvent) => void;
+  /** IndexedDB name for per-origin state and page-sent config. */
+  stateDbName?: string;
+}
+
+export interface InstalledResilience {
+  /** The engine the worker runs every matched request through. */
+  fetch: ResilientFetch;
+  cache: IdbResponseCache | undefined;
+  /** Resolves once saved state and config are applied. */
+  ready: Promise<void>;
+}
+
+/**
+ * Adds the worker's `fetch` and `message` listeners. Call it once at the top level of the
+ * service worker script. `skipWaiting()` and `clients.claim()` stay the app's choice; a page
+ * that calls `registerResilience` asks for `claim` itself on the first visit.
+ */
+export function installResilience(config: ResilienceConfig = {}, scope: ServiceWorkerGlobalScope = self as unknown as ServiceWorkerGlobalScope): InstalledResilience {
+  const store = new IdbStateStore(config.stateDbName);
+  const broadcaster = new StateBroadcaster(() => rf.snapshot());
+  const staleUrls = new Set<string>();
+  const cache = config.cache === false ? undefined : createIdbResponseCache({ ...config.cache });
+  const telemetry = config.telemetry;
+
+  const rf: ResilientFetch = createResilientFetch({
+    policy: config.policy,
+    store,
+    ...(cache !== undefined ? { cache: notifyingCache(cache, staleUrls, broadcaster) } : {}),
+    ...(telemetry !== undefined ? { tracer: telemetry.tracer, propagateTraceTo: (url: URL) => telemetry.propagate(url) } : {}),
+    onEvent: (event) => {
+      if (event.type === 'fallback') {
+        staleUrls.add(event.url);
+        broadcaster.cache('stale-served', event.url);
+      }
+      broadcaster.event(event);
+      config.onEvent?.(event);
+    },
+  });
+
+  let live: LiveConfig = { policy: config.policy ?? {}, cachePartition: config.cache ? (config.cache.partition ?? null) : null };
+  const ready = restoreLiveConfig();
+  const ownOrigin = scope.location.origin;
+  const endpoint = telemetry?.endpoint;
+  const routes = createRouter(config, ownOrigin, () => rf.namedOrigins());
+
+  scope.addEventListener('fetch', (event) => {
+    const request = event.request;
+    if (endpoint !== undefined && request.url.startsWith(endpoint)) return;
+    if (!routes(request)) return;
+    const response = handle(request);
+    event.respondWith(response);
+    // The response goes back first; state writes, the cache write and the span export finish after.
+    event.waitUntil(response.catch(() => undefined).then(() => afterResponse()));
+  });
+
+  scope.addEventListener('message', (event) => {
+    const port = event.ports[0];
+    const work = respond(event.data as Command).then((reply) => port?.postMessage(reply));
+    event.waitUntil(work);
+  });
+
+  async function handle(request: Request): Promise<Response> {
+    await ready;
+    const options = readCallOptions(request);
+    const traceContext = telemetry !== undefined ? extractContext(request) : undefined;
+    const outgoing = carriesPageHeaders(request) ? await stripPageHeaders(request) : request;
+    return rf(outgoing, { resilience: { ...options, ...(traceContext !== undefined ? { traceContext } : {}) } });
+  }
+
+  async function afterResponse(): Promise<void> {
+    await rf.settled();
+    await telemetry?.flush();
+  }
+
+  async function respond(command: Command): Promise<Reply> {
+    try {
+      switch (command.type) {
+        case 'snapshot':
+          await ready;
+          return { ok: true, origins: rf.snapshot(), config: live };
+        case 'configure':
+          await ready;
+          applyLiveConfig(command.config);
+          await store.saveConfig(live);
+          broadcaster.stateNow();
+          return { ok: true, origins: rf.snapshot(), config: live };
+        case 'clear-cache':
+          await cache?.clear(command.partition);
+          return { ok: true };
+        case 'claim':
+          await scope.clients.claim();
+          return { ok: true };
+        default:
+          throw new TypeError(`unknown command ${JSON.stringify((command as { type?: unknown }).type)}`);
+      }
+    } catch (error) {
+      const e = error instanceof Error ? error : new Error(String(error));
+      return { ok: false, error: { name: e.name, message: e.message } };
+    }
+  }
+
+  /** Merges a partial config over the live one; throws (changing nothing) when it is invalid. */
+  function applyLiveConfig(partial: LiveConfig): void {
+    const policy = partial.policy !== undefined ? merge(live.policy ?? {}, partial.policy) : live.policy;
+    if (policy !== undefined) rf.configure(policy);
+    live = { ...live, policy };
+    if (partial.cachePartition !== undefined) {
+      live.cachePartition = partial.cachePartition;
+      cache?.setPartition(partial.cachePartition);
+    }
+  }
+
+  async function restoreLiveConfig(): Promise<void> {
+    try {
+      const saved = await store.loadConfig();
+      if (saved !== undefined) applyLiveConfig(saved);
+    } catch {
+      // Saved config this version cannot read: keep the one the script was given.
+    }
+    await rf.ready();
+  }
+
+  return { fetch: rf, cache, ready };
+}
+
+function extractContext(request: Request): Context {
+  return propagation.extract(ROOT_CONTEXT, request.headers, {
+    get: (carrier, key) => carrier.get(key) ?? undefined,
+    keys: (carrier) => [...carrier.keys()],
+  });
+}
+
+/** Tells pages when fresh data arrives for a URL they were served stale. */
+function notifyingCache(cache: IdbResponseCache, staleUrls: Set<string>, broadcaster: StateBroadcaster): ResponseCache {
+  return {
+    match: (request) => cache.match(request),
+    put: async (request, response) => {
+      await cache.put(request, response);
+      if (staleUrls.delete(request.url)) broadcaster.cache('fresh-stored', request.url);
+    },
+  };
+}

@@ -1,0 +1,34 @@
+import { OPTIONS_HEADER } from '../core/headers.js';
+import type { CallOptions } from '../core/types.js';
+
+/** Headers the page adds for the worker's eyes only; they never reach the upstream. */
+const PAGE_ONLY = [OPTIONS_HEADER, 'traceparent', 'tracestate'];
+
+/** Per-call options as the page encoded them (JSON); absent or unreadable = none. */
+export function readCallOptions(request: Request): CallOptions | undefined {
+  const raw = request.headers.get(OPTIONS_HEADER);
+  if (raw === null || raw === '') return undefined;
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    return typeof parsed === 'object' && parsed !== null ? (parsed as CallOptions) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function carriesPageHeaders(request: Request): boolean {
+  return PAGE_ONLY.some((name) => request.headers.has(name));
+}
+
+/**
+ * The request as the page made it, minus our headers. Everything else (method, body,
+ * credentials, mode, redirect, referrer policy, signal) carries over from the original.
+ */
+export async function stripPageHeaders(request: Request): Promise<Request> {
+  const headers = new Headers(request.headers);
+  for (const name of PAGE_ONLY) headers.delete(name);
+  const hasBody = request.method !== 'GET' && request.method !== 'HEAD';
+  // Buffering is what lets the new Request be built without a streaming (duplex) body.
+  const body = hasBody ? await request.arrayBuffer() : undefined;
+  return new Request(request, body === undefined ? { headers } : { headers, body });
+}

@@ -1,0 +1,29 @@
+import type { OriginSnapshot, PolicyConfig, ResilienceEvent } from '../core/types.js';
+
+/** The name of the channel every page listens on for state changes. */
+export const STATE_CHANNEL = 'resilient-fetch:state';
+
+/** What a page may change at run time without a worker restart. */
+export interface LiveConfig {
+  policy?: PolicyConfig;
+  /** Keeps one user's cached responses from being served to another (null: no partition). */
+  cachePartition?: string | null;
+}
+
+/** Page → worker, sent with a MessageChannel port for the reply. */
+export type Command =
+  | { type: 'snapshot' }
+  | { type: 'configure'; config: LiveConfig }
+  | { type: 'clear-cache'; partition?: string }
+  | { type: 'claim' };
+
+/** Worker → page, on the command's port. */
+export type Reply =
+  | { ok: true; origins?: OriginSnapshot[]; config?: LiveConfig }
+  | { ok: false; error: { name: string; message: string } };
+
+/** Worker → every page, on the BroadcastChannel. */
+export type Broadcast =
+  | { type: 'state'; origins: OriginSnapshot[]; at: number }
+  | { type: 'event'; event: ResilienceEvent }
+  | { type: 'cache'; kind: 'stale-served' | 'fresh-stored'; url: string; at: number };
