@@ -120,6 +120,8 @@ export class Engine {
       fetchInit = rest;
     }
     if (options?.bypass === true) return this.transport(input, fetchInit);
+    // Read the caller's context now: zone.js cannot follow it across the awaits below.
+    if (this.tracer !== undefined && options?.traceContext === undefined) options = { ...options, traceContext: otelContext.active() };
     if (this.loading !== null) await this.loading;
 
     const url = absoluteUrl(input);

@@ -1,0 +1,101 @@
+/**
+ * A small async benchmark harness (no dependency). Each contender is warmed up, then timed in
+ * samples of back-to-back awaited calls (one call in flight at a time, so a sample is a latency
+ * per call, not a throughput under concurrency). Samples are interleaved: every round takes one
+ * sample of every contender in a freshly shuffled order, so drift and noise on the machine land
+ * on all contenders alike. We report the median over rounds and the interquartile range.
+ */
+import { performance } from 'node:perf_hooks';
+import type { Contender, Op } from './contenders.js';
+
+export interface TimingOptions {
+  rounds: number;
+  sampleMs: number;
+  warmupMs: number;
+  seed: number;
+}
+
+export interface Timing {
+  contender: Contender;
+  /** µs per call, one per round, in round order. */
+  samples: number[];
+  opsPerSample: number;
+}
+
+const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+async function batch(op: Op, n: number): Promise<number> {
+  const start = performance.now();
+  for (let i = 0; i < n; i++) await op();
+  return performance.now() - start;
+}
+
+/** Runs `op` for about `ms` milliseconds; returns the µs per call it saw. */
+async function runFor(op: Op, ms: number): Promise<number> {
+  let n = 64;
+  let calls = 0;
+  let spent = 0;
+  while (spent < ms) {
+    spent += await batch(op, n);
+    calls += n;
+    n = Math.min(n * 2, 65_536);
+    await tick();
+  }
+  return (spent * 1000) / calls;
+}
+
+export async function timeInterleaved(contenders: Contender[], opts: TimingOptions): Promise<Timing[]> {
+  const timings: Timing[] = [];
+  for (const contender of contenders) {
+    await contender.verify();
+    const usPerOp = await runFor(contender.op, opts.warmupMs);
+    const opsPerSample = Math.max(16, Math.round((opts.sampleMs * 1000) / usPerOp));
+    timings.push({ contender, samples: [], opsPerSample });
+  }
+  const random = mulberry32(opts.seed);
+  const order = timings.slice();
+  for (let round = 0; round < opts.rounds; round++) {
+    shuffle(order, random);
+    for (const t of order) {
+      await tick(); // let timers and intervals (opossum's buckets) run between samples, not inside them
+      const ms = await batch(t.contender.op, t.opsPerSample);
+      t.samples.push((ms * 1000) / t.opsPerSample);
+    }
+  }
+  for (const t of timings) await t.contender.verify(); // still doing what we claim after the run
+  return timings;
+}
+
+export function quantile(values: number[], q: number): number {
+  const sorted = values.slice().sort((a, b) => a - b);
+  if (sorted.length === 0) return NaN;
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
+}
+
+export const median = (values: number[]) => quantile(values, 0.5);
+
+/** Median of per-round differences a[i] - b[i] (both timed in the same round). */
+export function pairedMedianDiff(a: number[], b: number[]): number {
+  return median(a.map((x, i) => x - b[i]!));
+}
+
+function shuffle<T>(items: T[], random: () => number): void {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [items[i], items[j]] = [items[j]!, items[i]!];
+  }
+}
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

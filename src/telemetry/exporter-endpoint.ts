@@ -1,0 +1,39 @@
+import { runtimeLocation } from './runtime-location.js';
+
+/**
+ * Resolves the OTLP/HTTP traces endpoint to an absolute URL. The endpoint is the FULL URL the
+ * spans are POSTed to, `/v1/traces` included (e.g. `https://collector.example/v1/traces`): the
+ * exporter appends nothing when given a URL. A relative endpoint (`/otlp/v1/traces`) is resolved
+ * against the page's or worker's location, so page and worker can share one config.
+ */
+export function resolveEndpoint(endpoint: string): string {
+  let url: URL;
+  try {
+    url = new URL(endpoint, runtimeLocation()?.href);
+  } catch {
+    throw new TypeError(`endpoint: ${JSON.stringify(endpoint)} is not a URL (give the full OTLP/HTTP URL, e.g. https://collector.example/v1/traces)`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new TypeError(`endpoint: ${JSON.stringify(endpoint)} is not an http(s) URL`);
+  }
+  return url.href;
+}
+
+/**
+ * Whether a request goes to the OTLP endpoint. The worker's router must leave these alone: the
+ * page's exporter POSTs pass through the worker's fetch event like any other request, and sending
+ * them through the pipeline would trace the tracing (a span per export, exported again, forever)
+ * and let a broken collector trip breakers meant for the app's upstreams. Query and hash are
+ * ignored because collectors are sometimes addressed with a token in the query.
+ */
+export function isExporterRequest(url: URL | string, endpoint: string): boolean {
+  let target: URL;
+  let otlp: URL;
+  try {
+    target = url instanceof URL ? url : new URL(url);
+    otlp = new URL(endpoint);
+  } catch {
+    return false;
+  }
+  return target.origin === otlp.origin && target.pathname === otlp.pathname;
+}

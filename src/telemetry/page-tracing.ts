@@ -1,0 +1,111 @@
+// Importing context-zone also imports zone.js, which patches the page's globals (Promise, timers,
+// event listeners) when this module is evaluated. That is why the worker never imports this file
+// (see ./worker.ts), and why this module should be imported early in the page.
+import { ZoneContextManager } from '@opentelemetry/context-zone';
+import type { Attributes, Tracer } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { BatchSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { WebTracerProvider } from '@opentelemetry/sdk-trace-web';
+import { BOUNDED_BATCH_DEFAULTS } from './bounded-batch-processor.js';
+import { isExporterRequest, resolveEndpoint } from './exporter-endpoint.js';
+import { flushWhenHidden } from './flush-when-hidden.js';
+import { createOtlpExporter } from './otlp-exporter.js';
+import { assertPropagateTo, matchesPropagateTo, type PropagateTo } from './propagate-to.js';
+import { runtimeLocation } from './runtime-location.js';
+import { serviceResource } from './service-resource.js';
+import { settleWithin } from './settle-within.js';
+
+export interface PageTracingOptions {
+  /** `service.name` of the page's spans (e.g. `shop-web`). */
+  serviceName: string;
+  /**
+   * Full OTLP/HTTP traces URL, `/v1/traces` included (e.g. `https://collector.example/v1/traces`);
+   * relative URLs resolve against the page. A cross-origin collector must allow CORS for
+   * `POST` with `Content-Type: application/json`. Give the worker the same endpoint so its router
+   * leaves these requests alone.
+   */
+  endpoint: string;
+  /** Origins/URLs besides the page's own that may receive `traceparent`. Default none. */
+  propagateTo?: PropagateTo;
+  /** Extra resource attributes (e.g. `deployment.environment.name`, `service.version`). */
+  resourceAttributes?: Attributes;
+  /** Ended spans held for export; more are dropped. Default 2048. */
+  maxQueueSize?: number;
+  /** Spans per export request. Default 512. */
+  maxExportBatchSize?: number;
+  /** How often queued spans are exported. Default 5000 ms. */
+  scheduledDelayMillis?: number;
+  /** Longest an export may take. Default 5000 ms. */
+  exportTimeoutMillis?: number;
+  /** Replaces the OTLP exporter (tests, another protocol). */
+  exporter?: SpanExporter;
+}
+
+export interface PageTracing {
+  provider: WebTracerProvider;
+  tracer: Tracer;
+  /** The resolved OTLP endpoint. */
+  endpoint: string;
+  /** Whether a request to `url` may carry `traceparent`: the page's own origin, plus `propagateTo`. */
+  propagate(url: URL): boolean;
+  /** Whether `url` is the OTLP endpoint. */
+  isExporterRequest(url: URL | string): boolean;
+  /** Exports everything queued. Never rejects. */
+  flush(): Promise<void>;
+  /** Flushes, stops exporting and removes the page listeners. Never rejects. */
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Tracing for the page: a `WebTracerProvider` registered globally with the `ZoneContextManager`
+ * (so `context.active()` follows callbacks, timers and event listeners) and the W3C trace-context
+ * propagator, exporting over OTLP/HTTP through a `BatchSpanProcessor` that also flushes when the
+ * page is hidden.
+ *
+ * Zone.js cannot follow native `async`/`await` (ES2017+ output awaits the engine's own Promise,
+ * not the patched global one): the active context is lost after the first `await` in an async
+ * function. Read `context.active()` before awaiting, or pass the context explicitly.
+ */
+export function setupPageTracing(options: PageTracingOptions): PageTracing {
+  const endpoint = resolveEndpoint(options.endpoint);
+  const propagateTo = options.propagateTo ?? [];
+  assertPropagateTo(propagateTo);
+  const exportTimeoutMillis = options.exportTimeoutMillis ?? BOUNDED_BATCH_DEFAULTS.exportTimeoutMillis;
+  const ownOrigin = runtimeLocation()?.origin;
+
+  const exporter = options.exporter ?? createOtlpExporter(endpoint, exportTimeoutMillis);
+  const processor = new BatchSpanProcessor(exporter, {
+    maxQueueSize: options.maxQueueSize ?? BOUNDED_BATCH_DEFAULTS.maxQueueSize,
+    maxExportBatchSize: Math.min(options.maxExportBatchSize ?? BOUNDED_BATCH_DEFAULTS.maxExportBatchSize, options.maxQueueSize ?? BOUNDED_BATCH_DEFAULTS.maxQueueSize),
+    scheduledDelayMillis: options.scheduledDelayMillis ?? 5000,
+    exportTimeoutMillis,
+    // Replaced by flushWhenHidden below (see there why).
+    disableAutoFlushOnDocumentHide: true,
+  });
+  // sdk-trace-web 2.x: processors go in the constructor (addSpanProcessor() was removed).
+  const provider = new WebTracerProvider({
+    resource: serviceResource(options.serviceName, options.resourceAttributes),
+    spanProcessors: [processor],
+  });
+  provider.register({ contextManager: new ZoneContextManager(), propagator: new W3CTraceContextPropagator() });
+
+  // provider.forceFlush() rejects when a processor fails or times out; telemetry must never
+  // become an app error, so flush and shutdown swallow it. The margin lets the processor's own
+  // export timeout fire first.
+  const flush = (): Promise<void> => provider.forceFlush({ timeoutMillis: exportTimeoutMillis + 1000 }).catch(() => undefined);
+  const stopListening = flushWhenHidden(() => void flush());
+
+  return {
+    provider,
+    tracer: provider.getTracer('resilient-fetch'),
+    endpoint,
+    propagate: (url) => (ownOrigin !== undefined && url.origin === ownOrigin) || matchesPropagateTo(url, propagateTo),
+    isExporterRequest: (url) => isExporterRequest(url, endpoint),
+    flush,
+    shutdown: async () => {
+      stopListening();
+      // Bounded: the processor flushes, then the exporter waits for its pending requests.
+      await settleWithin(provider.shutdown(), 2 * exportTimeoutMillis + 1000);
+    },
+  };
+}

@@ -1,0 +1,58 @@
+/**
+ * Where `traceparent` may be sent, besides the page's or worker's own origin.
+ *
+ * - a string that is a bare origin (`https://api.example.com`) matches every URL of that origin;
+ * - a string with a path (`https://api.example.com/v1/`) matches that URL and everything under it
+ *   (at a path-segment boundary, so `/v1` does not match `/v10`);
+ * - a RegExp is tested against the full URL (`url.href`).
+ *
+ * Trace headers leak trace ids to whoever receives them and make cross-origin requests
+ * non-simple (a CORS preflight, and the upstream must allow the header), so the list is opt-in.
+ */
+export type PropagateTo = readonly (string | RegExp)[];
+
+/** Whether `url` may receive `traceparent` according to `list`. Never throws: an unusable URL or entry matches nothing. */
+export function matchesPropagateTo(url: URL | string, list: PropagateTo): boolean {
+  const target = toUrl(url);
+  if (target === undefined) return false;
+  return list.some((entry) => (typeof entry === 'string' ? matchesString(target, entry) : matchesRegExp(target, entry)));
+}
+
+/** Throws a TypeError naming the first string entry that is not an absolute http(s) URL: a typo must not silently disable propagation. */
+export function assertPropagateTo(list: PropagateTo): void {
+  for (const entry of list) {
+    if (typeof entry !== 'string') continue;
+    const parsed = toUrl(entry);
+    if (parsed === undefined || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
+      throw new TypeError(`propagateTo: ${JSON.stringify(entry)} is not an absolute http(s) origin or URL`);
+    }
+  }
+}
+
+function toUrl(url: URL | string): URL | undefined {
+  if (url instanceof URL) return url;
+  try {
+    return new URL(url);
+  } catch {
+    return undefined;
+  }
+}
+
+function matchesString(target: URL, entry: string): boolean {
+  const pattern = toUrl(entry);
+  if (pattern === undefined || pattern.origin !== target.origin) return false;
+  // `new URL('https://a.test')` has pathname '/', so a bare origin and an origin with '/' both mean "the whole origin".
+  if (pattern.pathname === '/' && pattern.search === '' && pattern.hash === '') return true;
+  const prefix = pattern.origin + pattern.pathname + pattern.search;
+  const href = target.href;
+  if (!href.startsWith(prefix)) return false;
+  if (prefix.endsWith('/') || href.length === prefix.length) return true;
+  const next = href.charAt(prefix.length);
+  return next === '/' || next === '?' || next === '#';
+}
+
+function matchesRegExp(target: URL, entry: RegExp): boolean {
+  // A /g or /y RegExp keeps `lastIndex` between calls, which would make every other test fail.
+  entry.lastIndex = 0;
+  return entry.test(target.href);
+}

@@ -1,0 +1,101 @@
+import { propagation, type Attributes, type Tracer } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { BasicTracerProvider, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { BOUNDED_BATCH_DEFAULTS, BoundedBatchSpanProcessor } from './bounded-batch-processor.js';
+import { isExporterRequest, resolveEndpoint } from './exporter-endpoint.js';
+import { createOtlpExporter } from './otlp-exporter.js';
+import { assertPropagateTo, matchesPropagateTo, type PropagateTo } from './propagate-to.js';
+import { runtimeLocation } from './runtime-location.js';
+import { serviceResource } from './service-resource.js';
+
+export interface WorkerTracingOptions {
+  /** `service.name` of the worker's spans (e.g. `shop-sw`; the page usually has its own). */
+  serviceName: string;
+  /**
+   * Full OTLP/HTTP traces URL, `/v1/traces` included (e.g. `https://collector.example/v1/traces`);
+   * relative URLs resolve against the worker's location. Requests to it must not be routed
+   * through the pipeline: pass `isExporterRequest` or `endpoint` to the worker's router.
+   */
+  endpoint: string;
+  /** Origins/URLs besides the worker's own that may receive `traceparent`. Default none. */
+  propagateTo?: PropagateTo;
+  /** Ended spans held for export; more are dropped and counted. Default 2048. */
+  maxQueueSize?: number;
+  /** Spans per export; a full batch exports without waiting for `flush()`. Default 512. */
+  maxExportBatchSize?: number;
+  /** Longest an export (and so a flush, per batch) may take. Default 5000 ms. */
+  exportTimeoutMillis?: number;
+  /** Extra resource attributes (e.g. `deployment.environment.name`). */
+  resourceAttributes?: Attributes;
+  /** Replaces the OTLP exporter (tests, another protocol). */
+  exporter?: SpanExporter;
+  /** The worker's own origin; default `self.location.origin`, none where there is no location (Node). */
+  ownOrigin?: string | null;
+}
+
+export interface WorkerTracing {
+  /** Give this to the engine (`createResilientFetch({ tracer })`). */
+  tracer: Tracer;
+  provider: BasicTracerProvider;
+  /** The resolved OTLP endpoint; the worker's router must not handle requests to it. */
+  endpoint: string;
+  /** Whether a request to `url` may carry `traceparent`: the worker's own origin, plus `propagateTo`. */
+  propagate(url: URL): boolean;
+  /** Whether `url` is the OTLP endpoint (origin and path), so the router can leave it alone. */
+  isExporterRequest(url: URL | string): boolean;
+  /** Exports every span ended so far. Call under `event.waitUntil` after each handled event. Never rejects, never hangs. */
+  flush(): Promise<void>;
+  /** Spans dropped because the queue was full (e.g. the collector is down and the worker is busy). */
+  dropped(): number;
+  /** Spans whose export failed or timed out. */
+  failed(): number;
+  /** Flushes and stops exporting. Never rejects. */
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Tracing for a service worker.
+ *
+ * Uses `BasicTracerProvider` rather than `WebTracerProvider`: the web provider only adds
+ * `register()`, which installs a context manager (StackContextManager by default), and the
+ * sdk-trace-web package brings page-only helpers (DOM, performance timing) a worker never uses.
+ * No context manager is registered at all: a worker has no zone.js, async context is lost at each
+ * `await`, and the engine passes every parent context explicitly (the page's, extracted from the
+ * request's `traceparent`). The provider is not registered as the global tracer provider either;
+ * the engine is handed `tracer` directly.
+ *
+ * The W3C trace-context propagator IS registered globally, because the engine writes `traceparent`
+ * with `propagation.inject`. If another propagator was registered first, the API keeps that one.
+ */
+export function setupWorkerTracing(options: WorkerTracingOptions): WorkerTracing {
+  const endpoint = resolveEndpoint(options.endpoint);
+  const propagateTo = options.propagateTo ?? [];
+  assertPropagateTo(propagateTo);
+  const ownOrigin = options.ownOrigin !== undefined ? options.ownOrigin : (runtimeLocation()?.origin ?? null);
+  const exportTimeoutMillis = options.exportTimeoutMillis ?? BOUNDED_BATCH_DEFAULTS.exportTimeoutMillis;
+
+  const exporter = options.exporter ?? createOtlpExporter(endpoint, exportTimeoutMillis);
+  const processor = new BoundedBatchSpanProcessor(exporter, {
+    maxQueueSize: options.maxQueueSize,
+    maxExportBatchSize: options.maxExportBatchSize,
+    exportTimeoutMillis,
+  });
+  const provider = new BasicTracerProvider({
+    resource: serviceResource(options.serviceName, options.resourceAttributes),
+    spanProcessors: [processor],
+  });
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+
+  return {
+    tracer: provider.getTracer('resilient-fetch'),
+    provider,
+    endpoint,
+    propagate: (url) => (ownOrigin !== null && url.origin === ownOrigin) || matchesPropagateTo(url, propagateTo),
+    isExporterRequest: (url) => isExporterRequest(url, endpoint),
+    // Straight to the processor, not provider.forceFlush(): the provider's version rejects on timeout.
+    flush: () => processor.flush(),
+    dropped: () => processor.dropped(),
+    failed: () => processor.failed(),
+    shutdown: () => processor.shutdown(),
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * The page side of the end-to-end tests: what an app would do, exposed on `window.harness`
+ * so Playwright can drive it with plain JSON in and out.
+ */
+import { describeResponse, registerResilience, resilientFetch, type Broadcast, type LiveConfig, type ResilienceHandle } from '../../../src/index.js';
+import { setupPageTracing } from '../../../src/telemetry/index.js';
+
+export interface FetchResult {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+  meta: ReturnType<typeof describeResponse>;
+  ms: number;
+}
+
+export interface FetchFailure {
+  error: { name: string; message: string; reason?: string };
+  ms: number;
+}
+
+let handle: ResilienceHandle | undefined;
+const controllers = new Map<string, AbortController>();
+const running = new Map<string, Promise<FetchResult | FetchFailure>>();
+const broadcasts: Broadcast[] = [];
+
+async function run(url: string, init: RequestInit & { resilience?: Record<string, unknown> } = {}, signal?: AbortSignal): Promise<FetchResult | FetchFailure> {
+  const started = performance.now();
+  try {
+    const res = await resilientFetch(url, { ...init, ...(signal ? { signal } : {}) });
+    const body = await res.text();
+    return { status: res.status, headers: Object.fromEntries(res.headers), body, meta: describeResponse(res), ms: performance.now() - started };
+  } catch (e) {
+    const error = e as Error & { reason?: string };
+    return { error: { name: error.name, message: error.message, ...(error.reason ? { reason: error.reason } : {}) }, ms: performance.now() - started };
+  }
+}
+
+const harness = {
+  async register(options: { config?: LiveConfig; swQuery?: string; type?: WorkerType } = {}): Promise<{ ok: boolean; error?: string }> {
+    try {
+      const script = options.type === 'classic' ? '/sw.classic.js' : '/sw.js';
+      handle = await registerResilience({ scriptURL: `${script}${options.swQuery ?? ''}`, type: options.type ?? 'module', config: options.config });
+      handle.subscribe((m) => broadcasts.push(m));
+      return { ok: true };
+    } catch (e) {
+      return { ok: false, error: (e as Error).message };
+    }
+  },
+  tracePage(endpoint: string): void {
+    setupPageTracing({ serviceName: 'e2e-page', endpoint, propagateTo: [] });
+  },
+  controlled: (): boolean => navigator.serviceWorker?.controller != null,
+  fetch: (url: string, init?: RequestInit & { resilience?: Record<string, unknown> }) => run(url, init),
+  /** Starts a call that the test can abort later by id. */
+  start(id: string, url: string, init?: RequestInit & { resilience?: Record<string, unknown> }): void {
+    const controller = new AbortController();
+    controllers.set(id, controller);
+    running.set(id, run(url, init, controller.signal));
+  },
+  abort: (id: string): void => controllers.get(id)?.abort(),
+  result: (id: string) => running.get(id),
+  state: () => handle!.state(),
+  async configure(config: LiveConfig): Promise<{ ok: boolean; error?: { name: string; message: string } }> {
+    try {
+      await handle!.configure(config);
+      return { ok: true };
+    } catch (e) {
+      return { ok: false, error: { name: (e as Error).name, message: (e as Error).message } };
+    }
+  },
+  clearCache: (partition?: string) => handle!.clearCache(partition),
+  broadcasts: () => broadcasts,
+};
+
+declare global {
+  interface Window {
+    harness: typeof harness;
+  }
+}
+window.harness = harness;

@@ -1,0 +1,18 @@
+/// <reference lib="webworker" />
+/**
+ * The service worker of the end-to-end tests: exactly what a user writes, with a few knobs read
+ * from the script URL's query so one build serves every test.
+ */
+import { installResilience } from '../../../src/sw/index.js';
+import { setupWorkerTracing } from '../../../src/telemetry/worker.js';
+
+declare const self: ServiceWorkerGlobalScope;
+
+const params = new URL(self.location.href).searchParams;
+const otlp = params.get('otlp');
+const propagateTo = params.getAll('propagate');
+
+installResilience({
+  cache: params.has('nocache') ? false : { maxBytes: Number(params.get('cacheMaxBytes') ?? 10_000_000), maxEntryBytes: Number(params.get('cacheMaxBytes') ?? 1_000_000) },
+  ...(otlp !== null ? { telemetry: setupWorkerTracing({ serviceName: 'e2e-worker', endpoint: otlp, propagateTo }) } : {}),
+});

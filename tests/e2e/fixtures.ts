@@ -1,0 +1,126 @@
+import { test as base, expect, type Page } from '@playwright/test';
+import { startChaosUpstream, type ChaosUpstreamHandle } from '../../demo-app/server/chaos-upstream.js';
+import { startOtlpReceiver, type OtlpReceiverHandle } from '../../demo-app/server/otlp-receiver.js';
+import { startStaticServer, type StaticServerHandle } from '../../demo-app/server/static-server.js';
+import type { FetchFailure, FetchResult } from './app/main.js';
+import type { LiveConfig } from '../../src/index.js';
+
+export { expect };
+
+interface Fixtures {
+  /** Two upstream origins with programmable faults, fresh for every test. */
+  up1: ChaosUpstreamHandle;
+  up2: ChaosUpstreamHandle;
+  receiver: OtlpReceiverHandle;
+  /** The harness page, not yet registered. */
+  harness: Harness;
+}
+
+interface WorkerFixtures {
+  app: StaticServerHandle;
+}
+
+export const test = base.extend<Fixtures, WorkerFixtures>({
+  app: [
+    async ({}, use) => {
+      const server = await startStaticServer({ root: 'dist-e2e' });
+      await use(server);
+      await server.close();
+    },
+    { scope: 'worker' },
+  ],
+  up1: async ({}, use) => {
+    const up = await startChaosUpstream({ name: 'upstream-1' });
+    await use(up);
+    await up.close();
+  },
+  up2: async ({}, use) => {
+    const up = await startChaosUpstream({ name: 'upstream-2' });
+    await use(up);
+    await up.close();
+  },
+  receiver: async ({}, use) => {
+    const receiver = await startOtlpReceiver();
+    await use(receiver);
+    await receiver.close();
+  },
+  harness: async ({ page, app }, use) => {
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${app.url}/`);
+    await use(new Harness(page, app.url));
+    expect(errors, 'uncaught errors in the page').toEqual([]);
+  },
+});
+
+/** Typed wrappers over `window.harness` in a page. */
+export class Harness {
+  constructor(
+    readonly page: Page,
+    readonly appUrl: string,
+  ) {}
+
+  async register(options: { config?: LiveConfig; swQuery?: string; type?: WorkerType } = {}): Promise<void> {
+    const result = await this.page.evaluate((o) => window.harness.register(o), options);
+    expect(result.error, 'registerResilience').toBeUndefined();
+    expect(await this.page.evaluate(() => window.harness.controlled())).toBe(true);
+  }
+
+  fetch(url: string, init: RequestInit & { resilience?: Record<string, unknown> } = {}): Promise<FetchResult | FetchFailure> {
+    return this.page.evaluate(([u, i]) => window.harness.fetch(u, i), [url, init] as const);
+  }
+
+  async ok(url: string, init: RequestInit & { resilience?: Record<string, unknown> } = {}): Promise<FetchResult> {
+    const result = await this.fetch(url, init);
+    if ('error' in result) throw new Error(`fetch ${url} failed: ${result.error.name}: ${result.error.message}`);
+    return result;
+  }
+
+  start(id: string, url: string, init: RequestInit & { resilience?: Record<string, unknown> } = {}): Promise<void> {
+    return this.page.evaluate(([i, u, n]) => window.harness.start(i, u, n), [id, url, init] as const);
+  }
+
+  abort(id: string): Promise<void> {
+    return this.page.evaluate((i) => window.harness.abort(i), id);
+  }
+
+  result(id: string): Promise<FetchResult | FetchFailure | undefined> {
+    return this.page.evaluate((i) => window.harness.result(i), id);
+  }
+
+  state() {
+    return this.page.evaluate(() => window.harness.state());
+  }
+
+  async breaker(origin: string): Promise<string | undefined> {
+    const origins = await this.state();
+    return origins.find((o) => o.origin === origin)?.breaker.state;
+  }
+
+  configure(config: LiveConfig) {
+    return this.page.evaluate((c) => window.harness.configure(c), config);
+  }
+
+  /** Stops every service worker, as the browser does when one is idle. */
+  async stopWorkers(): Promise<void> {
+    const cdp = await this.page.context().newCDPSession(this.page);
+    await cdp.send('ServiceWorker.enable');
+    await cdp.send('ServiceWorker.stopAllWorkers');
+    await cdp.detach();
+  }
+}
+
+/** A policy that makes a breaker trip after a handful of calls and recover quickly. */
+export function fastBreaker(origin: string, overrides: Record<string, unknown> = {}): LiveConfig {
+  return {
+    policy: {
+      origins: {
+        [origin]: {
+          retry: { maxRetries: 0 },
+          breaker: { minimumCalls: 4, failureRateThreshold: 0.5, openMs: 1_500, maxOpenMs: 10_000 },
+          ...overrides,
+        },
+      },
+    },
+  };
+}

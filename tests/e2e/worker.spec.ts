@@ -1,0 +1,159 @@
+import { expect, fastBreaker, Harness, test } from './fixtures.js';
+
+test.describe('service worker runtime and page client', () => {
+  test('first visit: registration resolves with the page controlled, and responses arrive byte for byte', async ({ harness, up1 }) => {
+    await harness.register();
+    const res = await harness.ok(`${up1.url}/api/items?x=1`);
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body)).toMatchObject({ origin: 'upstream-1', method: 'GET', path: '/api/items' });
+    expect(res.headers['x-upstream-name']).toBe('upstream-1');
+    expect(res.meta).toMatchObject({ source: 'network', attempts: 1 });
+    const seen = up1.requests().find((r) => r.path === '/api/items')!;
+    expect(seen.headers['x-resilience-options']).toBeUndefined(); // our header never leaves the worker
+    expect(up1.stats().preflights).toBe(0);
+  });
+
+  test('upstream fails: the breaker opens, then calls resolve fast with a synthetic 503 that never reaches the upstream', async ({ harness, up1 }) => {
+    await harness.register({ config: fastBreaker(up1.url) });
+    up1.setFaults({ outage: true });
+    for (let i = 0; i < 4; i++) expect((await harness.ok(`${up1.url}/api/x`)).status).toBe(503);
+    expect(await harness.breaker(up1.url)).toBe('open');
+    const before = up1.stats().total;
+    const rejected = await harness.ok(`${up1.url}/api/x`);
+    expect(rejected.status).toBe(503);
+    expect(rejected.meta).toMatchObject({ source: 'synthetic', reason: 'circuit-open', attempts: 0 });
+    expect(rejected.headers['retry-after']).toBeDefined();
+    expect(rejected.ms).toBeLessThan(1_000);
+    expect(up1.stats().total).toBe(before);
+  });
+
+  test('two tabs share one breaker: failures from tab A open it for tab B', async ({ harness, up1, context, app }) => {
+    await harness.register({ config: fastBreaker(up1.url) });
+    const tabB = new Harness(await context.newPage(), app.url);
+    await tabB.page.goto(`${app.url}/`);
+    await tabB.register();
+    up1.setFaults({ outage: true });
+    for (let i = 0; i < 4; i++) await harness.ok(`${up1.url}/api/a`);
+    const before = up1.stats().total;
+    const fromB = await tabB.ok(`${up1.url}/api/b`);
+    expect(fromB.meta).toMatchObject({ source: 'synthetic', reason: 'circuit-open' });
+    expect(up1.stats().total).toBe(before);
+  });
+
+  test('the browser stops the worker: the breaker is still open after restart, and a probe closes it after the open period', async ({ harness, up1 }) => {
+    await harness.register({ config: fastBreaker(up1.url) });
+    up1.setFaults({ outage: true });
+    for (let i = 0; i < 4; i++) await harness.ok(`${up1.url}/api/x`);
+    expect(await harness.breaker(up1.url)).toBe('open');
+    await harness.stopWorkers();
+    const before = up1.stats().total;
+    const afterRestart = await harness.ok(`${up1.url}/api/x`);
+    expect(afterRestart.meta.reason).toBe('circuit-open');
+    expect(up1.stats().total).toBe(before);
+
+    up1.setFaults({ outage: false });
+    await harness.page.waitForTimeout(1_600);
+    const probe = await harness.ok(`${up1.url}/api/x`);
+    expect(probe.status).toBe(200);
+    expect(probe.meta.source).toBe('network');
+    expect(await harness.breaker(up1.url)).toBe('closed');
+  });
+
+  test('per-origin isolation: origin 2 stays closed while origin 1 is open', async ({ harness, up1, up2 }) => {
+    await harness.register({ config: { policy: { ...fastBreaker(up1.url).policy, origins: { ...fastBreaker(up1.url).policy!.origins, ...fastBreaker(up2.url).policy!.origins } } } });
+    up1.setFaults({ outage: true });
+    for (let i = 0; i < 4; i++) {
+      await harness.ok(`${up1.url}/api/x`);
+      await harness.ok(`${up2.url}/api/x`);
+    }
+    expect(await harness.breaker(up1.url)).toBe('open');
+    expect(await harness.breaker(up2.url)).toBe('closed');
+    expect((await harness.ok(`${up2.url}/api/y`)).status).toBe(200);
+  });
+
+  test('POST without Idempotency-Key reaches the upstream once on 503; with it, it is retried with identical bodies', async ({ harness, up1 }) => {
+    await harness.register({ config: { policy: { origins: { [up1.url]: { retry: { baseDelayMs: 10, maxDelayMs: 20 } } } } } });
+    up1.setFaults({ errorRate: 1, errorStatus: 503 });
+    const once = await harness.ok(`${up1.url}/api/orders`, { method: 'POST', body: JSON.stringify({ item: 1 }), headers: { 'Content-Type': 'application/json' } });
+    expect(once.status).toBe(503);
+    expect(up1.requests().filter((r) => r.method === 'POST')).toHaveLength(1);
+
+    up1.resetStats();
+    up1.setFaults({ errorRate: 0, failFirst: 2 });
+    const body = JSON.stringify({ item: 2, note: 'ünïcødé ✓' });
+    const retried = await harness.ok(`${up1.url}/api/orders`, { method: 'POST', body, headers: { 'Content-Type': 'application/json', 'Idempotency-Key': 'order-2' } });
+    expect(retried.status).toBe(200);
+    expect(retried.meta.attempts).toBe(3);
+    const posts = up1.requests().filter((r) => r.method === 'POST');
+    expect(posts.map((p) => p.body)).toEqual([body, body, body]);
+    expect(posts.every((p) => p.headers['idempotency-key'] === 'order-2')).toBe(true);
+  });
+
+  test('a hung upstream: the attempt is aborted at timeoutMs and the server sees the connection closed', async ({ harness, up1 }) => {
+    await harness.register({ config: { policy: { origins: { [up1.url]: { timeoutMs: 500, retry: { maxRetries: 0 }, fallback: 'none' } } } } });
+    up1.setFaults({ hang: true });
+    const result = await harness.fetch(`${up1.url}/api/slow`);
+    expect('error' in result && result.error.name).toBe('TypeError'); // the page's fetch rejects as fetch does
+    expect(result.ms).toBeGreaterThanOrEqual(450);
+    expect(result.ms).toBeLessThan(3_000);
+    await expect.poll(() => up1.stats().aborted).toBe(1);
+  });
+
+  test('caller abort: AbortController.abort() in the page aborts the worker\'s upstream request', async ({ harness, up1 }) => {
+    await harness.register();
+    up1.setFaults({ hang: true });
+    await harness.start('slow', `${up1.url}/api/slow`);
+    await expect.poll(() => up1.stats().inFlight).toBe(1);
+    await harness.abort('slow');
+    const result = await harness.result('slow');
+    expect(result && 'error' in result && result.error.name).toBe('AbortError');
+    await expect.poll(() => up1.stats().aborted).toBe(1);
+  });
+
+  test('new config sent from the page takes effect without reloading', async ({ harness, up1 }) => {
+    await harness.register({ config: { policy: { origins: { [up1.url]: { retry: { maxRetries: 0 } } } } } });
+    up1.setFaults({ failFirst: 1 });
+    expect((await harness.ok(`${up1.url}/api/a`)).status).toBe(503);
+    expect((await harness.configure({ policy: { origins: { [up1.url]: { retry: { maxRetries: 2, baseDelayMs: 10 } } } } })).ok).toBe(true);
+    up1.setFaults({ failFirst: 1 });
+    const res = await harness.ok(`${up1.url}/api/b`);
+    expect(res.status).toBe(200);
+    expect(res.meta.attempts).toBe(2);
+  });
+
+  test('bad config is refused with an error naming the field, and the worker keeps its previous config', async ({ harness, up1 }) => {
+    await harness.register({ config: fastBreaker(up1.url) });
+    const refused = await harness.configure({ policy: { defaults: { breaker: { failureRateThreshold: 2 } } } });
+    expect(refused.ok).toBe(false);
+    expect(refused.error).toEqual({ name: 'TypeError', message: expect.stringContaining('breaker.failureRateThreshold must be a number in (0, 1], got 2') });
+    up1.setFaults({ outage: true });
+    for (let i = 0; i < 4; i++) await harness.ok(`${up1.url}/api/x`);
+    expect(await harness.breaker(up1.url)).toBe('open'); // still the previous, valid policy
+  });
+
+  test('the classic (IIFE) worker build works the same', async ({ harness, up1 }) => {
+    await harness.register({ type: 'classic', config: fastBreaker(up1.url) });
+    up1.setFaults({ outage: true });
+    for (let i = 0; i < 4; i++) await harness.ok(`${up1.url}/api/x`);
+    expect((await harness.ok(`${up1.url}/api/x`)).meta.reason).toBe('circuit-open');
+  });
+});
+
+test.describe('without a service worker', () => {
+  test.use({ serviceWorkers: 'block' });
+
+  test('resilientFetch still retries and breaks in the page', async ({ harness, up1 }) => {
+    const registered = await harness.page.evaluate(() => window.harness.register({}));
+    expect(registered.ok).toBe(false);
+    expect(registered.error).toMatch(/service worker/i);
+    up1.setFaults({ failFirst: 2 });
+    const retried = await harness.ok(`${up1.url}/api/r`);
+    expect(retried.status).toBe(200);
+    expect(retried.meta.attempts).toBe(3);
+
+    up1.setFaults({ outage: true });
+    let last;
+    for (let i = 0; i < 12; i++) last = await harness.ok(`${up1.url}/api/o`, { resilience: { retries: 0 } });
+    expect(last!.meta).toMatchObject({ source: 'synthetic', reason: 'circuit-open' });
+  });
+});

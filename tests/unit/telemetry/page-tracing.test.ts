@@ -1,0 +1,48 @@
+// Loads zone.js (through @opentelemetry/context-zone), which patches this test worker's globals:
+// kept in its own file so no other test runs with patched Promise/timers.
+import { context, propagation, trace, ROOT_CONTEXT } from '@opentelemetry/api';
+import { afterEach, describe, expect, it } from 'vitest';
+import { setupPageTracing } from '../../../src/telemetry/page-tracing.js';
+import { FakeExporter } from './fake-exporter.js';
+
+afterEach(() => {
+  trace.disable();
+  context.disable();
+  propagation.disable();
+});
+
+describe('setupPageTracing (Node smoke test; the browser behaviour is covered end to end)', () => {
+  it('constructs without browser globals and registers provider, zone context manager and W3C propagator', async () => {
+    const exporter = new FakeExporter();
+    const tracing = setupPageTracing({ serviceName: 'shop-web', endpoint: 'https://collector.test/v1/traces', propagateTo: [/^https:\/\/api\.test\//], exporter });
+    expect(tracing.endpoint).toBe('https://collector.test/v1/traces');
+    expect(tracing.propagate(new URL('https://api.test/x'))).toBe(true);
+    expect(tracing.propagate(new URL('https://other.test/x'))).toBe(false);
+
+    const span = tracing.tracer.startSpan('click');
+    // The zone context manager carries the active span into callbacks scheduled inside `with`.
+    const seen = await new Promise<string | undefined>((resolve) =>
+      context.with(trace.setSpan(context.active(), span), () => setTimeout(() => resolve(trace.getActiveSpan()?.spanContext().spanId), 0)),
+    );
+    expect(seen).toBe(span.spanContext().spanId);
+
+    const headers: Record<string, string> = {};
+    propagation.inject(trace.setSpan(ROOT_CONTEXT, span), headers);
+    expect(headers['traceparent']).toContain(span.spanContext().traceId);
+    span.end();
+
+    await tracing.flush();
+    expect(exporter.exportedSpans.map((s) => s.name)).toEqual(['click']);
+    expect(exporter.exportedSpans[0]!.resource.attributes['service.name']).toBe('shop-web');
+    expect(trace.getTracerProvider()).toBeDefined();
+    await tracing.shutdown();
+    expect(exporter.shutdowns).toBe(1);
+  });
+
+  it('flush and shutdown never reject, even when the exporter fails', async () => {
+    const tracing = setupPageTracing({ serviceName: 'web', endpoint: 'https://collector.test/v1/traces', exporter: new FakeExporter('throw'), exportTimeoutMillis: 100 });
+    tracing.tracer.startSpan('x').end();
+    await expect(tracing.flush()).resolves.toBeUndefined();
+    await expect(tracing.shutdown()).resolves.toBeUndefined();
+  });
+});

@@ -1,0 +1,111 @@
+import { createServer } from 'node:net';
+import { ROOT_CONTEXT, context, propagation, trace } from '@opentelemetry/api';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createResilientFetch } from '../../../src/core/create-resilient-fetch.js';
+import { setupWorkerTracing } from '../../../src/telemetry/worker-tracing.js';
+import { FakeExporter } from './fake-exporter.js';
+
+const ENDPOINT = 'https://collector.test/v1/traces';
+
+afterEach(() => {
+  propagation.disable();
+});
+
+/** A local port nothing listens on: the collector is down. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+describe('setupWorkerTracing', () => {
+  it('constructs in Node (no location): no own origin, only propagateTo', () => {
+    const tracing = setupWorkerTracing({ serviceName: 'sw', endpoint: ENDPOINT, propagateTo: ['https://api.test'] });
+    expect(tracing.propagate(new URL('https://api.test/x'))).toBe(true);
+    expect(tracing.propagate(new URL('https://other.test/x'))).toBe(false);
+    expect(tracing.endpoint).toBe(ENDPOINT);
+    expect(tracing.isExporterRequest(new URL(ENDPOINT))).toBe(true);
+    expect(tracing.dropped()).toBe(0);
+  });
+
+  it('propagates to its own origin', () => {
+    const tracing = setupWorkerTracing({ serviceName: 'sw', endpoint: ENDPOINT, ownOrigin: 'https://app.test', exporter: new FakeExporter() });
+    expect(tracing.propagate(new URL('https://app.test/api'))).toBe(true);
+    expect(tracing.propagate(new URL('https://api.test/'))).toBe(false);
+  });
+
+  it('validates its config', () => {
+    expect(() => setupWorkerTracing({ serviceName: 'sw', endpoint: '/v1/traces' })).toThrow(TypeError);
+    expect(() => setupWorkerTracing({ serviceName: 'sw', endpoint: ENDPOINT, propagateTo: ['api.test'] })).toThrow(TypeError);
+    expect(() => setupWorkerTracing({ serviceName: '', endpoint: ENDPOINT })).toThrow(TypeError);
+  });
+
+  it('exports on flush with service.name, and registers the W3C propagator without a context manager', async () => {
+    const exporter = new FakeExporter();
+    const tracing = setupWorkerTracing({ serviceName: 'shop-sw', endpoint: ENDPOINT, exporter, resourceAttributes: { 'deployment.environment.name': 'test' } });
+    const span = tracing.tracer.startSpan('GET', {}, ROOT_CONTEXT);
+    const headers: Record<string, string> = {};
+    propagation.inject(trace.setSpan(ROOT_CONTEXT, span), headers);
+    expect(headers['traceparent']).toBe(`00-${span.spanContext().traceId}-${span.spanContext().spanId}-01`);
+    span.end();
+
+    expect(exporter.batches).toHaveLength(0);
+    await tracing.flush();
+    expect(exporter.exportedSpans).toHaveLength(1);
+    expect(exporter.exportedSpans[0]!.resource.attributes).toMatchObject({ 'service.name': 'shop-sw', 'deployment.environment.name': 'test' });
+    // Nothing registered a context manager: the active context stays ROOT.
+    expect(context.with(trace.setSpan(ROOT_CONTEXT, span), () => trace.getSpan(context.active()))).toBeUndefined();
+  });
+
+  it('traces the engine with an explicit parent context and injects traceparent', async () => {
+    const exporter = new FakeExporter();
+    const tracing = setupWorkerTracing({ serviceName: 'sw', endpoint: ENDPOINT, exporter, ownOrigin: 'https://app.test' });
+    const sent: Headers[] = [];
+    const rf = createResilientFetch({
+      fetch: (input, init) => {
+        sent.push(new Request(input, init).headers);
+        return Promise.resolve(new Response('ok'));
+      },
+      tracer: tracing.tracer,
+      propagateTraceTo: (url) => tracing.propagate(url),
+    });
+    const pageContext = propagation.extract(ROOT_CONTEXT, { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' });
+    await rf('https://app.test/api', { resilience: { traceContext: pageContext } });
+    await tracing.flush();
+    const spans = exporter.exportedSpans;
+    expect(spans.length).toBeGreaterThanOrEqual(2);
+    expect(spans.every((s) => s.spanContext().traceId === '0af7651916cd43dd8448eb211c80319c')).toBe(true);
+    const attempt = spans.find((s) => s.name === 'GET')!;
+    expect(sent[0]?.get('traceparent')).toBe(`00-0af7651916cd43dd8448eb211c80319c-${attempt.spanContext().spanId}-01`);
+    expect(sent[0]?.get('traceparent')).toMatch(/^00-0af7651916cd43dd8448eb211c80319c-[0-9a-f]{16}-01$/);
+  });
+
+  it('with the collector down: flush resolves within the export timeout, spans are counted as failed', async () => {
+    const port = await closedPort();
+    const tracing = setupWorkerTracing({ serviceName: 'sw', endpoint: `http://127.0.0.1:${port}/v1/traces`, exportTimeoutMillis: 300 });
+    for (let i = 0; i < 3; i++) tracing.tracer.startSpan(`s${i}`).end();
+    const started = Date.now();
+    await expect(tracing.flush()).resolves.toBeUndefined();
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(tracing.failed()).toBe(3);
+    await expect(tracing.shutdown()).resolves.toBeUndefined();
+  });
+
+  it('drops spans beyond maxQueueSize while an export is stuck, and counts them', async () => {
+    const exporter = new FakeExporter('manual');
+    const tracing = setupWorkerTracing({ serviceName: 'sw', endpoint: ENDPOINT, exporter, maxQueueSize: 4, maxExportBatchSize: 2 });
+    for (let i = 0; i < 9; i++) tracing.tracer.startSpan(`s${i}`).end();
+    // 2 in flight, 4 queued, 3 dropped.
+    expect(tracing.dropped()).toBe(3);
+    const flushed = tracing.flush();
+    while (exporter.pending.length > 0 || exporter.batches.length < 3) {
+      if (exporter.pending.length > 0) exporter.settleNext();
+      await Promise.resolve();
+    }
+    await flushed;
+    expect(exporter.exportedSpans.map((s) => s.name)).toEqual(['s0', 's1', 's2', 's3', 's4', 's5']);
+  });
+});
