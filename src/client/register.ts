@@ -43,10 +43,17 @@ export async function registerResilience(options: RegisterOptions): Promise<Resi
     throw new Error('resilient-fetch: service workers are unavailable in this browser or context; resilientFetch runs in the page instead.');
   }
   const timeoutMs = options.timeoutMs ?? 10_000;
-  const registration = await container.register(options.scriptURL, {
-    type: options.type ?? 'module',
-    ...(options.scope !== undefined ? { scope: options.scope } : {}),
-  });
+  let registration: ServiceWorkerRegistration | undefined;
+  try {
+    registration = await container.register(options.scriptURL, {
+      type: options.type ?? 'module',
+      ...(options.scope !== undefined ? { scope: options.scope } : {}),
+    });
+  } catch (error) {
+    throw new Error(`resilient-fetch: the service worker at ${String(options.scriptURL)} could not be registered (${error instanceof Error ? error.message : String(error)}); resilientFetch runs in the page instead.`, { cause: error });
+  }
+  // Some embedders (and Playwright's serviceWorkers: 'block') resolve with no registration at all.
+  if (!registration) throw new Error('resilient-fetch: service workers are blocked in this context; resilientFetch runs in the page instead.');
   const active = await activated(registration, timeoutMs);
   if (!container.controller) {
     const controlled = new Promise<void>((resolve) => container.addEventListener('controllerchange', () => resolve(), { once: true }));

@@ -3,6 +3,8 @@ import { ResilienceError } from '../core/errors.js';
 import { OPTIONS_HEADER, REASON, SOURCE } from '../core/headers.js';
 import { absoluteUrl, originOf } from '../core/origin.js';
 import type { CallOptions, ResilienceReason, ResilientRequestInit } from '../core/types.js';
+import type { WireOptions } from '../sw/options-header.js';
+import type { Command } from '../sw/protocol.js';
 import { pageEngine } from './page-engine.js';
 
 /**
@@ -15,7 +17,11 @@ export async function resilientFetch(input: RequestInfo | URL, init?: ResilientR
 
   const { resilience, ...fetchInit } = init ?? {};
   const headers = new Headers(fetchInit.headers ?? (input instanceof Request ? input.headers : undefined));
-  headers.set(OPTIONS_HEADER, JSON.stringify(wireOptions(resilience)));
+  const signal = fetchInit.signal ?? (input instanceof Request ? input.signal : undefined);
+  const abortId = signal ? crypto.randomUUID() : undefined;
+  headers.set(OPTIONS_HEADER, JSON.stringify({ ...wireOptions(resilience), ...(abortId ? { abortId } : {}) }));
+  const onAbort = () => abortId && controller.postMessage({ type: 'abort', id: abortId } satisfies Command);
+  signal?.addEventListener('abort', onAbort, { once: true });
   const method = (fetchInit.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
   const url = absoluteUrl(input);
 
@@ -49,12 +55,13 @@ export async function resilientFetch(input: RequestInfo | URL, init?: ResilientR
     }
     throw error;
   } finally {
+    signal?.removeEventListener('abort', onAbort);
     span.end();
   }
 }
 
 /** The options that mean something to the worker (a trace context does not cross as JSON). */
-function wireOptions(options: CallOptions | undefined): Omit<CallOptions, 'traceContext' | 'throwOnReject'> {
+function wireOptions(options: CallOptions | undefined): WireOptions {
   if (options === undefined) return {};
   const { traceContext: _context, throwOnReject: _throw, ...rest } = options;
   return rest;

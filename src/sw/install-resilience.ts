@@ -5,6 +5,7 @@ import { merge } from '../core/policy.js';
 import type { PolicyConfig, ResilienceEvent, ResilientFetch, ResponseCache } from '../core/types.js';
 import { StateBroadcaster } from './broadcaster.js';
 import { IdbStateStore } from './idb-state-store.js';
+import { PageAborts } from './page-aborts.js';
 import { carriesPageHeaders, readCallOptions, stripPageHeaders } from './options-header.js';
 import type { Command, LiveConfig, Reply } from './protocol.js';
 import { createRouter, type RouteOptions } from './routing.js';
@@ -48,6 +49,7 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
   const store = new IdbStateStore(config.stateDbName);
   const broadcaster = new StateBroadcaster(() => rf.snapshot());
   const staleUrls = new Set<string>();
+  const aborts = new PageAborts();
   const cache = config.cache === false ? undefined : createIdbResponseCache({ ...config.cache });
   const telemetry = config.telemetry;
 
@@ -90,10 +92,17 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
 
   async function handle(request: Request): Promise<Response> {
     await ready;
-    const options = readCallOptions(request);
+    const { abortId, ...options } = readCallOptions(request) ?? {};
     const traceContext = telemetry !== undefined ? extractContext(request) : undefined;
     const outgoing = carriesPageHeaders(request) ? await stripPageHeaders(request) : request;
-    return rf(outgoing, { resilience: { ...options, ...(traceContext !== undefined ? { traceContext } : {}) } });
+    const resilience = { ...options, ...(traceContext !== undefined ? { traceContext } : {}) };
+    if (abortId === undefined) return rf(outgoing, { resilience });
+    const signal = aborts.track(abortId, outgoing.signal);
+    try {
+      return await rf(outgoing, { signal, resilience });
+    } finally {
+      aborts.forget(abortId);
+    }
   }
 
   async function afterResponse(): Promise<void> {
@@ -118,6 +127,9 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
           return { ok: true };
         case 'claim':
           await scope.clients.claim();
+          return { ok: true };
+        case 'abort':
+          aborts.abort(command.id);
           return { ok: true };
         default:
           throw new TypeError(`unknown command ${JSON.stringify((command as { type?: unknown }).type)}`);

@@ -4,13 +4,18 @@ import type { CallOptions } from '../core/types.js';
 /** Headers the page adds for the worker's eyes only; they never reach the upstream. */
 const PAGE_ONLY = [OPTIONS_HEADER, 'traceparent', 'tracestate'];
 
+/** What the page sends in the options header: per-call options, and an id to abort the call by. */
+export interface WireOptions extends Omit<CallOptions, 'traceContext' | 'throwOnReject'> {
+  abortId?: string;
+}
+
 /** Per-call options as the page encoded them (JSON); absent or unreadable = none. */
-export function readCallOptions(request: Request): CallOptions | undefined {
+export function readCallOptions(request: Request): WireOptions | undefined {
   const raw = request.headers.get(OPTIONS_HEADER);
   if (raw === null || raw === '') return undefined;
   try {
     const parsed: unknown = JSON.parse(raw);
-    return typeof parsed === 'object' && parsed !== null ? (parsed as CallOptions) : undefined;
+    return typeof parsed === 'object' && parsed !== null ? (parsed as WireOptions) : undefined;
   } catch {
     return undefined;
   }

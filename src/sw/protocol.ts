@@ -15,7 +15,9 @@ export type Command =
   | { type: 'snapshot' }
   | { type: 'configure'; config: LiveConfig }
   | { type: 'clear-cache'; partition?: string }
-  | { type: 'claim' };
+  | { type: 'claim' }
+  /** The page aborted call `id` (browsers do not all abort the FetchEvent's request for us). */
+  | { type: 'abort'; id: string };
 
 /** Worker → page, on the command's port. */
 export type Reply =
