@@ -1,3 +1,4 @@
+import type { CacheStats } from '../cache/index.js';
 import type { OriginSnapshot } from '../core/types.js';
 import { STATE_CHANNEL, type Broadcast, type LiveConfig } from '../sw/protocol.js';
 import { sendCommand, unwrap } from './messaging.js';
@@ -23,6 +24,8 @@ export interface ResilienceHandle {
   subscribe(listener: (message: Broadcast) => void): () => void;
   /** Merge new config into the worker's, applied without a restart. Rejects on invalid config. */
   configure(partial: LiveConfig): Promise<void>;
+  /** The fallback cache's totals and counters (undefined when the worker has no cache). */
+  cacheStats(): Promise<CacheStats | undefined>;
   /** Empty the fallback cache (one partition, or all). */
   clearCache(partition?: string): Promise<void>;
   unregister(): Promise<boolean>;
@@ -76,6 +79,7 @@ export async function registerResilience(options: RegisterOptions): Promise<Resi
       return () => channel.close();
     },
     configure,
+    cacheStats: async () => unwrap(await sendCommand(worker(), { type: 'snapshot' })).cache,
     clearCache: async (partition) => {
       unwrap(await sendCommand(worker(), { type: 'clear-cache', ...(partition !== undefined ? { partition } : {}) }));
     },

@@ -113,9 +113,11 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
   async function respond(command: Command): Promise<Reply> {
     try {
       switch (command.type) {
-        case 'snapshot':
+        case 'snapshot': {
           await ready;
-          return { ok: true, origins: rf.snapshot(), config: live };
+          const stats = await cache?.stats();
+          return { ok: true, origins: rf.snapshot(), config: live, ...(stats !== undefined ? { cache: stats } : {}) };
+        }
         case 'configure':
           await ready;
           applyLiveConfig(command.config);

@@ -1,3 +1,4 @@
+import type { CacheStats } from '../cache/index.js';
 import type { OriginSnapshot, PolicyConfig, ResilienceEvent } from '../core/types.js';
 
 /** The name of the channel every page listens on for state changes. */
@@ -21,7 +22,7 @@ export type Command =
 
 /** Worker → page, on the command's port. */
 export type Reply =
-  | { ok: true; origins?: OriginSnapshot[]; config?: LiveConfig }
+  | { ok: true; origins?: OriginSnapshot[]; config?: LiveConfig; cache?: CacheStats }
   | { ok: false; error: { name: string; message: string } };
 
 /** Worker → every page, on the BroadcastChannel. */

@@ -3,7 +3,7 @@
  * so Playwright can drive it with plain JSON in and out.
  */
 import { describeResponse, registerResilience, resilientFetch, type Broadcast, type LiveConfig, type ResilienceHandle } from '../../../src/index.js';
-import { setupPageTracing } from '../../../src/telemetry/index.js';
+import { setupPageTracing, type PageTracing } from '../../../src/telemetry/index.js';
 
 export interface FetchResult {
   status: number;
@@ -19,6 +19,7 @@ export interface FetchFailure {
 }
 
 let handle: ResilienceHandle | undefined;
+let tracing: PageTracing | undefined;
 const controllers = new Map<string, AbortController>();
 const running = new Map<string, Promise<FetchResult | FetchFailure>>();
 const broadcasts: Broadcast[] = [];
@@ -47,8 +48,10 @@ const harness = {
     }
   },
   tracePage(endpoint: string): void {
-    setupPageTracing({ serviceName: 'e2e-page', endpoint, propagateTo: [] });
+    tracing = setupPageTracing({ serviceName: 'e2e-page', endpoint, propagateTo: [] });
   },
+  flushTraces: () => tracing?.flush(),
+  cacheStats: () => handle!.cacheStats(),
   controlled: (): boolean => navigator.serviceWorker?.controller != null,
   fetch: (url: string, init?: RequestInit & { resilience?: Record<string, unknown> }) => run(url, init),
   /** Starts a call that the test can abort later by id. */

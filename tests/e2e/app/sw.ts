@@ -12,6 +12,15 @@ const params = new URL(self.location.href).searchParams;
 const otlp = params.get('otlp');
 const propagateTo = params.getAll('propagate');
 
+if (params.has('quotaFault')) {
+  // A full disk: every write of a response body fails the way IndexedDB reports quota.
+  const put = IDBObjectStore.prototype.put;
+  IDBObjectStore.prototype.put = function (this: IDBObjectStore, value: unknown, key?: IDBValidKey) {
+    if (value instanceof ArrayBuffer) throw new DOMException('simulated full disk', 'QuotaExceededError');
+    return put.call(this, value, key);
+  };
+}
+
 installResilience({
   cache: params.has('nocache') ? false : { maxBytes: Number(params.get('cacheMaxBytes') ?? 10_000_000), maxEntryBytes: Number(params.get('cacheMaxBytes') ?? 1_000_000) },
   ...(otlp !== null ? { telemetry: setupWorkerTracing({ serviceName: 'e2e-worker', endpoint: otlp, propagateTo }) } : {}),
