@@ -105,9 +105,13 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
     }
   }
 
+  /**
+   * The call's spans have ended by the time its response exists, so their export starts at
+   * once, beside the state and cache writes: a worker the browser stops right after answering
+   * has usually sent them by then.
+   */
   async function afterResponse(): Promise<void> {
-    await rf.settled();
-    await telemetry?.flush();
+    await Promise.all([rf.settled(), telemetry?.flush()]);
   }
 
   async function respond(command: Command): Promise<Reply> {
