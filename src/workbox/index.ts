@@ -1,0 +1,1 @@
+export { ResilientStrategy, type ResilientStrategyOptions } from './resilient-strategy.js';
