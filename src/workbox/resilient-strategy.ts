@@ -5,7 +5,7 @@ import { createResilientFetch, type CreateOptions } from '../core/create-resilie
 import type { CallOptions, ResilientFetch } from '../core/types.js';
 import { IdbStateStore } from '../sw/idb-state-store.js';
 
-export interface ResilientStrategyOptions extends Omit<CreateOptions, 'cache' | 'store' | 'fetch'> {
+export interface ResilientStrategyOptions extends Omit<CreateOptions, 'cache' | 'store'> {
   /**
    * Stale-if-error store; false for none. Its database is named after Workbox's runtime cache
    * name (so `setCacheNameDetails` prefixes apply) unless `dbName` is given.

@@ -1,0 +1,98 @@
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import { OPTIONS_HEADER } from '../../../src/core/headers.js';
+import { readCallOptions, stripPageHeaders } from '../../../src/sw/options-header.js';
+import { PageAborts } from '../../../src/sw/page-aborts.js';
+import { createRouter } from '../../../src/sw/routing.js';
+import { ResilientStrategy } from '../../../src/workbox/index.js';
+
+const own = 'https://app.test';
+
+describe('routing', () => {
+  const named = () => ['https://api.test'];
+
+  it('handles the worker\'s origin and named origins by default, not other origins or navigations', () => {
+    const routes = createRouter({}, own, named);
+    expect(routes(new Request(`${own}/data`))).toBe(true);
+    expect(routes(new Request('https://api.test/x'))).toBe(true);
+    expect(routes(new Request('https://elsewhere.test/x'))).toBe(false);
+    const navigation = { mode: 'navigate', url: `${own}/`, headers: new Headers() } as unknown as Request;
+    expect(routes(navigation)).toBe(false);
+    expect(createRouter({ navigations: true }, own, named)(navigation)).toBe(true);
+  });
+
+  it('always handles a request from resilientFetch (it carries the options header)', () => {
+    const routes = createRouter({ match: [] }, own, named);
+    expect(routes(new Request('https://elsewhere.test/x', { headers: { [OPTIONS_HEADER]: '{}' } }))).toBe(true);
+  });
+
+  it('takes a custom match as origins, patterns or a function', () => {
+    expect(createRouter({ match: ['https://a.test', /\/v2\//] }, own, named)(new Request('https://b.test/v2/x'))).toBe(true);
+    expect(createRouter({ match: ['https://a.test'] }, own, named)(new Request(`${own}/x`))).toBe(false);
+    expect(createRouter({ match: (url) => url.pathname.startsWith('/api') }, own, named)(new Request('https://z.test/api/1'))).toBe(true);
+  });
+});
+
+describe('page headers', () => {
+  it('reads per-call options and strips every page-only header, keeping the rest of the request', async () => {
+    const original = new Request('https://api.test/orders', {
+      method: 'POST',
+      body: 'payload',
+      headers: { [OPTIONS_HEADER]: JSON.stringify({ retries: 1, abortId: 'x' }), traceparent: '00-aa-bb-01', 'Content-Type': 'text/plain', 'Idempotency-Key': 'k' },
+      credentials: 'include',
+      redirect: 'manual',
+      referrerPolicy: 'no-referrer',
+    });
+    expect(readCallOptions(original)).toEqual({ retries: 1, abortId: 'x' });
+    const stripped = await stripPageHeaders(original);
+    expect([...stripped.headers.keys()].sort()).toEqual(['content-type', 'idempotency-key']);
+    expect(stripped.method).toBe('POST');
+    expect(await stripped.text()).toBe('payload');
+    expect(stripped.credentials).toBe('include');
+    expect(stripped.redirect).toBe('manual');
+    for (const field of ['mode', 'cache', 'referrer', 'referrerPolicy', 'integrity', 'keepalive'] as const) {
+      expect(stripped[field], field).toBe(original[field]);
+    }
+  });
+
+  it('ignores an unreadable options header instead of failing the request', () => {
+    expect(readCallOptions(new Request('https://a.test', { headers: { [OPTIONS_HEADER]: '{nope' } }))).toBeUndefined();
+  });
+});
+
+describe('page aborts', () => {
+  it('aborts a tracked call by id, and one whose abort arrived before its fetch event', () => {
+    const aborts = new PageAborts();
+    const live = aborts.track('a', new AbortController().signal);
+    aborts.abort('a');
+    expect(live.aborted).toBe(true);
+    aborts.abort('b');
+    expect(aborts.track('b', new AbortController().signal).aborted).toBe(true);
+    expect(aborts.track('c', new AbortController().signal).aborted).toBe(false);
+  });
+
+  it('follows the request\'s own signal too', () => {
+    const request = new AbortController();
+    const signal = new PageAborts().track('a', request.signal);
+    request.abort();
+    expect(signal.aborted).toBe(true);
+  });
+});
+
+describe('ResilientStrategy (Workbox)', () => {
+  it('runs matched requests through the pipeline and keeps the write-behind alive with waitUntil', async () => {
+    let calls = 0;
+    const strategy = new ResilientStrategy({
+      fetch: async () => new Response(++calls < 3 ? 'down' : 'up', { status: calls < 3 ? 503 : 200 }),
+      random: () => 0,
+      cache: false,
+    });
+    const waited: Promise<unknown>[] = [];
+    const event = { waitUntil: (p: Promise<unknown>) => waited.push(p) } as unknown as ExtendableEvent;
+    const res = await strategy.handle({ request: new Request('https://api.test/x'), event, url: new URL('https://api.test/x') } as never);
+    expect(await res.text()).toBe('up');
+    expect(calls).toBe(3);
+    expect(waited).toHaveLength(1);
+    await Promise.all(waited);
+  });
+});
