@@ -26,6 +26,9 @@ export function planRequest(
 ): RequestPlan | Promise<RequestPlan> {
   const request = typeof input === 'object' && 'method' in input ? input : undefined;
   const method = (init?.method ?? request?.method ?? 'GET').toUpperCase();
+  // fetch(request, init) with any init resets the request's referrer and referrer policy (Fetch
+  // spec); every attempt passes an init (its signal), so carry them over unless the caller set them.
+  if (request !== undefined) init = { referrer: request.referrer, referrerPolicy: request.referrerPolicy, ...init };
   const plan: RequestPlan = { input, init, method, replayable: false };
   if (!allowRetry || !mayRetry(method, request, init, idempotentOverride)) return plan;
 

@@ -35,5 +35,8 @@ export async function stripPageHeaders(request: Request): Promise<Request> {
   const hasBody = request.method !== 'GET' && request.method !== 'HEAD';
   // Buffering is what lets the new Request be built without a streaming (duplex) body.
   const body = hasBody ? await request.arrayBuffer() : undefined;
-  return new Request(request, body === undefined ? { headers } : { headers, body });
+  // A Request built with an init resets referrer and referrer policy (Fetch spec), so carry them.
+  const init: RequestInit = { headers, referrer: request.referrer, referrerPolicy: request.referrerPolicy };
+  if (body !== undefined) init.body = body;
+  return new Request(request, init);
 }

@@ -1,0 +1,83 @@
+/**
+ * The page side of the service-worker benchmark, exposed on `window.swBench` so Playwright can
+ * drive it. Timing is taken here, as the app sees it: `performance.now()` around the call plus
+ * reading the whole body, one request at a time.
+ */
+import { registerResilience, resilientFetch, type LiveConfig, type ResilienceHandle } from '../../src/index.js';
+
+export type Caller = 'fetch' | 'resilientFetch';
+
+export interface BatchResult {
+  /** Milliseconds per request, in order. */
+  ms: number[];
+  /** `${status} ${X-Resilience-Source ?? '-'} ${X-Resilience-Reason ?? '-'}` → count (or `error <name>`). */
+  outcomes: Record<string, number>;
+  /** Bytes of the first body read, to check the payload is the small JSON we meant. */
+  bodyBytes: number;
+}
+
+let handle: ResilienceHandle | undefined;
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
+    promise.then(
+      (v) => (clearTimeout(timer), resolve(v)),
+      (e: unknown) => (clearTimeout(timer), reject(e)),
+    );
+  });
+}
+
+const swBench = {
+  /** Registers our worker through the public API (resolves once it controls the page). */
+  async registerOurs(scriptURL: string, config?: LiveConfig): Promise<boolean> {
+    handle = await registerResilience({ scriptURL, type: 'module', ...(config !== undefined ? { config } : {}) });
+    return navigator.serviceWorker.controller !== null;
+  },
+
+  /** Registers a worker that knows nothing of us (it claims clients on activate). */
+  async registerPlain(scriptURL: string): Promise<boolean> {
+    const container = navigator.serviceWorker;
+    const controlled = new Promise<void>((resolve) => container.addEventListener('controllerchange', () => resolve(), { once: true }));
+    await container.register(scriptURL, { type: 'module' });
+    if (container.controller === null) await withTimeout(controlled, 10_000, 'take control');
+    return container.controller !== null;
+  },
+
+  controlled: (): boolean => navigator.serviceWorker?.controller != null,
+
+  /** `n` sequential requests to `url`; each timed from the call to the last byte of the body. */
+  async run(caller: Caller, url: string, n: number): Promise<BatchResult> {
+    const call = caller === 'fetch' ? (u: string) => fetch(u) : (u: string) => resilientFetch(u);
+    const ms: number[] = [];
+    const outcomes: Record<string, number> = {};
+    let bodyBytes = -1;
+    for (let i = 0; i < n; i++) {
+      const started = performance.now();
+      let key: string;
+      try {
+        const res = await call(url);
+        const body = await res.text();
+        ms.push(performance.now() - started);
+        if (bodyBytes < 0) bodyBytes = body.length;
+        key = `${res.status} ${res.headers.get('X-Resilience-Source') ?? '-'} ${res.headers.get('X-Resilience-Reason') ?? '-'}`;
+      } catch (e) {
+        ms.push(performance.now() - started);
+        key = `error ${(e as Error).name}`;
+      }
+      outcomes[key] = (outcomes[key] ?? 0) + 1;
+    }
+    return { ms, outcomes, bodyBytes };
+  },
+
+  state: () => handle!.state(),
+  cacheStats: () => handle!.cacheStats(),
+  configure: (config: LiveConfig) => handle!.configure(config),
+};
+
+declare global {
+  interface Window {
+    swBench: typeof swBench;
+  }
+}
+window.swBench = swBench;

@@ -1,0 +1,10 @@
+/// <reference lib="webworker" />
+/**
+ * The baseline: a bare pass-through service worker, the least any fetch-handling worker costs.
+ * It claims the page on activation so the benchmark page is controlled without a reload.
+ */
+declare const self: ServiceWorkerGlobalScope;
+
+self.addEventListener('install', () => void self.skipWaiting());
+self.addEventListener('activate', (e) => e.waitUntil(self.clients.claim()));
+self.addEventListener('fetch', (e) => e.respondWith(fetch(e.request)));
