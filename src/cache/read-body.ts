@@ -1,3 +1,5 @@
+import { concatBytes } from '../core/concat-bytes.js';
+
 /**
  * Reads a body into an ArrayBuffer, or returns undefined as soon as it passes `limit` bytes.
  * Streaming with a cap, rather than `arrayBuffer()`, means a huge body without Content-Length is
@@ -23,14 +25,7 @@ export async function readBodyWithin(response: Response, limit: number): Promise
     chunks.push(value);
   }
 
-  // Always copy: a chunk may be a view into a larger (pooled) buffer we must not store.
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes.buffer;
+  return concatBytes(chunks, size).buffer;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { isIdempotentMethod } from './classify.js';
+import { concatBytes } from './concat-bytes.js';
 
 /** How one call will be sent, attempt after attempt. */
 export interface RequestPlan {
@@ -93,13 +94,7 @@ async function readBounded(
     size += value.byteLength;
     if (size > limit) return { overflow: replay(chunks, reader) };
   }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return { bytes };
+  return { bytes: concatBytes(chunks, size) };
 }
 
 function replay(chunks: Uint8Array[], rest: ReadableStreamDefaultReader<Uint8Array>): ReadableStream<Uint8Array> {
