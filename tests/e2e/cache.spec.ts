@@ -115,6 +115,20 @@ test.describe('stale-if-error from IndexedDB', () => {
     expect((await harness.ok(`${up1.url}/api/after`)).status).toBe(200);
   });
 
+  test('pages hear when a stale copy was served and when fresh data for that URL arrives', async ({ harness, up1 }) => {
+    await harness.register({ config: { policy: { origins: { [up1.url]: { retry: { maxRetries: 0 }, breaker: { minimumCalls: 100 } } } } } });
+    const url = `${up1.url}/api/feed`;
+    await harness.ok(url);
+    await stored(harness, 1);
+    up1.setFaults({ outage: true });
+    expect((await harness.ok(url)).meta.source).toBe('cache');
+    up1.setFaults({ outage: false });
+    expect((await harness.ok(url)).meta.source).toBe('network');
+    await expect
+      .poll(() => harness.page.evaluate(() => window.harness.broadcasts().flatMap((b) => (b.type === 'cache' ? [`${b.kind} ${b.url}`] : []))))
+      .toEqual([`stale-served ${url}`, `fresh-stored ${url}`]);
+  });
+
   test('the cache survives the browser stopping the worker', async ({ harness, up1 }) => {
     await harness.register({ config: fastBreaker(up1.url) });
     const fresh = await harness.ok(`${up1.url}/api/durable`);

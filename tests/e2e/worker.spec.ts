@@ -156,4 +156,13 @@ test.describe('without a service worker', () => {
     for (let i = 0; i < 12; i++) last = await harness.ok(`${up1.url}/api/o`, { resilience: { retries: 0 } });
     expect(last!.meta).toMatchObject({ source: 'synthetic', reason: 'circuit-open' });
   });
+
+  test('the in-page engine serves stale copies from IndexedDB too', async ({ harness, up1 }) => {
+    const fresh = await harness.ok(`${up1.url}/api/page-cached`);
+    await harness.page.waitForTimeout(300); // the write happens after the response
+    up1.setFaults({ reset: true });
+    const stale = await harness.ok(`${up1.url}/api/page-cached`, { resilience: { retries: 0 } });
+    expect(stale.meta.source).toBe('cache');
+    expect(stale.body).toBe(fresh.body);
+  });
 });
