@@ -10,9 +10,15 @@ export interface BoundedBatchOptions {
   maxExportBatchSize?: number;
   /** Longest wait for one export before it counts as failed. Default 5000 ms. */
   exportTimeoutMillis?: number;
+  /**
+   * Least time between two exports started by `flush()`: under steady traffic one export carries
+   * many calls' spans instead of one request per call. The first flush after a quiet spell
+   * exports at once. Default 0 (every flush exports).
+   */
+  minExportIntervalMillis?: number;
 }
 
-export const BOUNDED_BATCH_DEFAULTS = { maxQueueSize: 2048, maxExportBatchSize: 512, exportTimeoutMillis: 5000 } as const;
+export const BOUNDED_BATCH_DEFAULTS = { maxQueueSize: 2048, maxExportBatchSize: 512, exportTimeoutMillis: 5000, minExportIntervalMillis: 0 } as const;
 
 interface FlushWaiter {
   /** The flush is done once this many spans have been through an export. */
@@ -44,6 +50,10 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
   private failedSpans = 0;
   private draining = false;
   private stopped = false;
+  private readonly minExportIntervalMillis: number;
+  private lastExportAt = -Infinity;
+  /** Set by forceFlush/shutdown: export now, whatever the interval says. */
+  private urgent = false;
 
   constructor(
     private readonly exporter: SpanExporter,
@@ -52,6 +62,9 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
     this.maxQueueSize = positive(options.maxQueueSize, BOUNDED_BATCH_DEFAULTS.maxQueueSize, 'maxQueueSize');
     this.maxExportBatchSize = Math.min(positive(options.maxExportBatchSize, BOUNDED_BATCH_DEFAULTS.maxExportBatchSize, 'maxExportBatchSize'), this.maxQueueSize);
     this.exportTimeoutMillis = positive(options.exportTimeoutMillis, BOUNDED_BATCH_DEFAULTS.exportTimeoutMillis, 'exportTimeoutMillis');
+    const interval = options.minExportIntervalMillis ?? BOUNDED_BATCH_DEFAULTS.minExportIntervalMillis;
+    if (!Number.isFinite(interval) || interval < 0) throw new TypeError(`minExportIntervalMillis must be a number >= 0, got ${interval}`);
+    this.minExportIntervalMillis = interval;
   }
 
   onStart(): void {
@@ -83,14 +96,16 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
     return done;
   }
 
+  /** Like flush, but exports at once even within `minExportIntervalMillis`. */
   forceFlush(): Promise<void> {
+    this.urgent = true;
     return this.flush();
   }
 
   /** Flushes, then stops accepting spans and shuts the exporter down (also bounded, never rejects). */
   async shutdown(): Promise<void> {
     if (this.stopped) return;
-    await this.flush();
+    await this.forceFlush();
     this.stopped = true;
     // Called through a promise so an exporter that throws synchronously is handled like one that rejects.
     await settleWithin(Promise.resolve().then(() => this.exporter.shutdown()), this.exportTimeoutMillis);
@@ -124,6 +139,14 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
   private async exportAll(): Promise<void> {
     try {
       while (this.queue.length > 0) {
+        // A partial batch waits out the interval (the caller's waitUntil keeps the worker alive);
+        // a full one, or a forced flush, goes at once.
+        const wait = this.lastExportAt + this.minExportIntervalMillis - Date.now();
+        if (wait > 0 && !this.urgent && this.queue.length < this.maxExportBatchSize) {
+          await new Promise((resolve) => setTimeout(resolve, wait));
+          continue;
+        }
+        this.lastExportAt = Date.now();
         const batch = this.queue.splice(0, this.maxExportBatchSize);
         const ok = await exportBatch(this.exporter, batch, this.exportTimeoutMillis);
         if (!ok) this.failedSpans += batch.length;
@@ -132,6 +155,7 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
       }
     } finally {
       this.draining = false;
+      this.urgent = false;
     }
   }
 

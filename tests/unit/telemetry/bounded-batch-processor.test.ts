@@ -179,3 +179,28 @@ describe('BoundedBatchSpanProcessor', () => {
     expect(processor.failed()).toBe(1);
   });
 });
+
+describe('export coalescing (minExportIntervalMillis)', () => {
+  it('exports the first flush at once, then batches flushes that come within the interval into one export', async () => {
+    vi.useFakeTimers();
+    const { exporter, processor, end } = setup('ok', { minExportIntervalMillis: 1_000 });
+    end(1, 'a');
+    await processor.flush();
+    expect(exporter.batches.map((b) => b.length)).toEqual([1]);
+
+    const flushes: Promise<void>[] = [];
+    for (const prefix of ['b', 'c', 'd']) {
+      end(1, prefix);
+      flushes.push(processor.flush());
+    }
+    await vi.advanceTimersByTimeAsync(999);
+    expect(exporter.batches.map((b) => b.length)).toEqual([1]);
+    await vi.advanceTimersByTimeAsync(1);
+    await Promise.all(flushes);
+    expect(exporter.batches.map((b) => b.length)).toEqual([1, 3]);
+
+    end(1, 'e');
+    await processor.forceFlush();
+    expect(exporter.batches.map((b) => b.length)).toEqual([1, 3, 1]);
+  });
+});
