@@ -7,6 +7,7 @@ export type SkipReason =
   | 'vary-star' // Vary: * can never be matched
   | 'authorization' // request carries Authorization and no partition is set
   | 'too-large' // body over maxEntryBytes
+  | 'fresh' // the same key was stored less than minRefreshMs ago
   | 'disabled' // caching was turned off after repeated QuotaExceededError
   | 'error'; // reading the body or writing the entry failed (reported as cache-error)
 
@@ -18,6 +19,7 @@ export const SKIP_REASONS: readonly SkipReason[] = [
   'vary-star',
   'authorization',
   'too-large',
+  'fresh',
   'disabled',
   'error',
 ];

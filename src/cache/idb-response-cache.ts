@@ -45,6 +45,9 @@ export interface IdbResponseCache extends ResponseCache {
 }
 
 /** A ResponseCache on IndexedDB, for a service worker or a page. See IdbResponseCacheOptions. */
+/** Bounds the memory of recent writes; forgetting only costs an extra write. */
+const RECENT_PUTS_LIMIT = 1000;
+
 export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbResponseCache {
   const opts = resolveCacheOptions(options);
   const connection = opts.indexedDB === undefined ? undefined : createConnection(opts.indexedDB, opts.dbName);
@@ -56,6 +59,8 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
   const counters = { hits: 0, misses: 0, puts: 0, evictions: 0, expired: 0 };
   const skipped = Object.fromEntries(SKIP_REASONS.map((reason) => [reason, 0])) as Record<SkipReason, number>;
   const pending = new Set<Promise<void>>();
+  /** When each key was last written by this instance, to skip rewriting it within minRefreshMs. */
+  const recentPuts = new Map<string, number>();
 
   const report = (event: CacheEvent): void => {
     try {
@@ -139,14 +144,20 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
       discardBody(response);
       return;
     }
+    const names = varyHeaderNames(response);
+    const vary = varyValues(request, names === '*' ? [] : names);
+    const now = opts.now();
+    const recentKey = JSON.stringify([current, withoutFragment(request.url), varyKey(vary)]);
+    if (now - (recentPuts.get(recentKey) ?? -Infinity) < opts.minRefreshMs) {
+      skipped.fresh += 1;
+      discardBody(response);
+      return;
+    }
     const body = await readBodyWithin(response, opts.maxEntryBytes);
     if (body === undefined) {
       skipped['too-large'] += 1;
       return;
     }
-    const names = varyHeaderNames(response);
-    const vary = varyValues(request, names === '*' ? [] : names);
-    const now = opts.now();
     const entry: EntryRecord = {
       partition: current ?? NO_PARTITION,
       method: 'GET',
@@ -172,6 +183,8 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
         limits,
       );
       counters.puts += 1;
+      if (recentPuts.size >= RECENT_PUTS_LIMIT) recentPuts.clear();
+      recentPuts.set(recentKey, now);
       reportRemoved('limit', outcome.evicted);
       reportRemoved('expired', outcome.expired);
     };
@@ -213,6 +226,7 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
     async clear(which) {
       const target = which === undefined ? undefined : (checkPartition('partition', which) ?? NO_PARTITION);
       await settled();
+      recentPuts.clear();
       if (connection === undefined) return;
       try {
         await clearEntries(await connection.get(), target);

@@ -13,6 +13,12 @@ export interface IdbResponseCacheOptions {
   maxEntryBytes?: number;
   /** An entry older than this is never served, and is deleted when found. */
   maxAgeMs?: number;
+  /**
+   * A response whose key was stored less than this long ago is not written again. Under steady
+   * traffic to one URL every success would otherwise cost an IndexedDB write (bench:sw measured
+   * about 1.5 ms added to each call); a fallback copy a second older serves just as well.
+   */
+  minRefreshMs?: number;
   /** Partition key (e.g. the signed-in user); null = the shared, unauthenticated partition. */
   partition?: string | null;
   /** Clock, injected so tests drive age and recency exactly. */
@@ -29,6 +35,7 @@ export interface ResolvedCacheOptions {
   maxBytes: number;
   maxEntryBytes: number;
   maxAgeMs: number;
+  minRefreshMs: number;
   partition: string | null;
   now: () => number;
   indexedDB: IDBFactory | undefined;
@@ -41,6 +48,7 @@ export const CACHE_DEFAULTS = {
   maxBytes: 50 * MiB,
   maxEntryBytes: 5 * MiB,
   maxAgeMs: 7 * 24 * 60 * 60 * 1000,
+  minRefreshMs: 1000,
 } as const;
 
 /**
@@ -56,6 +64,8 @@ export function resolveCacheOptions(options: IdbResponseCacheOptions = {}): Reso
 
   const maxBytes = positive('maxBytes', options.maxBytes ?? CACHE_DEFAULTS.maxBytes);
   const maxAgeMs = positive('maxAgeMs', options.maxAgeMs ?? CACHE_DEFAULTS.maxAgeMs);
+  const minRefreshMs = options.minRefreshMs ?? CACHE_DEFAULTS.minRefreshMs;
+  if (typeof minRefreshMs !== 'number' || !(minRefreshMs >= 0)) fail('minRefreshMs', minRefreshMs, 'a number >= 0');
 
   // An entry bigger than the whole budget could never stay, so an explicit one is an error; the
   // default quietly shrinks to fit a small budget instead.
@@ -78,7 +88,7 @@ export function resolveCacheOptions(options: IdbResponseCacheOptions = {}): Reso
   const factory = options.indexedDB ?? globalThis.indexedDB;
   if (factory != null && typeof factory.open !== 'function') fail('indexedDB', factory, 'an IDBFactory');
 
-  return { dbName, maxEntries, maxBytes, maxEntryBytes, maxAgeMs, partition, now, onEvent, indexedDB: factory ?? undefined };
+  return { dbName, maxEntries, maxBytes, maxEntryBytes, maxAgeMs, minRefreshMs, partition, now, onEvent, indexedDB: factory ?? undefined };
 }
 
 /** A partition key is a non-empty string, or null for "no partition". */

@@ -23,24 +23,24 @@ export function annotate(response: Response, note: Annotation): Response {
   return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
 }
 
-/** The 503 a local rejection resolves with when no stored response can stand in. */
+/**
+ * The 503 a local rejection resolves with when no stored response can stand in. Everything a
+ * caller needs is in the headers (read them with describeResponse); it has no body, because
+ * building one costs more than the whole rejection (a stream per body in Node's fetch).
+ */
 export function syntheticResponse(
   reason: ResilienceReason,
-  origin: string,
   retryAfterMs: number | undefined,
   attempts: number,
   traceId: string | undefined,
 ): Response {
-  const headers = new Headers({
-    'Content-Type': 'application/json',
+  const headers: Record<string, string> = {
     'Cache-Control': 'no-store',
     [SOURCE]: 'synthetic',
     [REASON]: reason,
     [ATTEMPTS]: String(attempts),
-  });
-  const retryAfterSeconds = retryAfterMs === undefined ? undefined : Math.max(1, Math.ceil(retryAfterMs / 1000));
-  if (retryAfterSeconds !== undefined) headers.set('Retry-After', String(retryAfterSeconds));
-  if (traceId !== undefined) headers.set(TRACE_ID, traceId);
-  const body = JSON.stringify({ error: 'resilience', reason, origin, retryAfterSeconds });
-  return new Response(body, { status: 503, statusText: 'Service Unavailable', headers });
+  };
+  if (retryAfterMs !== undefined) headers['Retry-After'] = String(Math.max(1, Math.ceil(retryAfterMs / 1000)));
+  if (traceId !== undefined) headers[TRACE_ID] = traceId;
+  return new Response(null, { status: 503, statusText: 'Service Unavailable', headers });
 }

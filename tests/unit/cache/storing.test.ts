@@ -59,11 +59,25 @@ describe('storing and serving', () => {
   });
 
   it('replaces the stored copy when the same request is put again', async () => {
-    const { cache } = setup();
+    const { cache, clock } = setup();
     await cache.put(get(URL_A), ok('old'));
+    clock.advance(1_000);
     await cache.put(get(URL_A), ok('newer'));
     expect(await matchText(cache, get(URL_A))).toBe('newer');
     expect(await cache.stats()).toMatchObject({ entries: 1, bytes: 5, puts: 2 });
+  });
+
+  it('does not rewrite a key stored less than minRefreshMs ago (steady traffic costs no write per call)', async () => {
+    const { cache, clock } = setup({ minRefreshMs: 1_000 });
+    await cache.put(get(URL_A), ok('first'));
+    clock.advance(999);
+    await cache.put(get(URL_A), ok('second'));
+    await cache.put(get(`${URL_A}?other`), ok('other key'));
+    expect(await matchText(cache, get(URL_A))).toBe('first');
+    expect(await cache.stats()).toMatchObject({ puts: 2, skipped: expect.objectContaining({ fresh: 1 }) });
+    clock.advance(1);
+    await cache.put(get(URL_A), ok('third'));
+    expect(await matchText(cache, get(URL_A))).toBe('third');
   });
 
   it('answers only GET lookups', async () => {

@@ -25,11 +25,12 @@ describe('Vary', () => {
   });
 
   it('keeps one variant per set of values, and replaces a variant on a new put', async () => {
-    const { cache } = setup();
+    const { cache, clock } = setup();
     const en = () => get(URL_A, { 'accept-language': 'en' });
     const fr = () => get(URL_A, { 'accept-language': 'fr' });
     await cache.put(en(), ok('hello', { vary: 'Accept-Language' }));
     await cache.put(fr(), ok('bonjour', { vary: 'Accept-Language' }));
+    clock.advance(1_000);
     await cache.put(en(), ok('hi', { vary: 'accept-language' }));
 
     expect(await matchText(cache, en())).toBe('hi');
