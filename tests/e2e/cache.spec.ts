@@ -86,6 +86,7 @@ test.describe('stale-if-error from IndexedDB', () => {
       await harness.ok(`${up1.url}/api/${name}?bytes=1000`);
       await stored(harness, ['a', 'b', 'c'].indexOf(name) + 1);
     }
+    await harness.page.waitForTimeout(1_100); // past minRefreshMs, so a fresh answer is written again
     await harness.ok(`${up1.url}/api/a?bytes=1000`); // a is used again: b is now the oldest
     await harness.page.waitForTimeout(100);
     await harness.ok(`${up1.url}/api/d?bytes=1000`);
