@@ -19,6 +19,8 @@ import { mayMatch, whyNotStorable } from './storable.js';
 import { varyHeaderNames, varyKey, varyMatches, varyValues } from './vary.js';
 
 export interface IdbResponseCache extends ResponseCache {
+  /** Whether `put` would store this response now (metadata and recent writes only; sync). */
+  wants(request: Request, response: Response): boolean;
   /**
    * A fresh copy of the stored response for `request` (same status, status text, headers and
    * bytes), with when it was stored; undefined when there is none or the cache failed. Never rejects.
@@ -47,6 +49,11 @@ export interface IdbResponseCache extends ResponseCache {
 /** A ResponseCache on IndexedDB, for a service worker or a page. See IdbResponseCacheOptions. */
 /** Bounds the memory of recent writes; forgetting only costs an extra write. */
 const RECENT_PUTS_LIMIT = 1000;
+const TOUCH_INTERVAL_MS = 60_000;
+
+function recentKeyOf(request: Request, partition: string | null, vary: ReturnType<typeof varyValues>): string {
+  return JSON.stringify([partition, withoutFragment(request.url), varyKey(vary)]);
+}
 
 export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbResponseCache {
   const opts = resolveCacheOptions(options);
@@ -120,9 +127,12 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
         return undefined;
       }
       counters.hits += 1;
-      // Recency is written behind: the caller has its response without waiting for a write.
-      const key = keyOf(hit.entry);
-      void track('touch', async () => touch(await connection.get(), key, now));
+      // Recency is written behind, and at most once a minute per entry: LRU order needs no
+      // finer grain, and a write per stale serve slowed the open-breaker path (bench:sw).
+      if (now - hit.entry.lastUsed >= TOUCH_INTERVAL_MS) {
+        const key = keyOf(hit.entry);
+        void track('touch', async () => touch(await connection.get(), key, now));
+      }
       const { status, statusText, headers, storedAt } = hit.entry;
       return { response: new Response(hit.body, { status, statusText, headers }), storedAt };
     } catch (error) {
@@ -147,14 +157,18 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
     const names = varyHeaderNames(response);
     const vary = varyValues(request, names === '*' ? [] : names);
     const now = opts.now();
-    const recentKey = JSON.stringify([current, withoutFragment(request.url), varyKey(vary)]);
+    const recentKey = recentKeyOf(request, current, vary);
     if (now - (recentPuts.get(recentKey) ?? -Infinity) < opts.minRefreshMs) {
       skipped.fresh += 1;
       discardBody(response);
       return;
     }
+    // Claimed now, not when the write commits: answers arriving while it runs must not queue more.
+    if (recentPuts.size >= RECENT_PUTS_LIMIT) recentPuts.clear();
+    recentPuts.set(recentKey, now);
     const body = await readBodyWithin(response, opts.maxEntryBytes);
     if (body === undefined) {
+      recentPuts.delete(recentKey);
       skipped['too-large'] += 1;
       return;
     }
@@ -183,8 +197,6 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
         limits,
       );
       counters.puts += 1;
-      if (recentPuts.size >= RECENT_PUTS_LIMIT) recentPuts.clear();
-      recentPuts.set(recentKey, now);
       reportRemoved('limit', outcome.evicted);
       reportRemoved('expired', outcome.expired);
     };
@@ -192,6 +204,7 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
     try {
       await write();
     } catch (error) {
+      recentPuts.delete(recentKey);
       if (!isQuotaExceeded(error)) throw error;
       try {
         // The browser's quota is not ours to know, so make generous room (half, LRU first) and
@@ -208,8 +221,18 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
     }
   }
 
+  /** Sync pre-check so the engine copies only responses that will be written. */
+  function wants(request: Request, response: Response): boolean {
+    if (disabled || connection === undefined) return false;
+    if (whyNotStorable(request, response, { partition, maxEntryBytes: opts.maxEntryBytes }) !== undefined) return false;
+    const names = varyHeaderNames(response);
+    const key = recentKeyOf(request, partition, varyValues(request, names === '*' ? [] : names));
+    return opts.now() - (recentPuts.get(key) ?? -Infinity) >= opts.minRefreshMs;
+  }
+
   return {
     match,
+    wants,
 
     put(request, response) {
       const current = partition;

@@ -120,8 +120,9 @@ export class Engine {
     return this.loading ?? Promise.resolve();
   }
 
+  /** Waits for the writes started so far, not later ones: under steady traffic it still ends. */
   async settled(): Promise<void> {
-    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+    await Promise.allSettled([...this.pending]);
   }
 
   /** fetch's contract: never throws, always a promise. */
@@ -455,8 +456,8 @@ class Call {
   private succeed(response: Response): Response {
     const cache = this.deps.cache;
     if (cache !== undefined && this.fallback === 'cache' && this.plan.method === 'GET' && response.status === 200) {
-      const copy = response.clone();
-      this.engine.track(cache.put(this.cacheKey(), copy));
+      const key = this.cacheKey();
+      if (cache.wants?.(key, response) ?? true) this.engine.track(cache.put(key, response.clone()));
     }
     this.outcome(this.attempts === 1 ? 'fresh' : 'retried');
     if (this.attempts === 1) return response; // first try from the network: pass through untouched

@@ -170,6 +170,11 @@ export interface StateStore {
 export interface ResponseCache {
   match(request: Request): Promise<{ response: Response; storedAt: number } | undefined>;
   put(request: Request, response: Response): Promise<void>;
+  /**
+   * Optional, synchronous: whether `put` would store this response. Asked before the engine
+   * copies the body, so a response the cache would skip costs no clone.
+   */
+  wants?(request: Request, response: Response): boolean;
 }
 
 export interface ResilientFetchOptions {

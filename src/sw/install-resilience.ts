@@ -181,6 +181,7 @@ function extractContext(request: Request): Context {
 function notifyingCache(cache: IdbResponseCache, staleUrls: Set<string>, broadcaster: StateBroadcaster): ResponseCache {
   return {
     match: (request) => cache.match(request),
+    wants: (request, response) => cache.wants(request, response),
     put: async (request, response) => {
       await cache.put(request, response);
       if (staleUrls.delete(request.url)) broadcaster.cache('fresh-stored', request.url);
