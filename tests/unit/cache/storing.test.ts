@@ -173,3 +173,16 @@ describe('what is never stored', () => {
     expect((await cache.stats()).skipped['too-large']).toBe(1);
   });
 });
+
+describe('wants (the engine asks before copying a body)', () => {
+  it('says no to what put would skip: not storable, or the same key written moments ago', async () => {
+    const { cache, clock } = setup({ minRefreshMs: 1_000 });
+    expect(cache.wants(get(URL_A), ok('x', { 'cache-control': 'no-store' }))).toBe(false);
+    expect(cache.wants(get(URL_A), new Response('x', { status: 500 }))).toBe(false);
+    expect(cache.wants(get(URL_A), ok('x'))).toBe(true);
+    await cache.put(get(URL_A), ok('x'));
+    expect(cache.wants(get(URL_A), ok('y'))).toBe(false);
+    clock.advance(1_000);
+    expect(cache.wants(get(URL_A), ok('y'))).toBe(true);
+  });
+});
