@@ -46,13 +46,17 @@ const swBench = {
 
   controlled: (): boolean => navigator.serviceWorker?.controller != null,
 
-  /** `n` sequential requests to `url`; each timed from the call to the last byte of the body. */
-  async run(caller: Caller, url: string, n: number): Promise<BatchResult> {
+  /**
+   * `n` sequential requests to `url`; each timed from the call to the last byte of the body.
+   * `gapMs` idles between requests (untimed), to tell in-band cost from work left behind.
+   */
+  async run(caller: Caller, url: string, n: number, gapMs = 0): Promise<BatchResult> {
     const call = caller === 'fetch' ? (u: string) => fetch(u) : (u: string) => resilientFetch(u);
     const ms: number[] = [];
     const outcomes: Record<string, number> = {};
     let bodyBytes = -1;
     for (let i = 0; i < n; i++) {
+      if (gapMs > 0) await new Promise((r) => setTimeout(r, gapMs));
       const started = performance.now();
       let key: string;
       try {
@@ -69,6 +73,9 @@ const swBench = {
     }
     return { ms, outcomes, bodyBytes };
   },
+
+  /** Reads a JSON document (e.g. the probe worker's `/__probe` timings). */
+  json: async (url: string): Promise<unknown> => (await fetch(url)).json(),
 
   state: () => handle!.state(),
   cacheStats: () => handle!.cacheStats(),

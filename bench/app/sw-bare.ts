@@ -4,6 +4,7 @@
  * It claims the page on activation so the benchmark page is controlled without a reload.
  */
 declare const self: ServiceWorkerGlobalScope;
+export {};
 
 self.addEventListener('install', () => void self.skipWaiting());
 self.addEventListener('activate', (e) => e.waitUntil(self.clients.claim()));

@@ -4,12 +4,18 @@
  * per call, not a throughput under concurrency). Samples are interleaved: every round takes one
  * sample of every contender in a freshly shuffled order, so drift and noise on the machine land
  * on all contenders alike. We report the median over rounds and the interquartile range.
+ * Besides wall time, each sample records the process's CPU time (`process.cpuUsage()`, all
+ * threads, so GC helper threads count): on a shared, loaded machine it is the steadier number,
+ * since time spent descheduled is not in it.
  */
 import { performance } from 'node:perf_hooks';
 import type { Contender, Op } from './contenders.js';
 
 export interface TimingOptions {
   rounds: number;
+  /** Stop taking rounds after this long (but not before `minRounds`), so a loaded machine cannot stretch the run. */
+  budgetMs: number;
+  minRounds: number;
   sampleMs: number;
   warmupMs: number;
   seed: number;
@@ -17,8 +23,10 @@ export interface TimingOptions {
 
 export interface Timing {
   contender: Contender;
-  /** µs per call, one per round, in round order. */
+  /** µs per call (wall), one per round, in round order. */
   samples: number[];
+  /** µs of process CPU time per call, one per round. */
+  cpuSamples: number[];
   opsPerSample: number;
 }
 
@@ -28,6 +36,16 @@ async function batch(op: Op, n: number): Promise<number> {
   const start = performance.now();
   for (let i = 0; i < n; i++) await op();
   return performance.now() - start;
+}
+
+/** Wall ms and CPU µs for n calls. */
+async function timedBatch(op: Op, n: number): Promise<{ ms: number; cpuUs: number }> {
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  for (let i = 0; i < n; i++) await op();
+  const ms = performance.now() - start;
+  const used = process.cpuUsage(cpu);
+  return { ms, cpuUs: used.user + used.system };
 }
 
 /** Runs `op` for about `ms` milliseconds; returns the µs per call it saw. */
@@ -50,16 +68,19 @@ export async function timeInterleaved(contenders: Contender[], opts: TimingOptio
     await contender.verify();
     const usPerOp = await runFor(contender.op, opts.warmupMs);
     const opsPerSample = Math.max(16, Math.round((opts.sampleMs * 1000) / usPerOp));
-    timings.push({ contender, samples: [], opsPerSample });
+    timings.push({ contender, samples: [], cpuSamples: [], opsPerSample });
   }
   const random = mulberry32(opts.seed);
   const order = timings.slice();
+  const began = performance.now();
   for (let round = 0; round < opts.rounds; round++) {
+    if (round >= opts.minRounds && performance.now() - began > opts.budgetMs) break;
     shuffle(order, random);
     for (const t of order) {
       await tick(); // let timers and intervals (opossum's buckets) run between samples, not inside them
-      const ms = await batch(t.contender.op, t.opsPerSample);
+      const { ms, cpuUs } = await timedBatch(t.contender.op, t.opsPerSample);
       t.samples.push((ms * 1000) / t.opsPerSample);
+      t.cpuSamples.push(cpuUs / t.opsPerSample);
     }
   }
   for (const t of timings) await t.contender.verify(); // still doing what we claim after the run

@@ -25,6 +25,11 @@ export async function loadCore(): Promise<{ core: Core; from: string }> {
   if (process.env.BENCH_ENGINE === 'tsx') {
     return { core: await import('../../src/core/index.js'), from: 'src/core via tsx (esbuild keepNames)' };
   }
+  const index = pathToFileURL(join(OUT, 'index.js')).href;
+  if (process.env.BENCH_CORE_PREBUILT === '1') {
+    // The allocation child: measure exactly what the parent just built.
+    return { core: (await import(index)) as Core, from: 'prebuilt' };
+  }
   const ts = (await import('typescript')).default;
   rmSync(OUT, { recursive: true, force: true });
   mkdirSync(OUT, { recursive: true });
@@ -41,6 +46,6 @@ export async function loadCore(): Promise<{ core: Core; from: string }> {
     });
     writeFileSync(join(OUT, file.replace(/\.ts$/, '.js')), outputText);
   }
-  const core = (await import(pathToFileURL(join(OUT, 'index.js')).href)) as Core;
+  const core = (await import(index)) as Core;
   return { core, from: `${relative(process.cwd(), SRC) || '.'} transpiled by tsc (ES2022), plain JS` };
 }
