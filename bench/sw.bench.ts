@@ -21,8 +21,6 @@
  * Prints a Markdown table and the targets with PASS/MISS (always exits 0 on a MISS) and writes
  * them to bench/results/sw.md. Knobs: BENCH_SW_WARMUP (300), BENCH_SW_N (2000),
  * BENCH_SW_BATCH (25), BENCH_SW_BUDGET_S (170, whole run including the build).
- *
- * Where the time goes (sub-steps switched off one by one in a scratch worker): bench/sw-probe.ts.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
