@@ -4,7 +4,6 @@ import { registerResilience, type PolicyConfig, type ResilienceHandle } from '..
 import { ResolvedPolicy } from '../src/core/policy.js';
 import { getStats } from './clients/chaos.js';
 import { demoPolicy, loadDemoConfig, workerScriptUrl, type DemoConfig } from './demo-setup.js';
-import { readLivePolicy } from './live-config.js';
 import { LoadGenerator } from './load/load-generator.js';
 import { Dashboard } from './model/dashboard.js';
 import { announcer } from './ui/announcer.js';
@@ -38,6 +37,7 @@ async function main(config: DemoConfig): Promise<void> {
   const cards = config.upstreams.map((u) => originCard(u.name, u.url));
   const traffic = trafficPanel(model, load);
   const traces = tracePanel(config.otlp.url, config.traceLinkTemplate);
+  const readLivePolicy = async (): Promise<PolicyConfig | undefined> => (handle === undefined ? undefined : (await handle.config()).policy);
   const useLivePolicy = async (): Promise<void> => {
     const live = await readLivePolicy().catch(() => undefined);
     if (live !== undefined) resolved = new ResolvedPolicy(live);

@@ -24,6 +24,8 @@ export interface ResilienceHandle {
   subscribe(listener: (message: Broadcast) => void): () => void;
   /** Merge new config into the worker's, applied without a restart. Rejects on invalid config. */
   configure(partial: LiveConfig): Promise<void>;
+  /** The worker's live config (the script's, merged with what pages have sent since). */
+  config(): Promise<LiveConfig>;
   /** The fallback cache's totals and counters (undefined when the worker has no cache). */
   cacheStats(): Promise<CacheStats | undefined>;
   /** Empty the fallback cache (one partition, or all). */
@@ -79,6 +81,7 @@ export async function registerResilience(options: RegisterOptions): Promise<Resi
       return () => channel.close();
     },
     configure,
+    config: async () => unwrap(await sendCommand(worker(), { type: 'snapshot' })).config ?? {},
     cacheStats: async () => unwrap(await sendCommand(worker(), { type: 'snapshot' })).cache,
     clearCache: async (partition) => {
       unwrap(await sendCommand(worker(), { type: 'clear-cache', ...(partition !== undefined ? { partition } : {}) }));

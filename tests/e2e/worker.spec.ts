@@ -119,6 +119,8 @@ test.describe('service worker runtime and page client', () => {
     const res = await harness.ok(`${up1.url}/api/b`);
     expect(res.status).toBe(200);
     expect(res.meta.attempts).toBe(2);
+    const live = await harness.page.evaluate(() => window.harness.config());
+    expect(live.policy?.origins?.[up1.url]?.retry).toMatchObject({ maxRetries: 2, baseDelayMs: 10 });
   });
 
   test('bad config is refused with an error naming the field, and the worker keeps its previous config', async ({ harness, up1 }) => {

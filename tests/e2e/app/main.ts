@@ -52,6 +52,7 @@ const harness = {
   },
   flushTraces: () => tracing?.flush(),
   cacheStats: () => handle!.cacheStats(),
+  config: () => handle!.config(),
   controlled: (): boolean => navigator.serviceWorker?.controller != null,
   fetch: (url: string, init?: RequestInit & { resilience?: Record<string, unknown> }) => run(url, init),
   /** Starts a call that the test can abort later by id. */
