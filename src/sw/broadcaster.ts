@@ -22,7 +22,7 @@ export class StateBroadcaster {
     this.stateSoon();
   }
 
-  cache(kind: 'stale-served' | 'fresh-stored', url: string): void {
+  cache(kind: 'stale-served' | 'fresh-arrived', url: string): void {
     this.post({ type: 'cache', kind, url, at: Date.now() });
   }
 

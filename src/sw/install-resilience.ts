@@ -1,14 +1,17 @@
 import { ROOT_CONTEXT, propagation, type Context } from '@opentelemetry/api';
 import { createIdbResponseCache, type IdbResponseCache, type IdbResponseCacheOptions } from '../cache/index.js';
 import { createResilientFetch } from '../core/create-resilient-fetch.js';
+import { SOURCE } from '../core/headers.js';
 import { merge } from '../core/policy.js';
-import type { PolicyConfig, ResilienceEvent, ResilientFetch, ResponseCache } from '../core/types.js';
+import type { PolicyConfig, ResilienceEvent, ResilientFetch } from '../core/types.js';
 import { StateBroadcaster } from './broadcaster.js';
 import { IdbStateStore } from './idb-state-store.js';
 import { PageAborts } from './page-aborts.js';
 import { carriesPageHeaders, readCallOptions, stripPageHeaders } from './options-header.js';
 import type { Command, LiveConfig, Reply } from './protocol.js';
 import { createRouter, type RouteOptions } from './routing.js';
+
+const STALE_URLS_LIMIT = 500;
 
 /** What the worker needs from a tracing setup (see `setupWorkerTracing` in resilient-fetch/telemetry). */
 export interface WorkerTelemetry {
@@ -56,10 +59,11 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
   const rf: ResilientFetch = createResilientFetch({
     policy: config.policy,
     store,
-    ...(cache !== undefined ? { cache: notifyingCache(cache, staleUrls, broadcaster) } : {}),
+    ...(cache !== undefined ? { cache } : {}),
     ...(telemetry !== undefined ? { tracer: telemetry.tracer, propagateTraceTo: (url: URL) => telemetry.propagate(url) } : {}),
     onEvent: (event) => {
       if (event.type === 'fallback') {
+        if (staleUrls.size >= STALE_URLS_LIMIT) staleUrls.clear(); // forgetting costs one missed notice
         staleUrls.add(event.url);
         broadcaster.cache('stale-served', event.url);
       }
@@ -96,13 +100,20 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
     const traceContext = telemetry !== undefined ? extractContext(request) : undefined;
     const outgoing = carriesPageHeaders(request) ? await stripPageHeaders(request) : request;
     const resilience = { ...options, ...(traceContext !== undefined ? { traceContext } : {}) };
-    if (abortId === undefined) return rf(outgoing, { resilience });
-    const signal = aborts.track(abortId, outgoing.signal);
+    const signal = abortId !== undefined ? aborts.track(abortId, outgoing.signal) : undefined;
     try {
-      return await rf(outgoing, { signal, resilience });
+      const response = await rf(outgoing, signal !== undefined ? { signal, resilience } : { resilience });
+      noticeFresh(outgoing.url, response);
+      return response;
     } finally {
-      aborts.forget(abortId);
+      if (abortId !== undefined) aborts.forget(abortId);
     }
+  }
+
+  /** Tells pages when a URL they were served stale answers fresh again, so a UI can refresh. */
+  function noticeFresh(url: string, response: Response): void {
+    if (staleUrls.size === 0 || !response.ok || (response.headers.get(SOURCE) ?? 'network') !== 'network') return;
+    if (staleUrls.delete(url)) broadcaster.cache('fresh-arrived', url);
   }
 
   /**
@@ -177,14 +188,4 @@ function extractContext(request: Request): Context {
   });
 }
 
-/** Tells pages when fresh data arrives for a URL they were served stale. */
-function notifyingCache(cache: IdbResponseCache, staleUrls: Set<string>, broadcaster: StateBroadcaster): ResponseCache {
-  return {
-    match: (request) => cache.match(request),
-    wants: (request, response) => cache.wants(request, response),
-    put: async (request, response) => {
-      await cache.put(request, response);
-      if (staleUrls.delete(request.url)) broadcaster.cache('fresh-stored', request.url);
-    },
-  };
-}
+

@@ -29,4 +29,4 @@ export type Reply =
 export type Broadcast =
   | { type: 'state'; origins: OriginSnapshot[]; at: number }
   | { type: 'event'; event: ResilienceEvent }
-  | { type: 'cache'; kind: 'stale-served' | 'fresh-stored'; url: string; at: number };
+  | { type: 'cache'; kind: 'stale-served' | 'fresh-arrived'; url: string; at: number };

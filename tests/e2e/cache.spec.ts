@@ -127,7 +127,7 @@ test.describe('stale-if-error from IndexedDB', () => {
     expect((await harness.ok(url)).meta.source).toBe('network');
     await expect
       .poll(() => harness.page.evaluate(() => window.harness.broadcasts().flatMap((b) => (b.type === 'cache' ? [`${b.kind} ${b.url}`] : []))))
-      .toEqual([`stale-served ${url}`, `fresh-stored ${url}`]);
+      .toEqual([`stale-served ${url}`, `fresh-arrived ${url}`]);
   });
 
   test('the cache survives the browser stopping the worker', async ({ harness, up1 }) => {
