@@ -153,7 +153,7 @@ export class Engine {
     if (rejection !== null && this.tracer === undefined && !this.mayFallBack(input, init, options, policy)) {
       // Refused before anything was planned, with nothing to trace and nothing to fall back to.
       if (this.deps.listening) this.emit({ type: 'rejected', origin: state.origin, at: now, url, reason: rejection.reason });
-      if (options?.throwOnReject === true) return Promise.reject(new ResilienceError(rejection.reason, state.origin, rejection.retryAfterMs));
+      if (options?.throwOnReject === true) return rejectSoon(new ResilienceError(rejection.reason, state.origin, rejection.retryAfterMs));
       return Promise.resolve(syntheticResponse(rejection.reason, rejection.retryAfterMs, 0, undefined));
     }
     const fetchInit = withoutOptions(init);
@@ -598,6 +598,16 @@ function admit(state: OriginState, now: number, deps: Deps): LocalRejection | nu
   if (state.throttle !== null && state.throttle.shouldReject(now, deps.random)) return new LocalRejection('throttled');
   if (!state.breaker.wouldAllow(now)) return new LocalRejection('circuit-open', state.breaker.retryAfterMs(now) || undefined);
   return null;
+}
+
+/**
+ * A promise that rejects a tick later. Rejecting before the caller has attached its handler
+ * sends Node through its unhandled-rejection bookkeeping (~0.8 µs, measured in bench:core).
+ */
+function rejectSoon(error: unknown): Promise<never> {
+  return Promise.resolve().then(() => {
+    throw error;
+  });
 }
 
 /** The init fetch should see: ours minus `resilience` (unchanged when there is none). */
