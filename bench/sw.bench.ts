@@ -271,7 +271,7 @@ function buildReport(r: {
       name: 'cache adds no measurable p50: p50(3) − p50(5)',
       measured:
         `${cacheCost >= 0 ? '+' : ''}${ms(cacheCost)} ms (95% CI ${ms(cacheCI[0])} … ${ms(cacheCI[1])} ms); ` +
-        `noise floor = |p50(3) − p50(3′)|, two identical variants = ${ms(noise)} ms` +
+        `noise floor = \\|p50(3) − p50(3′)\\|, two identical variants = ${ms(noise)} ms` +
         (replicaCI[0] > 0 || replicaCI[1] < 0 ? ` (their bootstrap CI ${ms(replicaCI[0])} … ${ms(replicaCI[1])} ms excludes 0: the bootstrap alone understates the noise)` : ''),
       pass: !cacheMeasurable,
     },
