@@ -4,6 +4,7 @@ import { createResilientFetch } from '../core/create-resilient-fetch.js';
 import { SOURCE } from '../core/headers.js';
 import { merge } from '../core/policy.js';
 import type { PolicyConfig, ResilienceEvent, ResilientFetch } from '../core/types.js';
+import { createEventLogger, type LogSink } from '../telemetry/event-logger.js';
 import { StateBroadcaster } from './broadcaster.js';
 import { IdbStateStore } from './idb-state-store.js';
 import { PageAborts } from './page-aborts.js';
@@ -29,8 +30,13 @@ export interface ResilienceConfig extends RouteOptions {
   /** Fallback cache limits, or false for no stale-if-error. */
   cache?: false | Omit<IdbResponseCacheOptions, 'now' | 'indexedDB' | 'onEvent'>;
   telemetry?: WorkerTelemetry;
-  /** Every resilience event (breaker transitions, retries, rejections, fallbacks), e.g. a logger. */
+  /** Every resilience event (breaker transitions, retries, rejections, fallbacks). */
   onEvent?: (event: ResilienceEvent) => void;
+  /**
+   * One JSON log line per resilience event, with `trace_id` and `span_id`: to the console by
+   * default, to your sink if given, none with `false`.
+   */
+  log?: false | LogSink;
   /** IndexedDB name for per-origin state and page-sent config. */
   stateDbName?: string;
 }
@@ -55,6 +61,7 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
   const aborts = new PageAborts();
   const cache = config.cache === false ? undefined : createIdbResponseCache({ ...config.cache });
   const telemetry = config.telemetry;
+  const log = config.log === false ? undefined : createEventLogger(config.log !== undefined ? { sink: config.log } : {});
 
   const rf: ResilientFetch = createResilientFetch({
     policy: config.policy,
@@ -68,6 +75,7 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
         broadcaster.cache('stale-served', event.url);
       }
       broadcaster.event(event);
+      log?.(event);
       config.onEvent?.(event);
     },
   });
