@@ -106,7 +106,7 @@ export class Harness {
     const cdp = await this.page.context().newCDPSession(this.page);
     await cdp.send('ServiceWorker.enable');
     await cdp.send('ServiceWorker.stopAllWorkers');
-    await cdp.detach();
+    await cdp.detach().catch(() => undefined); // the session may already be gone with the stopped worker's targets
   }
 }
 
