@@ -66,9 +66,14 @@ async function count(page: Page, testId: string): Promise<number> {
   return Number(await page.getByTestId(testId).textContent());
 }
 
+/**
+ * Attached to the test's artifacts on every run; written over the README's copies in
+ * docs/screenshots only with UPDATE_SCREENSHOTS=1, so a test run never dirties the checkout.
+ */
 async function screenshot(page: Page, name: string, testInfo: import('@playwright/test').TestInfo): Promise<void> {
   const body = await page.screenshot({ fullPage: true });
   await testInfo.attach(name, { body, contentType: 'image/png' });
+  if (process.env.UPDATE_SCREENSHOTS !== '1') return;
   await mkdir(path.join(ROOT, 'docs/screenshots'), { recursive: true });
   await writeFile(path.join(ROOT, 'docs/screenshots', name), body);
 }
