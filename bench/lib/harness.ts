@@ -10,6 +10,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Contender, Op } from './contenders.js';
+import { mulberry32, shuffle } from '../sw/stats.js';
 
 export interface TimingOptions {
   rounds: number;
@@ -103,20 +104,3 @@ export function pairedMedianDiff(a: number[], b: number[]): number {
   return median(a.map((x, i) => x - b[i]!));
 }
 
-function shuffle<T>(items: T[], random: () => number): void {
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [items[i], items[j]] = [items[j]!, items[i]!];
-  }
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
