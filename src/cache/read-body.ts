@@ -1,9 +1,7 @@
-import { concatBytes } from '../core/concat-bytes.js';
+import { readWithin } from '../core/read-within.js';
 
 /**
  * Reads a body into an ArrayBuffer, or returns undefined as soon as it passes `limit` bytes.
- * Streaming with a cap, rather than `arrayBuffer()`, means a huge body without Content-Length is
- * abandoned at the limit instead of being buffered whole just to be thrown away.
  * ArrayBuffer, not Blob, because Safari cannot store Blobs in IndexedDB.
  */
 export async function readBodyWithin(response: Response, limit: number): Promise<ArrayBuffer | undefined> {
@@ -11,21 +9,10 @@ export async function readBodyWithin(response: Response, limit: number): Promise
   const body = response.body;
   if (body === null) return new ArrayBuffer(0);
 
-  const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => undefined);
-      return undefined;
-    }
-    chunks.push(value);
-  }
-
-  return concatBytes(chunks, size).buffer;
+  const read = await readWithin(body, limit);
+  if (read.complete) return read.bytes.buffer;
+  await read.rest.cancel().catch(() => undefined);
+  return undefined;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { isIdempotentMethod } from './classify.js';
-import { concatBytes } from './concat-bytes.js';
+import { readWithin } from './read-within.js';
 
 /** How one call will be sent, attempt after attempt. */
 export interface RequestPlan {
@@ -53,10 +53,14 @@ async function freezeFormData(plan: RequestPlan, form: FormData): Promise<Reques
   return plan;
 }
 
+/**
+ * Buffers a request body up to `limit` so it can be replayed. Past the limit the request still
+ * goes out whole, once: a stream replays what was read and then the rest.
+ */
 async function bufferRequestBody(plan: RequestPlan, body: ReadableStream<Uint8Array>, limit: number): Promise<RequestPlan> {
-  const read = await readBounded(body, limit);
-  if (read.overflow) {
-    plan.body = read.overflow;
+  const read = await readWithin(body, limit);
+  if (!read.complete) {
+    plan.body = replay(read.chunks, read.rest);
     return plan;
   }
   plan.body = read.bytes;
@@ -74,27 +78,6 @@ function mayRetry(
   if (isIdempotentMethod(method)) return true;
   const headers = init?.headers !== undefined ? new Headers(init.headers) : request?.headers;
   return headers?.has('idempotency-key') ?? false;
-}
-
-/**
- * Reads a stream up to `limit` bytes. Past the limit it hands back a stream that replays what
- * was read and then the rest, so the request still goes out whole, once.
- */
-async function readBounded(
-  body: ReadableStream<Uint8Array>,
-  limit: number,
-): Promise<{ bytes: Uint8Array<ArrayBuffer>; overflow?: undefined } | { overflow: ReadableStream<Uint8Array> }> {
-  const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    size += value.byteLength;
-    if (size > limit) return { overflow: replay(chunks, reader) };
-  }
-  return { bytes: concatBytes(chunks, size) };
 }
 
 function replay(chunks: Uint8Array[], rest: ReadableStreamDefaultReader<Uint8Array>): ReadableStream<Uint8Array> {
