@@ -49,7 +49,6 @@ export class Call {
   private readonly deps: Deps;
   private readonly policy: OriginPolicy;
   private readonly deadline: number;
-  private readonly signal: AbortSignal | undefined;
   private readonly fallback: 'cache' | 'none';
   private attempts = 0;
   private holdsSlot = false;
@@ -58,12 +57,15 @@ export class Call {
   private onAbort: (() => void) | null = null;
   private span: Span | undefined;
   private spanContext: Context | undefined;
+  private redactedUrl: string | undefined;
 
   constructor(
     private readonly engine: CallHost,
     private readonly state: OriginState,
     private readonly plan: RequestPlan,
     private readonly url: string,
+    /** The caller's signal (from init, or from the Request). */
+    private readonly signal: AbortSignal | undefined,
     private readonly options: CallOptions | undefined,
     private readonly startedAt: number,
     /** What admission decided before the call was planned (null: admitted). */
@@ -73,15 +75,13 @@ export class Call {
     this.policy = state.policy;
     this.deadline = startedAt + (options?.deadlineMs ?? this.policy.deadlineMs);
     this.fallback = options?.fallback ?? this.policy.fallback;
-    const init = plan.init;
-    this.signal = init?.signal ?? (typeof plan.input === 'object' && 'signal' in plan.input ? plan.input.signal : undefined);
   }
 
   async run(): Promise<Response> {
     const signal = this.signal;
     const tracer = this.deps.tracer;
     if (tracer !== undefined) {
-      const started = startCallSpan(tracer, this.options?.traceContext ?? otelContext.active(), this.plan.method, redactUrl(this.url, this.deps.redacted));
+      const started = startCallSpan(tracer, this.options?.traceContext ?? otelContext.active(), this.plan.method, this.safeUrl());
       this.span = started.span;
       this.spanContext = started.context;
     }
@@ -206,7 +206,7 @@ export class Call {
     let span: Span | undefined;
     let headers = plan.headers;
     if (tracer !== undefined && this.spanContext !== undefined) {
-      span = startAttemptSpan(tracer, this.spanContext, plan.method, this.url, redactUrl(this.url, this.deps.redacted), resend);
+      span = startAttemptSpan(tracer, this.spanContext, plan.method, this.url, this.safeUrl(), resend);
       if (this.mayPropagate()) {
         headers = new Headers(headers ?? plan.init?.headers ?? (plan.input instanceof Request ? plan.input.headers : undefined));
         injectTraceContext(trace.setSpan(this.spanContext, span), headers);
@@ -299,9 +299,9 @@ export class Call {
       return annotate(last.response, { source: 'network', reason, attempts: this.attempts, ...this.traceIdHeader() });
     }
     if (last?.kind === 'timeout' || (last === undefined && reason === 'deadline')) {
-      throw new DOMException(`resilient-fetch: ${redactUrl(this.url, this.deps.redacted)} timed out (${reason})`, 'TimeoutError');
+      throw new DOMException(`resilient-fetch: ${this.safeUrl()} timed out (${reason})`, 'TimeoutError');
     }
-    throw new TypeError(`resilient-fetch: ${redactUrl(this.url, this.deps.redacted)} failed after ${this.attempts} attempt(s) (${reason})`, {
+    throw new TypeError(`resilient-fetch: ${this.safeUrl()} failed after ${this.attempts} attempt(s) (${reason})`, {
       cause: last?.kind === 'network-error' ? last.error : undefined,
     });
   }
@@ -396,6 +396,11 @@ export class Call {
       span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
     }
     span.end();
+  }
+
+  /** The URL as spans and messages may show it (credentials and secret query values redacted). */
+  private safeUrl(): string {
+    return (this.redactedUrl ??= redactUrl(this.url, this.deps.redacted));
   }
 
   private traceIds(): { traceId?: string; spanId?: string } {

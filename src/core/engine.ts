@@ -129,8 +129,8 @@ export class Engine {
     }
     const fetchInit = withoutOptions(init);
     const plan = planRequest(input, fetchInit, (options?.retries ?? policy.retry.maxRetries) > 0, options?.idempotent, policy.retry.maxBufferedBodyBytes);
-    if (plan instanceof Promise) return plan.then((p) => new Call(this, state, p, url, options, now, rejection).run());
-    return new Call(this, state, plan, url, options, now, rejection).run();
+    if (plan instanceof Promise) return plan.then((p) => new Call(this, state, p, url, signal, options, now, rejection).run());
+    return new Call(this, state, plan, url, signal, options, now, rejection).run();
   }
 
   private mayFallBack(input: RequestInfo | URL, init: RequestInit | undefined, options: CallOptions | undefined, policy: OriginPolicy): boolean {
@@ -141,9 +141,6 @@ export class Engine {
 
   // ---- shared services for calls ----
 
-  now(): number {
-    return this.clock.now();
-  }
 
 
   emit(event: ResilienceEvent): void {
