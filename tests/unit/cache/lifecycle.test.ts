@@ -91,12 +91,7 @@ describe('connection lifecycle', () => {
     const { factory, cache } = setup();
     await cache.put(get(URL_A), ok('hello'));
 
-    const deleted = await new Promise<string>((resolve) => {
-      const request = factory.deleteDatabase('resilient-fetch-cache');
-      request.onsuccess = () => resolve('deleted');
-      request.onblocked = () => resolve('blocked');
-    });
-    expect(deleted).toBe('deleted');
+    expect(await deleteDatabase(factory)).toBe('deleted');
 
     expect(await cache.match(get(URL_A))).toBeUndefined();
     await cache.put(get(URL_B), ok('again'));
@@ -110,12 +105,7 @@ describe('connection lifecycle', () => {
     await cache.close();
 
     // With our connection closed, a delete is not blocked.
-    const deleted = await new Promise<string>((resolve) => {
-      const request = factory.deleteDatabase('resilient-fetch-cache');
-      request.onsuccess = () => resolve('deleted');
-      request.onblocked = () => resolve('blocked');
-    });
-    expect(deleted).toBe('deleted');
+    expect(await deleteDatabase(factory)).toBe('deleted');
     expect(await cache.match(get(URL_A))).toBeUndefined();
     expect(opens).toHaveLength(2);
   });
@@ -138,3 +128,12 @@ describe('connection lifecycle', () => {
     expect(events).toMatchObject([{ type: 'cache-disabled' }]);
   });
 });
+
+/** Deletes the cache's database from "another context"; says whether our connection blocked it. */
+function deleteDatabase(factory: IDBFactory): Promise<'deleted' | 'blocked'> {
+  return new Promise((resolve) => {
+    const request = factory.deleteDatabase('resilient-fetch-cache');
+    request.onsuccess = () => resolve('deleted');
+    request.onblocked = () => resolve('blocked');
+  });
+}
