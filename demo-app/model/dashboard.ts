@@ -50,7 +50,7 @@ export class Dashboard {
 
   applyBroadcast(message: Broadcast): void {
     if (message.type === 'state') this.applySnapshots(message.origins, message.at);
-    else if (message.type === 'event') this.origin(message.event.origin)?.applyEvent(message.event);
+    else if (message.type === 'event' && message.event.origin !== undefined) this.origin(message.event.origin)?.applyEvent(message.event);
     this.changed();
   }
 

@@ -9,7 +9,7 @@ import type { RequestPlan } from './request-plan.js';
 import { annotate, syntheticResponse } from './responses.js';
 import { serverDelayMs } from './server-delay.js';
 import { endAttemptSpan, injectTraceContext, redactUrl, startAttemptSpan, startCallSpan } from './tracing.js';
-import type { CallOptions, Clock, FailureReason, OriginPolicy, ResilienceEvent, ResilienceReason, ResponseCache } from './types.js';
+import type { CallOptions, Clock, FallbackPolicy, FailureReason, OriginPolicy, ResilienceEvent, ResilienceReason, ResponseCache } from './types.js';
 
 /** What one attempt came to. */
 type AttemptResult =
@@ -49,7 +49,7 @@ export class Call {
   private readonly deps: Deps;
   private readonly policy: OriginPolicy;
   private readonly deadline: number;
-  private readonly fallback: 'cache' | 'none';
+  private readonly fallback: FallbackPolicy;
   private attempts = 0;
   private holdsSlot = false;
   private queueWaitMs = 0;

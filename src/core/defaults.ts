@@ -6,6 +6,7 @@ export const DEFAULT_POLICY: OriginPolicy = {
   deadlineMs: 30_000,
   fallback: 'cache',
   maxStaleMs: 86_400_000,
+  staleAfterMs: 3_000,
   breaker: {
     windowMs: 10_000,
     minimumCalls: 10,
@@ -30,6 +31,15 @@ export const DEFAULT_POLICY: OriginPolicy = {
   },
   rateLimit: false,
   throttle: false,
+  outbox: false,
+};
+
+/** What `outbox: true` (or an object leaving fields out) means. */
+export const DEFAULT_OUTBOX = {
+  methods: ['POST', 'PUT', 'PATCH', 'DELETE'],
+  maxEntries: 500,
+  maxBytes: 10_485_760,
+  maxAgeMs: 604_800_000,
 };
 
 export const DEFAULT_MAX_ORIGINS = 64;

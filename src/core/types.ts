@@ -10,6 +10,27 @@ export interface Clock {
 export type Jitter = 'full' | 'decorrelated' | 'none';
 export type FallbackMode = 'cache' | 'none';
 
+/**
+ * What a call falls back to when the network gives no useful answer: the stored copy, nothing,
+ * or the stored copy (unless `cache: false`) and then the app's own answer. A handler is code, so
+ * it can be set only in the worker's own policy, never sent from a page.
+ */
+export type FallbackPolicy =
+  | FallbackMode
+  | { cache?: boolean; handler(request: Request, reason: ResilienceReason): Response | Promise<Response> };
+
+/** Writes kept in IndexedDB when they cannot be delivered now (the worker's outbox). */
+export interface OutboxPolicy {
+  /** Methods the outbox takes. (['POST', 'PUT', 'PATCH', 'DELETE']) */
+  methods: string[];
+  /** Most entries kept per partition. (500) */
+  maxEntries: number;
+  /** Most body bytes kept in all. (10 MiB) */
+  maxBytes: number;
+  /** An entry older than this is reported as expired and dropped. (7 days) */
+  maxAgeMs: number;
+}
+
 export interface BreakerPolicy {
   /** Sliding window the rates are judged over. */
   windowMs: number;
@@ -49,13 +70,19 @@ export interface RetryPolicy {
 export interface OriginPolicy {
   timeoutMs: number;
   deadlineMs: number;
-  fallback: FallbackMode;
+  fallback: FallbackPolicy;
   maxStaleMs: number;
+  /**
+   * A GET with a stored copy answers from it after this long without a network answer (queued
+   * or in flight); the request goes on within its timeout to refresh the store.
+   */
+  staleAfterMs: number;
   breaker: BreakerPolicy;
   concurrency: { maxInFlight: number; maxQueue: number };
   retry: RetryPolicy;
   rateLimit: false | { perSecond: number; burst: number };
   throttle: false | { k: number; windowMs: number };
+  outbox: false | OutboxPolicy;
 }
 
 export type DeepPartial<T> = {
@@ -86,6 +113,10 @@ export interface CallOptions {
   bypass?: boolean;
   /** Throw ResilienceError instead of resolving with a synthetic response. */
   throwOnReject?: boolean;
+  /** Queue this write in the worker's outbox when it cannot be delivered now. */
+  outbox?: boolean;
+  /** Answer from a stored copy after this long without a network answer (GET only). */
+  staleAfterMs?: number;
   /** Parent span context (the worker passes the page's); default: the active context. */
   traceContext?: Context;
 }
@@ -106,9 +137,10 @@ export type RejectReason =
 
 export type FailureReason = 'budget-exhausted' | 'timeout' | 'network-error' | 'upstream-error' | 'deadline';
 
-export type ResilienceReason = RejectReason | FailureReason;
+/** `slow`: a stored copy answered while the network was still working (stale-while-waiting); `queued`: the outbox took the write. */
+export type ResilienceReason = RejectReason | FailureReason | 'slow' | 'queued';
 
-export type ResponseSource = 'network' | 'cache' | 'synthetic';
+export type ResponseSource = 'network' | 'cache' | 'synthetic' | 'fallback' | 'outbox';
 
 export type ResilienceEvent =
   | { type: 'breaker'; origin: string; at: number; from: BreakerState; to: BreakerState; openUntil?: number }
@@ -117,7 +149,11 @@ export type ResilienceEvent =
   | { type: 'fallback'; origin: string; at: number; url: string; reason: ResilienceReason; ageMs: number; traceId?: string; spanId?: string }
   | { type: 'failed'; origin: string; at: number; url: string; reason: FailureReason; attempts: number; traceId?: string; spanId?: string }
   | { type: 'paused'; origin: string; at: number; until: number }
-  | { type: 'evicted'; origin: string; at: number };
+  | { type: 'evicted'; origin: string; at: number }
+  /** A call answered from a stored copy went on and brought a fresh response into the store. */
+  | { type: 'refreshed'; origin: string; at: number; url: string; status: number }
+  /** Something of ours or of the app's failed and was isolated: the call went on without it. */
+  | { type: 'degraded'; origin?: string; at: number; component: 'listener' | 'tracer' | 'cache' | 'state-store' | 'fallback-handler' | 'outbox'; message: string };
 
 export interface BreakerSnapshot {
   state: BreakerState;

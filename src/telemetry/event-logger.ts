@@ -1,7 +1,7 @@
 import { DEFAULT_REDACTED_PARAMS, redactUrl } from '../core/tracing.js';
 import type { ResilienceEvent } from '../core/types.js';
 
-export type LogLevel = 'info' | 'warn';
+export type LogLevel = 'info' | 'warn' | 'error';
 
 /** One structured log line. Field names are snake_case, like `trace_id`/`span_id` in the OTel log data model. */
 export interface LogRecord {
@@ -12,7 +12,7 @@ export interface LogRecord {
   msg: string;
   /** Absent when no serviceName was given. */
   service?: string;
-  origin: string;
+  origin?: string;
   /** The `ResilienceEvent` type. */
   event: ResilienceEvent['type'];
   /** Present when the event happened inside a traced call: join logs and traces on these. */
@@ -61,7 +61,7 @@ function toLogRecord(event: ResilienceEvent, service: string | undefined, redact
     level,
     msg,
     ...(service !== undefined ? { service } : {}),
-    origin: event.origin,
+    ...(event.origin !== undefined ? { origin: event.origin } : {}),
     event: event.type,
     ...fields,
   };
@@ -90,6 +90,10 @@ function describeEvent(event: ResilienceEvent, redact: (url: string) => string):
       return { level: 'warn', msg: 'paused', fields: { until: new Date(event.until).toISOString() } };
     case 'evicted':
       return { level: 'info', msg: 'evicted', fields: {} };
+    case 'refreshed':
+      return { level: 'info', msg: 'refreshed', fields: { url: redact(event.url), status: event.status } };
+    case 'degraded':
+      return { level: 'error', msg: `degraded: ${event.component}`, fields: { component: event.component, error: event.message } };
     default:
       return unknownEvent(event);
   }
@@ -102,6 +106,7 @@ function unknownEvent(event: never): Described {
 }
 
 function consoleSink(line: string, record: LogRecord): void {
-  if (record.level === 'warn') console.warn(line);
+  if (record.level === 'error') console.error(line);
+  else if (record.level === 'warn') console.warn(line);
   else console.info(line);
 }
