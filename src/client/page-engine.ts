@@ -1,4 +1,5 @@
 import { trace } from '@opentelemetry/api';
+import { engineTracing } from '../telemetry/engine-tracing.js';
 import { createIdbResponseCache } from '../cache/index.js';
 import { createResilientFetch } from '../core/create-resilient-fetch.js';
 import type { PolicyConfig, ResilientFetch } from '../core/types.js';
@@ -13,7 +14,7 @@ let policy: PolicyConfig | undefined;
 export function pageEngine(): ResilientFetch {
   engine ??= createResilientFetch({
     policy,
-    tracer: trace.getTracer('resilient-fetch'),
+    tracing: engineTracing(trace.getTracer('resilient-fetch')),
     propagateTraceTo: (url) => url.origin === globalThis.location?.origin,
     ...(typeof indexedDB !== 'undefined' ? { cache: createIdbResponseCache() } : {}),
   });

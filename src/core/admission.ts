@@ -1,21 +1,30 @@
-import type { Deps } from './call.js';
+import type { Deps } from './deps.js';
+import { LocalRejection } from './local-rejection.js';
 import type { OriginState } from './origin-state.js';
-import type { RejectReason } from './types.js';
 
-/** A call the pipeline decided not to send (or not to send again). */
-export class LocalRejection {
-  constructor(
-    readonly reason: RejectReason,
-    readonly retryAfterMs?: number,
-  ) {}
-}
-
-/** The checks that cost nothing and touch no network, in the order DESIGN.md gives. */
+/**
+ * The checks a call's first attempt passes before it is planned: they cost nothing and touch no
+ * network, in the order DESIGN.md gives. (The breaker's permit itself is taken per attempt.)
+ */
 export function admit(state: OriginState, now: number, deps: Deps): LocalRejection | null {
   if (!deps.isOnline()) return new LocalRejection('offline');
   if (state.pausedUntil > now) return new LocalRejection('paused', state.pausedUntil - now);
   if (state.limiter !== null && !state.limiter.tryTake(now)) return new LocalRejection('rate-limited', state.limiter.waitMs(now));
   if (state.throttle !== null && state.throttle.shouldReject(now, deps.random)) return new LocalRejection('throttled');
   if (!state.breaker.wouldAllow(now)) return new LocalRejection('circuit-open', state.breaker.retryAfterMs(now) || undefined);
+  return null;
+}
+
+/**
+ * The checks a later attempt passes: a retry, or a first attempt that waited in the queue while
+ * another call may have paused the origin. A number means "wait this long, then ask again".
+ * A first attempt already took its rate-limit token and throttle draw at admission.
+ */
+export function admitLater(state: OriginState, now: number, deps: Deps, isRetry: boolean): LocalRejection | number | null {
+  if (!deps.isOnline()) return new LocalRejection('offline');
+  if (state.pausedUntil > now) return state.pausedUntil - now;
+  if (!isRetry) return null;
+  if (state.limiter !== null && !state.limiter.tryTake(now)) return Math.max(1, state.limiter.waitMs(now));
+  if (state.throttle !== null && state.throttle.shouldReject(now, deps.random)) return new LocalRejection('throttled');
   return null;
 }

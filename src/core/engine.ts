@@ -1,26 +1,20 @@
-import { context as otelContext, type Tracer } from '@opentelemetry/api';
 import { admit } from './admission.js';
-import { Call, type Deps } from './call.js';
+import { Call } from './call.js';
+import { validateCallOptions } from './call-options.js';
+import type { Deps } from './deps.js';
 import { ResilienceError } from './errors.js';
+import { usesCache } from './fallback.js';
+import { LocalRejection } from './local-rejection.js';
 import { OriginState } from './origin-state.js';
 import { absoluteUrl, originOf } from './origin.js';
 import { ResolvedPolicy } from './policy.js';
 import { OriginRegistry } from './registry.js';
+import { messageOf, reportError } from './report-error.js';
 import { planRequest } from './request-plan.js';
 import { syntheticResponse } from './responses.js';
 import { systemClock } from './system-clock.js';
 import { DEFAULT_REDACTED_PARAMS } from './tracing.js';
-import type {
-  CallOptions,
-  Clock,
-  OriginPolicy,
-  OriginSnapshot,
-  PolicyConfig,
-  ResilienceEvent,
-  ResilientFetchOptions,
-  ResilientRequestInit,
-  ResponseCache,
-} from './types.js';
+import type { CallOptions, OriginPolicy, OriginSnapshot, PolicyConfig, ResilienceEvent, ResilientFetchOptions, ResilientRequestInit } from './types.js';
 
 /**
  * The pipeline: admission (offline, pause, rate limit, throttle, breaker) → bounded concurrency
@@ -30,13 +24,6 @@ import type {
 export class Engine {
   private policy: ResolvedPolicy;
   private readonly registry: OriginRegistry;
-  private readonly transport: typeof fetch;
-  private readonly clock: Clock;
-  private readonly random: () => number;
-  private readonly cache: ResponseCache | undefined;
-  private readonly tracer: Tracer | undefined;
-  private readonly isOnline: () => boolean;
-  private readonly redacted: ReadonlySet<string>;
   private readonly pending = new Set<Promise<unknown>>();
   private loading: Promise<void> | null = null;
   /** What every call shares, built once. */
@@ -44,36 +31,30 @@ export class Engine {
 
   constructor(private readonly options: ResilientFetchOptions & { redactQueryParams?: string[] }) {
     this.policy = new ResolvedPolicy(options.policy);
-    this.transport = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-    this.clock = options.clock ?? systemClock;
-    this.random = options.random ?? Math.random;
-    this.cache = options.cache;
-    this.tracer = options.tracer;
-    this.isOnline = options.isOnline ?? (() => (globalThis as { navigator?: { onLine?: boolean } }).navigator?.onLine !== false);
-    this.redacted = new Set([...DEFAULT_REDACTED_PARAMS, ...(options.redactQueryParams ?? [])].map((p) => p.toLowerCase()));
-    this.registry = new OriginRegistry(
-      this.policy.maxOrigins,
-      (origin) => this.createOrigin(origin),
-      (origin) => this.emit({ type: 'evicted', origin, at: this.clock.now() }),
-    );
-    if (options.store !== undefined) this.loading = this.restore();
+    const clock = options.clock ?? systemClock;
     this.deps = {
-      transport: this.transport,
-      clock: this.clock,
-      random: this.random,
-      cache: this.cache,
-      tracer: this.tracer,
-      isOnline: this.isOnline,
-      redacted: this.redacted,
+      transport: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+      clock,
+      random: options.random ?? Math.random,
+      cache: options.cache,
+      tracing: options.tracing,
+      isOnline: options.isOnline ?? (() => (globalThis as { navigator?: { onLine?: boolean } }).navigator?.onLine !== false),
+      redacted: new Set([...DEFAULT_REDACTED_PARAMS, ...(options.redactQueryParams ?? [])].map((p) => p.toLowerCase())),
       propagate: options.propagateTraceTo,
       listening: options.onEvent !== undefined,
     };
+    this.registry = new OriginRegistry(
+      this.policy.maxOrigins,
+      (origin) => this.createOrigin(origin),
+      (origin) => this.emit({ type: 'evicted', origin, at: clock.now() }),
+    );
+    if (options.store !== undefined) this.loading = this.restore();
   }
 
   configure(config: PolicyConfig): void {
     const next = new ResolvedPolicy(config); // throws before anything changes
     this.policy = next;
-    const now = this.clock.now();
+    const now = this.deps.clock.now();
     for (const state of this.registry.all()) state.setPolicy(next.for(state.origin), now);
     this.registry.setLimit(next.maxOrigins);
   }
@@ -83,7 +64,7 @@ export class Engine {
   }
 
   snapshot(): OriginSnapshot[] {
-    const now = this.clock.now();
+    const now = this.deps.clock.now();
     return [...this.registry.all()].map((state) => state.snapshot(now));
   }
 
@@ -100,9 +81,11 @@ export class Engine {
   call(input: RequestInfo | URL, init?: ResilientRequestInit): Promise<Response> {
     try {
       let options = init?.resilience;
-      if (options?.bypass === true) return this.transport(input, withoutOptions(init));
+      if (options !== undefined) validateCallOptions(options);
+      if (options?.bypass === true) return this.deps.transport(input, withoutOptions(init));
       // Read the caller's context now: zone.js cannot follow it across the awaits below.
-      if (this.tracer !== undefined && options?.traceContext === undefined) options = { ...options, traceContext: otelContext.active() };
+      const tracing = this.deps.tracing;
+      if (tracing !== undefined && options?.traceContext === undefined) options = { ...options, traceContext: activeContext(tracing) };
       if (this.loading !== null) {
         const ready = options;
         return this.loading.then(() => this.begin(input, init, ready));
@@ -119,48 +102,62 @@ export class Engine {
     const policy = state.policy;
     const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined);
     if (signal?.aborted) return Promise.reject(signal.reason);
-    const now = this.clock.now();
-    const rejection = admit(state, now, this.deps);
-    if (rejection !== null && this.tracer === undefined && !this.mayFallBack(input, init, options, policy)) {
+    const now = this.deps.clock.now();
+    const deadlineMs = options?.deadlineMs ?? policy.deadlineMs;
+    const rejection = deadlineMs <= 0 ? new LocalRejection('deadline') : admit(state, now, this.deps);
+    if (rejection !== null && this.deps.tracing === undefined && !this.mayFallBack(input, init, options, policy)) {
       // Refused before anything was planned, with nothing to trace and nothing to fall back to.
       if (this.deps.listening) this.emit({ type: 'rejected', origin: state.origin, at: now, url, reason: rejection.reason });
       if (options?.throwOnReject === true) return rejectSoon(new ResilienceError(rejection.reason, state.origin, rejection.retryAfterMs));
       return Promise.resolve(syntheticResponse(rejection.reason, rejection.retryAfterMs, 0, undefined));
     }
     const fetchInit = withoutOptions(init);
+    const deadline = now + deadlineMs;
     const plan = planRequest(input, fetchInit, (options?.retries ?? policy.retry.maxRetries) > 0, options?.idempotent, policy.retry.maxBufferedBodyBytes);
-    if (plan instanceof Promise) return plan.then((p) => new Call(this, state, p, url, signal, options, now, rejection).run());
-    return new Call(this, state, plan, url, signal, options, now, rejection).run();
+    if (plan instanceof Promise) return plan.then((p) => new Call(this, state, p, url, signal, options, now, deadline, rejection).run());
+    return new Call(this, state, plan, url, signal, options, now, deadline, rejection).run();
   }
 
   private mayFallBack(input: RequestInfo | URL, init: RequestInit | undefined, options: CallOptions | undefined, policy: OriginPolicy): boolean {
-    if (this.cache === undefined || (options?.fallback ?? policy.fallback) !== 'cache') return false;
+    const fallback = options?.fallback ?? policy.fallback;
+    if (typeof fallback === 'object') return true; // the app's handler answers any method
+    if (this.deps.cache === undefined || !usesCache(fallback)) return false;
     const method = init?.method ?? (input instanceof Request ? input.method : 'GET');
     return method.toUpperCase() === 'GET';
   }
 
   // ---- shared services for calls ----
 
-
-
   emit(event: ResilienceEvent): void {
-    this.options.onEvent?.(event);
+    const listener = this.options.onEvent;
+    if (listener === undefined) return;
+    try {
+      listener(event);
+    } catch (error) {
+      reportError(error); // a listener's bug is the app's to see, never the call's to suffer
+    }
   }
 
   /** Keep a write-behind promise so `settled()` (the worker's waitUntil) can wait for it. */
   track(promise: Promise<unknown>): void {
-    const tracked = promise.catch(() => undefined).finally(() => this.pending.delete(tracked));
+    const tracked = promise.catch(reportError).finally(() => this.pending.delete(tracked));
     this.pending.add(tracked);
   }
 
   save(state: OriginState): void {
     const store = this.options.store;
-    if (store !== undefined) this.track(store.save(state.export(this.clock.now())));
+    if (store === undefined) return;
+    try {
+      this.track(store.save(state.export(this.deps.clock.now())));
+    } catch (error) {
+      reportError(error);
+    }
   }
 
   private createOrigin(origin: string): OriginState {
-    const state: OriginState = new OriginState(origin, this.policy.for(origin), this.clock.now(), (from, to, openUntil) => {
-      this.emit({ type: 'breaker', origin, at: this.clock.now(), from, to, ...(openUntil !== null ? { openUntil } : {}) });
+    const clock = this.deps.clock;
+    const state: OriginState = new OriginState(origin, this.policy.for(origin), clock.now(), (from, to, openUntil) => {
+      this.emit({ type: 'breaker', origin, at: clock.now(), from, to, ...(openUntil !== null ? { openUntil } : {}) });
       this.save(state);
     });
     return state;
@@ -170,11 +167,22 @@ export class Engine {
     try {
       const saved = (await this.options.store?.load()) ?? [];
       for (const entry of saved) this.registry.get(entry.origin).restore(entry);
-    } catch {
-      // A store that cannot be read costs us memory of the past, never the call.
+    } catch (error) {
+      // A store that cannot be read costs us memory of the past, never the call: said out loud.
+      reportError(error);
+      this.emit({ type: 'degraded', at: this.deps.clock.now(), component: 'state-store', message: `saved state not restored: ${messageOf(error)}` });
     } finally {
       this.loading = null;
     }
+  }
+}
+
+function activeContext(tracing: NonNullable<Deps['tracing']>): CallOptions['traceContext'] {
+  try {
+    return tracing.active();
+  } catch (error) {
+    reportError(error);
+    return undefined;
   }
 }
 

@@ -1,16 +1,16 @@
-import { DEFAULT_MAX_ORIGINS, DEFAULT_POLICY } from './defaults.js';
-import type { DeepPartial, OriginPolicy, PolicyConfig } from './types.js';
+import { DEFAULT_MAX_ORIGINS, DEFAULT_OUTBOX, DEFAULT_POLICY } from './defaults.js';
+import type { DeepPartial, OriginPolicy, PolicyConfig, PolicyOverride } from './types.js';
 import { validatePolicy } from './validate.js';
 
 /**
- * A validated policy config: the defaults merged once, and per-origin policies merged on first
- * use and kept, so the hot path is a Map lookup.
+ * A validated policy config: the defaults merged once, and each named origin's policy merged
+ * once, so the hot path is a Map lookup. Origins without an override share the defaults object,
+ * so memory does not grow with the origins seen.
  */
 export class ResolvedPolicy {
   readonly maxOrigins: number;
   private readonly defaults: OriginPolicy;
-  private readonly overrides: Map<string, DeepPartial<OriginPolicy>>;
-  private readonly merged = new Map<string, OriginPolicy>();
+  private readonly named = new Map<string, OriginPolicy>();
 
   constructor(config: PolicyConfig = {}) {
     if (config === null || typeof config !== 'object') {
@@ -20,31 +20,32 @@ export class ResolvedPolicy {
     if (!Number.isInteger(this.maxOrigins) || this.maxOrigins < 1) {
       throw new TypeError(`policy.maxOrigins must be a positive integer, got ${String(config.maxOrigins)}`);
     }
-    this.defaults = merge(DEFAULT_POLICY, config.defaults ?? {});
-    validatePolicy(this.defaults, 'policy.defaults');
-    this.overrides = new Map();
+    this.defaults = resolve(DEFAULT_POLICY, config.defaults, 'policy.defaults');
     for (const [key, override] of Object.entries(config.origins ?? {})) {
-      const origin = normalizeOriginKey(key);
-      const policy = merge(this.defaults, override);
-      validatePolicy(policy, `policy.origins["${key}"]`);
-      this.overrides.set(origin, override);
-      this.merged.set(origin, policy);
+      this.named.set(normalizeOriginKey(key), resolve(this.defaults, override, `policy.origins["${key}"]`));
     }
   }
 
   /** Origins named in the config (the worker routes these). */
   namedOrigins(): string[] {
-    return [...this.overrides.keys()];
+    return [...this.named.keys()];
   }
 
   for(origin: string): OriginPolicy {
-    let policy = this.merged.get(origin);
-    if (policy === undefined) {
-      policy = this.defaults;
-      this.merged.set(origin, policy);
-    }
-    return policy;
+    return this.named.get(origin) ?? this.defaults;
   }
+}
+
+function resolve(base: OriginPolicy, override: PolicyOverride | undefined, path: string): OriginPolicy {
+  if (override !== undefined && (override === null || typeof override !== 'object' || Array.isArray(override))) {
+    throw new TypeError(`${path} must be an object, got ${JSON.stringify(override)}`);
+  }
+  const outbox = (override as { outbox?: unknown } | undefined)?.outbox;
+  // `outbox: true` is the short way to say "with the default limits".
+  const expanded = outbox === true ? { ...override, outbox: DEFAULT_OUTBOX } : isPlain(outbox) ? { ...override, outbox: { ...DEFAULT_OUTBOX, ...outbox } } : override;
+  const policy = merge(base, expanded as DeepPartial<OriginPolicy> | undefined);
+  validatePolicy(policy, path);
+  return policy;
 }
 
 function normalizeOriginKey(key: string): string {
@@ -55,19 +56,19 @@ function normalizeOriginKey(key: string): string {
   }
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+function isPlain(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Deep merge for plain objects; arrays and `false` replace what they override. */
+/** Deep merge for plain objects; arrays, functions' owners and `false` replace what they override. */
 export function merge<T>(base: T, override: DeepPartial<T> | undefined): T {
   if (override === undefined) return base;
-  if (!isPlainObject(base) || !isPlainObject(override)) return override as T;
+  if (!isPlain(base) || !isPlain(override)) return override as T;
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(override)) {
     if (value === undefined) continue;
     const current = out[key];
-    out[key] = isPlainObject(current) && isPlainObject(value) ? merge(current, value) : value;
+    out[key] = isPlain(current) && isPlain(value) && !('handler' in value) ? merge(current, value) : value;
   }
   return out as T;
 }

@@ -14,9 +14,9 @@ export interface RequestPlan {
 }
 
 /**
- * Decides whether a call may be retried and, if its body is a one-shot stream, buffers it once
- * (up to `maxBodyBytes`) so every attempt replays it byte for byte. A body over the limit, or
- * a ReadableStream the caller handed us, is sent once and never retried.
+ * Decides whether a call may be retried and, if its body is one-shot, buffers it once (up to
+ * `maxBodyBytes`) so every attempt replays it byte for byte. A body over the limit, or a
+ * ReadableStream the caller handed us, is sent once and never retried.
  */
 export function planRequest(
   input: RequestInfo | URL,
@@ -40,7 +40,7 @@ export function planRequest(
     if (typeof FormData !== 'undefined' && initBody instanceof FormData) return freezeFormData(plan, initBody);
     return plan; // strings, buffers, Blobs and URLSearchParams replay as they are
   }
-  if (request?.body) return bufferRequestBody(plan, request.body, maxBodyBytes);
+  if (request !== undefined && mayHaveBody(request)) return bufferRequestBody(plan, request, maxBodyBytes);
   plan.replayable = true;
   return plan;
 }
@@ -53,17 +53,34 @@ async function freezeFormData(plan: RequestPlan, form: FormData): Promise<Reques
   return plan;
 }
 
+/** Whether a Request may carry a body. Firefox has no `Request.prototype.body`: judge by method. */
+function mayHaveBody(request: Request): boolean {
+  const body = (request as { body?: ReadableStream | null }).body;
+  if (body === null) return false;
+  return body !== undefined || (request.method !== 'GET' && request.method !== 'HEAD');
+}
+
 /**
- * Buffers a request body up to `limit` so it can be replayed. Past the limit the request still
- * goes out whole, once: a stream replays what was read and then the rest.
+ * Buffers a Request's body, read from a clone, up to `limit` bytes so it can be replayed. Past the
+ * limit the copy is dropped and the original Request goes out once as it is, which every engine
+ * can send: a re-sent stream would need a streaming upload (`duplex: 'half'`), which Chromium
+ * refuses over HTTP/1.1 and other engines send as "[object ReadableStream]".
  */
-async function bufferRequestBody(plan: RequestPlan, body: ReadableStream<Uint8Array>, limit: number): Promise<RequestPlan> {
-  const read = await readWithin(body, limit);
-  if (!read.complete) {
-    plan.body = replay(read.chunks, read.rest);
-    return plan;
+async function bufferRequestBody(plan: RequestPlan, request: Request, limit: number): Promise<RequestPlan> {
+  if (request.bodyUsed) return plan; // fetch will refuse it, as it would without us
+  const copy = request.clone();
+  const stream = (copy as { body?: ReadableStream<Uint8Array> | null }).body;
+  let bytes: Uint8Array<ArrayBuffer> | undefined;
+  if (stream) {
+    const read = await readWithin(stream, limit);
+    if (read.complete) bytes = read.bytes;
+    else void read.rest.cancel().catch(() => undefined);
+  } else {
+    const whole = new Uint8Array(await copy.arrayBuffer()); // no streams to read (Firefox)
+    if (whole.byteLength <= limit) bytes = whole;
   }
-  plan.body = read.bytes;
+  if (bytes === undefined) return plan;
+  plan.body = bytes;
   plan.replayable = true;
   return plan;
 }
@@ -78,19 +95,4 @@ function mayRetry(
   if (isIdempotentMethod(method)) return true;
   const headers = init?.headers !== undefined ? new Headers(init.headers) : request?.headers;
   return headers?.has('idempotency-key') ?? false;
-}
-
-function replay(chunks: Uint8Array[], rest: ReadableStreamDefaultReader<Uint8Array>): ReadableStream<Uint8Array> {
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const next = chunks.shift();
-      if (next !== undefined) return controller.enqueue(next);
-      const { done, value } = await rest.read();
-      if (done) controller.close();
-      else controller.enqueue(value);
-    },
-    cancel(reason) {
-      return rest.cancel(reason);
-    },
-  });
 }

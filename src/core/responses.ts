@@ -1,8 +1,8 @@
 import { ATTEMPTS, REASON, SOURCE, TRACE_ID } from './headers.js';
-import type { ResilienceReason } from './types.js';
+import type { ResilienceReason, ResponseSource } from './types.js';
 
 export interface Annotation {
-  source: 'network' | 'cache' | 'synthetic';
+  source: ResponseSource;
   reason?: ResilienceReason;
   attempts: number;
   traceId?: string;
@@ -14,6 +14,9 @@ export interface Annotation {
  * headers, so this wraps the same body stream in a new Response (no bytes are copied).
  */
 export function annotate(response: Response, note: Annotation): Response {
+  // An opaque or error response (status 0) cannot be rebuilt (Response allows 200–599): it goes
+  // on as the network gave it, unannotated.
+  if (response.status < 200 || response.status > 599) return response;
   const headers = new Headers(response.headers);
   headers.set(SOURCE, note.source);
   headers.set(ATTEMPTS, String(note.attempts));

@@ -1,4 +1,20 @@
-import type { Context, Tracer } from '@opentelemetry/api';
+import type { Context, Span, Tracer } from '@opentelemetry/api';
+
+/**
+ * What the engine needs from OpenTelemetry, handed over by the telemetry entry so that core has
+ * no runtime import of `@opentelemetry/api` (types only).
+ */
+export interface TracingPort {
+  readonly tracer: Tracer;
+  /** The caller's context now (zone.js in a page). */
+  active(): Context;
+  /** `parent` with `span` as the current span. */
+  withSpan(parent: Context, span: Span): Context;
+  /** Writes `traceparent` (and what else the propagator writes) into `headers`. */
+  inject(ctx: Context, headers: Headers): void;
+  /** Reads a context from incoming headers (the page's `traceparent` in the worker). */
+  extract(headers: Headers): Context;
+}
 
 /** Time source. Injected so tests drive every time-based behaviour exactly. */
 export interface Clock {
@@ -93,9 +109,12 @@ export type DeepPartial<T> = {
       : T[K];
 };
 
+/** What a config may say about an origin: any part of the policy; `outbox: true` means the default limits. */
+export type PolicyOverride = Omit<DeepPartial<OriginPolicy>, 'outbox'> & { outbox?: boolean | Partial<OutboxPolicy> };
+
 export interface PolicyConfig {
-  defaults?: DeepPartial<OriginPolicy>;
-  origins?: { [origin: string]: DeepPartial<OriginPolicy> };
+  defaults?: PolicyOverride;
+  origins?: { [origin: string]: PolicyOverride };
   /** Most origins kept in memory; the least recently used is dropped past this. */
   maxOrigins?: number;
 }
@@ -220,7 +239,11 @@ export interface ResilientFetchOptions {
   policy?: PolicyConfig;
   store?: StateStore;
   cache?: ResponseCache;
-  tracer?: Tracer;
+  /**
+   * Tracing, as `resilient-fetch/telemetry` builds it (`engineTracing(tracer)`): the engine itself
+   * imports nothing from OpenTelemetry, so an app that does not trace ships none of it.
+   */
+  tracing?: TracingPort;
   onEvent?: (event: ResilienceEvent) => void;
   /** Whether the device is online; default reads `navigator.onLine` where it exists. */
   isOnline?: () => boolean;

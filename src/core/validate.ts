@@ -1,19 +1,17 @@
 import { DEFAULT_POLICY } from './defaults.js';
 import type { OriginPolicy } from './types.js';
+import { boolean, fail, fraction, integer, isObject, nonNegative, oneOf, positive, rejectUnknownKeys } from './validation.js';
 
-/**
- * Checks a fully merged policy. Every message names the field and the bad value, because a
- * config usually arrives from far away (a page message, a JSON file) and "invalid config"
- * alone sends the user hunting.
- */
+/** Checks a fully merged policy; every message names the field and the bad value. */
 export function validatePolicy(policy: OriginPolicy, path: string): void {
-  rejectUnknownKeys(policy, DEFAULT_POLICY, path);
+  rejectUnknownKeysDeep(policy, DEFAULT_POLICY, path);
   const at = (field: string) => `${path}.${field}`;
 
   positive(at('timeoutMs'), policy.timeoutMs, { allowInfinity: true });
   positive(at('deadlineMs'), policy.deadlineMs, { allowInfinity: true });
-  oneOf(at('fallback'), policy.fallback, ['cache', 'none']);
+  validateFallback(at('fallback'), policy.fallback);
   nonNegative(at('maxStaleMs'), policy.maxStaleMs, { allowInfinity: true });
+  nonNegative(at('staleAfterMs'), policy.staleAfterMs, { allowInfinity: true });
 
   const b = policy.breaker;
   positive(at('breaker.windowMs'), b.windowMs);
@@ -23,9 +21,7 @@ export function validatePolicy(policy: OriginPolicy, path: string): void {
   fraction(at('breaker.slowCallRateThreshold'), b.slowCallRateThreshold);
   positive(at('breaker.openMs'), b.openMs);
   positive(at('breaker.maxOpenMs'), b.maxOpenMs);
-  if (b.maxOpenMs < b.openMs) {
-    fail(at('breaker.maxOpenMs'), b.maxOpenMs, `at least breaker.openMs (${b.openMs})`);
-  }
+  if (b.maxOpenMs < b.openMs) fail(at('breaker.maxOpenMs'), b.maxOpenMs, `at least breaker.openMs (${b.openMs})`);
   integer(at('breaker.halfOpenProbes'), b.halfOpenProbes, 1);
 
   integer(at('concurrency.maxInFlight'), policy.concurrency.maxInFlight, 1);
@@ -35,9 +31,7 @@ export function validatePolicy(policy: OriginPolicy, path: string): void {
   integer(at('retry.maxRetries'), r.maxRetries, 0);
   nonNegative(at('retry.baseDelayMs'), r.baseDelayMs);
   nonNegative(at('retry.maxDelayMs'), r.maxDelayMs);
-  if (r.maxDelayMs < r.baseDelayMs) {
-    fail(at('retry.maxDelayMs'), r.maxDelayMs, `at least retry.baseDelayMs (${r.baseDelayMs})`);
-  }
+  if (r.maxDelayMs < r.baseDelayMs) fail(at('retry.maxDelayMs'), r.maxDelayMs, `at least retry.baseDelayMs (${r.baseDelayMs})`);
   oneOf(at('retry.jitter'), r.jitter, ['full', 'decorrelated', 'none']);
   if (!Array.isArray(r.retryOnStatus)) fail(at('retry.retryOnStatus'), r.retryOnStatus, 'an array of HTTP status codes');
   r.retryOnStatus.forEach((status, i) => integer(at(`retry.retryOnStatus[${i}]`), status, 100, 599));
@@ -48,75 +42,39 @@ export function validatePolicy(policy: OriginPolicy, path: string): void {
 
   if (policy.rateLimit !== false) {
     if (!isObject(policy.rateLimit)) fail(at('rateLimit'), policy.rateLimit, 'false or { perSecond, burst }');
+    rejectUnknownKeys(policy.rateLimit, ['perSecond', 'burst'], at('rateLimit'));
     positive(at('rateLimit.perSecond'), policy.rateLimit.perSecond);
     integer(at('rateLimit.burst'), policy.rateLimit.burst, 1);
   }
   if (policy.throttle !== false) {
     if (!isObject(policy.throttle)) fail(at('throttle'), policy.throttle, 'false or { k, windowMs }');
+    rejectUnknownKeys(policy.throttle, ['k', 'windowMs'], at('throttle'));
     positive(at('throttle.k'), policy.throttle.k);
     positive(at('throttle.windowMs'), policy.throttle.windowMs);
   }
+  if (policy.outbox !== false) {
+    const o = policy.outbox;
+    if (!isObject(o)) fail(at('outbox'), o, 'false, true or { methods, maxEntries, maxBytes, maxAgeMs }');
+    rejectUnknownKeys(o, ['methods', 'maxEntries', 'maxBytes', 'maxAgeMs'], at('outbox'));
+    if (!Array.isArray(o.methods) || o.methods.some((m) => typeof m !== 'string' || m === '')) fail(at('outbox.methods'), o.methods, 'an array of HTTP methods');
+    integer(at('outbox.maxEntries'), o.maxEntries, 1);
+    integer(at('outbox.maxBytes'), o.maxBytes, 1);
+    positive(at('outbox.maxAgeMs'), o.maxAgeMs, { allowInfinity: true });
+  }
 }
 
-function rejectUnknownKeys(value: object, shape: object, path: string): void {
+function validateFallback(field: string, fallback: unknown): void {
+  if (!isObject(fallback)) return oneOf(field, fallback, ['cache', 'none']);
+  rejectUnknownKeys(fallback, ['cache', 'handler'], field);
+  if (typeof fallback.handler !== 'function') fail(`${field}.handler`, fallback.handler, 'a function (request, reason) => Response (set in the worker\'s own policy)');
+  if (fallback.cache !== undefined) boolean(`${field}.cache`, fallback.cache);
+}
+
+function rejectUnknownKeysDeep(value: object, shape: object, path: string): void {
+  rejectUnknownKeys(value, Object.keys(shape), path);
   for (const [key, child] of Object.entries(value)) {
-    if (!(key in shape)) {
-      throw new TypeError(`${path}.${key} is not a known option (known: ${Object.keys(shape).join(', ')})`);
-    }
     const expected: unknown = (shape as Record<string, unknown>)[key];
-    if (isObject(child) && isObject(expected)) rejectUnknownKeys(child, expected, `${path}.${key}`);
-    // rateLimit and throttle default to false, so their object shape is checked field by field.
-  }
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function show(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'object' && value !== null) {
-    try {
-      return JSON.stringify(value);
-    } catch {
-      return String(value);
-    }
-  }
-  return String(value);
-}
-
-function fail(field: string, value: unknown, expected: string): never {
-  throw new TypeError(`${field} must be ${expected}, got ${show(value)}`);
-}
-
-function isNumber(value: unknown): value is number {
-  return typeof value === 'number' && !Number.isNaN(value);
-}
-
-function positive(field: string, value: unknown, opts: { allowInfinity?: boolean } = {}): void {
-  if (!isNumber(value) || value <= 0 || (!opts.allowInfinity && !Number.isFinite(value))) {
-    fail(field, value, opts.allowInfinity ? 'a number > 0 (Infinity allowed)' : 'a finite number > 0');
-  }
-}
-
-function nonNegative(field: string, value: unknown, opts: { allowInfinity?: boolean } = {}): void {
-  if (!isNumber(value) || value < 0 || (!opts.allowInfinity && !Number.isFinite(value))) {
-    fail(field, value, 'a finite number >= 0');
-  }
-}
-
-function fraction(field: string, value: unknown): void {
-  if (!isNumber(value) || value <= 0 || value > 1) fail(field, value, 'a number in (0, 1]');
-}
-
-function integer(field: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): void {
-  if (!Number.isInteger(value) || (value as number) < min || (value as number) > max) {
-    fail(field, value, max === Number.MAX_SAFE_INTEGER ? `an integer >= ${min}` : `an integer from ${min} to ${max}`);
-  }
-}
-
-function oneOf(field: string, value: unknown, allowed: readonly string[]): void {
-  if (typeof value !== 'string' || !allowed.includes(value)) {
-    fail(field, value, `one of ${allowed.map((a) => `"${a}"`).join(', ')}`);
+    // Fields whose default is false or a string (rateLimit, throttle, outbox, fallback) are checked field by field.
+    if (isObject(child) && isObject(expected)) rejectUnknownKeysDeep(child, expected, `${path}.${key}`);
   }
 }

@@ -1,4 +1,3 @@
-import { ROOT_CONTEXT, propagation, type Context } from '@opentelemetry/api';
 import { createIdbResponseCache, type IdbResponseCache, type IdbResponseCacheOptions } from '../cache/index.js';
 import { createResilientFetch } from '../core/create-resilient-fetch.js';
 import { SOURCE } from '../core/headers.js';
@@ -16,7 +15,7 @@ const STALE_URLS_LIMIT = 500;
 
 /** What the worker needs from a tracing setup (see `setupWorkerTracing` in resilient-fetch/telemetry). */
 export interface WorkerTelemetry {
-  tracer: import('@opentelemetry/api').Tracer;
+  tracing: import('../core/types.js').TracingPort;
   /** Whether a request to this URL may carry `traceparent`. */
   propagate(url: URL): boolean;
   /** Exports what has ended; called under waitUntil after each handled event. Never rejects. */
@@ -67,7 +66,7 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
     policy: config.policy,
     store,
     ...(cache !== undefined ? { cache } : {}),
-    ...(telemetry !== undefined ? { tracer: telemetry.tracer, propagateTraceTo: (url: URL) => telemetry.propagate(url) } : {}),
+    ...(telemetry !== undefined ? { tracing: telemetry.tracing, propagateTraceTo: (url: URL) => telemetry.propagate(url) } : {}),
     onEvent: (event) => {
       if (event.type === 'fallback') {
         if (staleUrls.size >= STALE_URLS_LIMIT) staleUrls.clear(); // forgetting costs one missed notice
@@ -105,7 +104,7 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
   async function handle(request: Request): Promise<Response> {
     await ready;
     const { abortId, ...options } = readCallOptions(request) ?? {};
-    const traceContext = telemetry !== undefined ? extractContext(request) : undefined;
+    const traceContext = telemetry !== undefined ? telemetry.tracing.extract(request.headers) : undefined;
     const outgoing = carriesPageHeaders(request) ? await stripPageHeaders(request) : request;
     const resilience = { ...options, ...(traceContext !== undefined ? { traceContext } : {}) };
     const signal = abortId !== undefined ? aborts.track(abortId, outgoing.signal) : undefined;
@@ -189,11 +188,5 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
   return { fetch: rf, cache, ready };
 }
 
-function extractContext(request: Request): Context {
-  return propagation.extract(ROOT_CONTEXT, request.headers, {
-    get: (carrier, key) => carrier.get(key) ?? undefined,
-    keys: (carrier) => [...carrier.keys()],
-  });
-}
 
 

@@ -1,3 +1,5 @@
+import { engineTracing } from './engine-tracing.js';
+import type { TracingPort } from '../core/types.js';
 import { propagation, type Attributes, type Tracer } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { BasicTracerProvider, type SpanExporter } from '@opentelemetry/sdk-trace-base';
@@ -40,8 +42,9 @@ export interface WorkerTracingOptions {
 }
 
 export interface WorkerTracing {
-  /** Give this to the engine (`createResilientFetch({ tracer })`). */
   tracer: Tracer;
+  /** Give this to the engine (`createResilientFetch({ tracing })`); the worker runtime takes it from here. */
+  tracing: TracingPort;
   provider: BasicTracerProvider;
   /** The resolved OTLP endpoint; the worker's router must not handle requests to it. */
   endpoint: string;
@@ -68,7 +71,7 @@ export interface WorkerTracing {
  * No context manager is registered at all: a worker has no zone.js, async context is lost at each
  * `await`, and the engine passes every parent context explicitly (the page's, extracted from the
  * request's `traceparent`). The provider is not registered as the global tracer provider either;
- * the engine is handed `tracer` directly.
+ * the engine is handed `tracing` (built on this provider's tracer) directly.
  *
  * The W3C trace-context propagator IS registered globally, because the engine writes `traceparent`
  * with `propagation.inject`. If another propagator was registered first, the API keeps that one.
@@ -95,8 +98,10 @@ export function setupWorkerTracing(options: WorkerTracingOptions): WorkerTracing
   });
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
 
+  const tracer = provider.getTracer('resilient-fetch');
   return {
-    tracer: provider.getTracer('resilient-fetch'),
+    tracer,
+    tracing: engineTracing(tracer),
     provider,
     endpoint,
     propagate: (url) => (ownOrigin !== null && url.origin === ownOrigin) || matchesPropagateTo(url, propagateTo),

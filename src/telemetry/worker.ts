@@ -7,3 +7,4 @@ export { BoundedBatchSpanProcessor, BOUNDED_BATCH_DEFAULTS, type BoundedBatchOpt
 export { matchesPropagateTo, assertPropagateTo, type PropagateTo } from './propagate-to.js';
 export { isExporterRequest, resolveEndpoint } from './exporter-endpoint.js';
 export { createEventLogger, type EventLoggerOptions, type LogLevel, type LogRecord, type LogSink } from './event-logger.js';
+export { engineTracing } from './engine-tracing.js';

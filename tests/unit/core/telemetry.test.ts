@@ -1,3 +1,4 @@
+import { engineTracing } from '../../../src/telemetry/engine-tracing.js';
 import { context, propagation, trace, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -21,7 +22,7 @@ function setup(extra: Record<string, unknown> = {}) {
     fetch: transport.fetch,
     clock,
     random: () => 0,
-    tracer,
+    tracing: engineTracing(tracer),
     propagateTraceTo: (url) => url.origin === A,
     policy: { defaults: { breaker: { minimumCalls: 2 }, ...extra } },
   });

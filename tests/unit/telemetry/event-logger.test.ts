@@ -1,3 +1,4 @@
+import { engineTracing } from '../../../src/telemetry/engine-tracing.js';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createResilientFetch } from '../../../src/core/create-resilient-fetch.js';
@@ -104,7 +105,7 @@ describe('createEventLogger', () => {
     const { log, records } = capture('svc');
     const rf = createResilientFetch({
       fetch: () => Promise.resolve(new Response(null, { status: 503 })),
-      tracer,
+      tracing: engineTracing(tracer),
       onEvent: log,
       policy: { defaults: { retry: { maxRetries: 0 }, fallback: 'none' } },
     });

@@ -69,7 +69,7 @@ describe('setupWorkerTracing', () => {
         sent.push(new Request(input, init).headers);
         return Promise.resolve(new Response('ok'));
       },
-      tracer: tracing.tracer,
+      tracing: tracing.tracing,
       propagateTraceTo: (url) => tracing.propagate(url),
     });
     const pageContext = propagation.extract(ROOT_CONTEXT, { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' });

@@ -1,0 +1,110 @@
+import type { Span } from '@opentelemetry/api';
+import type { CallSpan } from './call-span.js';
+import type { Permit } from './circuit-breaker.js';
+import { isFailureStatus } from './classify.js';
+import type { Deps } from './deps.js';
+import type { OriginState } from './origin-state.js';
+import type { RequestPlan } from './request-plan.js';
+
+/** What one attempt came to. `durationMs` runs from the attempt's own start, never the call's. */
+export type AttemptResult =
+  | { kind: 'response'; response: Response; failure: boolean; durationMs: number }
+  | { kind: 'timeout' | 'network-error'; error: unknown; durationMs: number }
+  | { kind: 'aborted'; durationMs: number };
+
+/** Timers longer than this fire at once in browsers and Node; treat them as "no timer". */
+export const MAX_TIMER_MS = 2_147_483_647;
+
+/** What an attempt needs from its call. */
+export interface AttemptHost {
+  readonly deps: Deps;
+  readonly state: OriginState;
+  readonly plan: RequestPlan;
+  readonly url: string;
+  readonly signal: AbortSignal | undefined;
+  readonly span: CallSpan | undefined;
+  /** What the caller's abort cancels right now (the attempt sets and clears it). */
+  onAbort: (() => void) | null;
+  safeUrl(): string;
+  mayPropagate(): boolean;
+}
+
+/**
+ * Sends one attempt: a timeout that aborts the fetch, the caller's abort, the breaker's verdict,
+ * the attempt's span. Resolves, never rejects.
+ */
+export function sendAttempt(call: AttemptHost, permit: Permit, timeoutMs: number, startedAt: number, resend: number): Promise<AttemptResult> {
+  const { clock, transport } = call.deps;
+  const plan = call.plan;
+  const breaker = call.state.breaker;
+  // A controller of our own only when a timer may have to abort the fetch; otherwise the
+  // caller's signal (if any) reaches fetch as it is. (Creating an AbortSignal costs ~3 µs on Node 20.)
+  const controller = timeoutMs <= MAX_TIMER_MS ? new AbortController() : null;
+  const init: RequestInit = plan.init === undefined ? { signal: controller?.signal ?? call.signal } : { ...plan.init, signal: controller?.signal ?? call.signal };
+  if (plan.body !== undefined) init.body = plan.body;
+  let headers = plan.headers;
+  let span: Span | undefined;
+  if (call.span !== undefined) {
+    span = call.span.startAttempt(plan.method, call.url, call.safeUrl(), resend);
+    if (span !== undefined && call.mayPropagate()) {
+      headers = new Headers(headers ?? plan.init?.headers ?? (plan.input instanceof Request ? plan.input.headers : undefined));
+      call.span.inject(span, headers);
+    }
+  }
+  if (headers !== undefined) init.headers = headers;
+  const stateBefore = call.span !== undefined ? breaker.current(startedAt) : undefined;
+
+  return new Promise<AttemptResult>((resolve) => {
+    let settled = false;
+    let timer: unknown;
+    const finish = (result: AttemptResult, status?: number, errorType?: string) => {
+      if (settled) return;
+      settled = true;
+      clock.clearTimeout(timer);
+      call.onAbort = null;
+      const now = clock.now();
+      const verdict = result.kind === 'aborted' || !call.deps.isOnline() ? 'ignored' : result.kind === 'response' && !result.failure ? 'success' : 'failure';
+      breaker.record(now, permit, verdict, result.durationMs);
+      if (verdict === 'success') call.state.throttle?.recordAccept(now);
+      if (stateBefore !== undefined) {
+        const stateAfter = breaker.current(now);
+        if (stateAfter !== stateBefore) call.span?.event('resilience.breaker.transition', { 'resilience.breaker.from': stateBefore, 'resilience.breaker.to': stateAfter });
+      }
+      if (span !== undefined) call.span?.endAttempt(span, status, errorType, result.kind === 'aborted');
+      if (result.kind === 'response' && controller !== null && call.signal !== undefined) linkBodyToCaller(controller, call.signal);
+      resolve(result);
+    };
+    if (controller !== null) {
+      timer = clock.setTimeout(() => {
+        controller.abort(new DOMException(`attempt timed out after ${timeoutMs} ms`, 'TimeoutError'));
+        finish({ kind: 'timeout', error: controller.signal.reason, durationMs: clock.now() - startedAt }, undefined, 'timeout');
+      }, timeoutMs);
+    }
+    call.onAbort = () => {
+      controller?.abort(call.signal?.reason); // without one, the caller's signal itself reached fetch
+      finish({ kind: 'aborted', durationMs: clock.now() - startedAt });
+    };
+    transport(plan.input, init).then(
+      (response) => {
+        if (settled) {
+          void response.body?.cancel().catch(() => undefined); // answered after we gave up: free the connection
+          return;
+        }
+        finish({ kind: 'response', response, failure: isFailureStatus(response.status), durationMs: clock.now() - startedAt }, response.status);
+      },
+      (error: unknown) => {
+        const name = error instanceof Error ? error.name : 'Error';
+        finish({ kind: 'network-error', error, durationMs: clock.now() - startedAt }, undefined, name === 'TypeError' ? 'network_error' : name);
+      },
+    );
+  });
+}
+
+/**
+ * After the headers, the caller's abort must still error the body and free the connection, as
+ * with fetch: the fetch was given our controller's signal, so the caller's abort is passed on to it.
+ */
+function linkBodyToCaller(controller: AbortController, callerSignal: AbortSignal): void {
+  if (callerSignal.aborted) controller.abort(callerSignal.reason);
+  else callerSignal.addEventListener('abort', () => controller.abort(callerSignal.reason), { once: true });
+}

@@ -1,0 +1,27 @@
+import type { Clock, ResilienceEvent, ResponseCache, TracingPort } from './types.js';
+import type { OriginState } from './origin-state.js';
+
+/** What every call shares, built once per engine. */
+export interface Deps {
+  transport: typeof fetch;
+  clock: Clock;
+  random: () => number;
+  cache: ResponseCache | undefined;
+  tracing: TracingPort | undefined;
+  isOnline: () => boolean;
+  redacted: ReadonlySet<string>;
+  propagate: ((url: URL) => boolean) | undefined;
+  /** Whether anyone listens for events (building them costs on the hot path). */
+  listening: boolean;
+}
+
+/** What a call needs from the engine that runs it. */
+export interface CallHost {
+  readonly deps: Deps;
+  /** Tell the listener; a listener that throws is reported, never felt by the call. */
+  emit(event: ResilienceEvent): void;
+  /** Keep a write-behind promise alive for `settled()`. */
+  track(promise: Promise<unknown>): void;
+  /** Write an origin's state behind. */
+  save(state: OriginState): void;
+}

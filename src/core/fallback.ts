@@ -1,0 +1,86 @@
+import type { CallHost } from './deps.js';
+import { messageOf, reportError } from './report-error.js';
+import { annotate } from './responses.js';
+import type { CallSpan } from './call-span.js';
+import type { FallbackPolicy, OriginPolicy, ResilienceReason } from './types.js';
+
+/** What a fallback needs from its call. */
+export interface FallbackHost {
+  readonly engine: CallHost;
+  readonly policy: OriginPolicy;
+  readonly method: string;
+  readonly url: string;
+  readonly span: CallSpan | undefined;
+  readonly maxStaleMs: number;
+  readonly fallback: FallbackPolicy;
+  attempts: number;
+  cacheKey(): Request;
+  traceIds(): { traceId?: string; spanId?: string };
+  /** Milliseconds left before the call's deadline. */
+  remainingMs(): number;
+}
+
+/** Whether a stored copy may stand in (GET only: a stored answer to a write would be a lie). */
+export function usesCache(fallback: FallbackPolicy): boolean {
+  return fallback === 'cache' || (typeof fallback === 'object' && fallback.cache !== false);
+}
+
+/** The stored copy, if one exists within maxStaleMs; never rejects. */
+export async function storedCopy(call: FallbackHost, reason: ResilienceReason): Promise<Response | undefined> {
+  const { cache, clock } = call.engine.deps;
+  if (cache === undefined || call.method !== 'GET' || !usesCache(call.fallback)) return undefined;
+  let hit: Awaited<ReturnType<NonNullable<typeof cache>['match']>>;
+  try {
+    hit = await cache.match(call.cacheKey());
+  } catch (error) {
+    reportError(error);
+    return undefined; // a broken cache means no fallback, never a broken call
+  }
+  if (hit === undefined) return undefined;
+  const now = clock.now();
+  const ageMs = Math.max(0, now - hit.storedAt);
+  if (ageMs > call.maxStaleMs) {
+    void hit.response.body?.cancel().catch(() => undefined);
+    return undefined;
+  }
+  const ageSeconds = Math.floor(ageMs / 1000);
+  call.engine.emit({ type: 'fallback', origin: new URL(call.url).origin, at: now, url: call.url, reason, ageMs, ...call.traceIds() });
+  call.span?.event('resilience.fallback', { 'resilience.reason': reason, 'resilience.cache.age_s': ageSeconds });
+  call.span?.set({ 'resilience.cache.age_s': ageSeconds });
+  call.span?.outcome('stale', reason);
+  return annotate(hit.response, { source: 'cache', reason, attempts: call.attempts, ageSeconds, ...traceId(call) });
+}
+
+/**
+ * The app's own answer when no stored copy exists (`fallback: { handler }` in the worker's
+ * policy), marked `X-Resilience-Source: fallback`. A handler that throws, rejects, answers
+ * something that is not a Response, or outlives the call's deadline is reported and ignored.
+ */
+export async function handlerAnswer(call: FallbackHost, reason: ResilienceReason): Promise<Response | undefined> {
+  const fallback = call.fallback;
+  if (typeof fallback !== 'object') return undefined;
+  const { clock } = call.engine.deps;
+  let timer: unknown;
+  try {
+    const answer = await Promise.race([
+      Promise.resolve().then(() => fallback.handler(call.cacheKey(), reason)),
+      new Promise<never>((_, reject) => {
+        timer = clock.setTimeout(() => reject(new Error(`fallback handler did not answer within the call's deadline`)), Math.max(0, call.remainingMs()));
+      }),
+    ]);
+    if (!(answer instanceof Response)) throw new TypeError(`fallback handler must return a Response, got ${String(answer)}`);
+    call.span?.outcome('fallback', reason);
+    return annotate(answer, { source: 'fallback', reason, attempts: call.attempts, ...traceId(call) });
+  } catch (error) {
+    reportError(error);
+    call.engine.emit({ type: 'degraded', origin: new URL(call.url).origin, at: clock.now(), component: 'fallback-handler', message: messageOf(error) });
+    return undefined;
+  } finally {
+    clock.clearTimeout(timer);
+  }
+}
+
+function traceId(call: FallbackHost): { traceId?: string } {
+  const id = call.traceIds().traceId;
+  return id === undefined ? {} : { traceId: id };
+}
