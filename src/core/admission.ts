@@ -10,8 +10,10 @@ export function admit(state: OriginState, now: number, deps: Deps): LocalRejecti
   if (!deps.isOnline()) return new LocalRejection('offline');
   if (state.pausedUntil > now) return new LocalRejection('paused', state.pausedUntil - now);
   if (state.limiter !== null && !state.limiter.tryTake(now)) return new LocalRejection('rate-limited', state.limiter.waitMs(now));
-  if (state.throttle !== null && state.throttle.shouldReject(now, deps.random)) return new LocalRejection('throttled');
   if (!state.breaker.wouldAllow(now)) return new LocalRejection('circuit-open', state.breaker.retryAfterMs(now) || undefined);
+  // While the breaker is not closed its probes decide; the throttle, still full of the outage's
+  // failures, would refuse the very probe that proves the backend is back.
+  if (state.throttle !== null && state.breaker.current(now) === 'closed' && state.throttle.shouldReject(now, deps.random)) return new LocalRejection('throttled');
   return null;
 }
 
@@ -25,6 +27,6 @@ export function admitLater(state: OriginState, now: number, deps: Deps, isRetry:
   if (state.pausedUntil > now) return state.pausedUntil - now;
   if (!isRetry) return null;
   if (state.limiter !== null && !state.limiter.tryTake(now)) return Math.max(1, state.limiter.waitMs(now));
-  if (state.throttle !== null && state.throttle.shouldReject(now, deps.random)) return new LocalRejection('throttled');
+  if (state.throttle !== null && state.breaker.current(now) === 'closed' && state.throttle.shouldReject(now, deps.random)) return new LocalRejection('throttled');
   return null;
 }

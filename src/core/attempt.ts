@@ -1,14 +1,16 @@
 import type { Span } from '@opentelemetry/api';
 import type { CallSpan } from './call-span.js';
 import type { Permit } from './circuit-breaker.js';
-import { isFailureStatus } from './classify.js';
+import { isFailureStatus, isPushbackStatus } from './classify.js';
+import { serverDelayMs } from './server-delay.js';
 import type { Deps } from './deps.js';
 import type { OriginState } from './origin-state.js';
 import type { RequestPlan } from './request-plan.js';
 
 /** What one attempt came to. `durationMs` runs from the attempt's own start, never the call's. */
 export type AttemptResult =
-  | { kind: 'response'; response: Response; failure: boolean; durationMs: number }
+  /** `serverDelayMs`: what an error answer asked for (Retry-After, rate-limit fields), capped. */
+  | { kind: 'response'; response: Response; failure: boolean; durationMs: number; serverDelayMs: number | undefined }
   | { kind: 'timeout' | 'network-error'; error: unknown; durationMs: number }
   | { kind: 'aborted'; durationMs: number };
 
@@ -64,8 +66,9 @@ export function sendAttempt(call: AttemptHost, permit: Permit, timeoutMs: number
       call.onAbort = null;
       const now = clock.now();
       const verdict = result.kind === 'aborted' || !call.deps.isOnline() ? 'ignored' : result.kind === 'response' && !result.failure ? 'success' : 'failure';
-      breaker.record(now, permit, verdict, result.durationMs);
-      if (verdict === 'success') call.state.throttle?.recordAccept(now);
+      const pushback = result.kind === 'response' && isPushbackStatus(result.response.status) ? result.serverDelayMs : undefined;
+      breaker.record(now, permit, verdict, result.durationMs, pushback);
+      if (verdict !== 'ignored') call.state.throttle?.record(now, verdict === 'success');
       if (stateBefore !== undefined) {
         const stateAfter = breaker.current(now);
         if (stateAfter !== stateBefore) call.span?.event('resilience.breaker.transition', { 'resilience.breaker.from': stateBefore, 'resilience.breaker.to': stateAfter });
@@ -90,7 +93,10 @@ export function sendAttempt(call: AttemptHost, permit: Permit, timeoutMs: number
           void response.body?.cancel().catch(() => undefined); // answered after we gave up: free the connection
           return;
         }
-        finish({ kind: 'response', response, failure: isFailureStatus(response.status), durationMs: clock.now() - startedAt }, response.status);
+        const now = clock.now();
+        const asked = response.status >= 400 ? serverDelayMs(response.headers, now) : undefined;
+        const serverDelay = asked === undefined ? undefined : Math.min(asked, call.state.policy.retry.maxRetryAfterMs);
+        finish({ kind: 'response', response, failure: isFailureStatus(response.status), durationMs: now - startedAt, serverDelayMs: serverDelay }, response.status);
       },
       (error: unknown) => {
         const name = error instanceof Error ? error.name : 'Error';

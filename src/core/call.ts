@@ -10,7 +10,7 @@ import { LocalRejection } from './local-rejection.js';
 import type { OriginState } from './origin-state.js';
 import type { RequestPlan } from './request-plan.js';
 import { annotate, syntheticResponse } from './responses.js';
-import { serverDelayMs } from './server-delay.js';
+import { staleWhileWaiting } from './stale-while-waiting.js';
 import { redactUrl } from './tracing.js';
 import type { CallOptions, FailureReason, FallbackPolicy, OriginPolicy, ResilienceReason } from './types.js';
 
@@ -70,7 +70,9 @@ export class Call implements AttemptHost, FallbackHost {
     const abortListener = () => this.onAbort?.();
     signal?.addEventListener('abort', abortListener, { once: true });
     try {
-      const response = await this.send();
+      const sending = this.send();
+      const waitMs = this.staleAfterMs();
+      const response = await (waitMs === undefined ? sending : staleWhileWaiting(this, sending, waitMs));
       this.span?.end({ ...this.spanSummary(), 'http.response.status_code': response.status });
       return response;
     } catch (error) {
@@ -80,20 +82,31 @@ export class Call implements AttemptHost, FallbackHost {
       throw error;
     } finally {
       signal?.removeEventListener('abort', abortListener);
-      if (this.holdsSlot) this.state.bulkhead.release();
     }
+  }
+
+  /** How long a GET with a stored copy waits for the network before the copy answers (none: no such wait). */
+  private staleAfterMs(): number | undefined {
+    if (this.admission !== null || this.method !== 'GET' || this.deps.cache === undefined || !usesCache(this.fallback)) return undefined;
+    const waitMs = this.options?.staleAfterMs ?? this.policy.staleAfterMs;
+    return waitMs <= MAX_TIMER_MS ? waitMs : undefined;
   }
 
   private async send(): Promise<Response> {
     if (this.admission !== null) return this.rejectLocally(this.admission);
-    const slot = this.acquireSlot();
-    const refused = slot === null ? null : await slot;
-    if (refused !== null) return this.rejectLocally(refused);
-    this.state.budget.recordCall(this.admittedAt);
-    const outcome = await this.attemptLoop(slot !== null);
-    if (outcome instanceof Response) return outcome;
-    if (outcome instanceof LocalRejection) return this.rejectLocally(outcome);
-    return this.fail(outcome.reason, outcome.last);
+    try {
+      const slot = this.acquireSlot();
+      const refused = slot === null ? null : await slot;
+      if (refused !== null) return await this.rejectLocally(refused);
+      this.state.budget.recordCall(this.admittedAt);
+      const outcome = await this.attemptLoop(slot !== null);
+      if (outcome instanceof Response) return outcome;
+      if (outcome instanceof LocalRejection) return await this.rejectLocally(outcome);
+      return await this.fail(outcome.reason, outcome.last);
+    } finally {
+      // Here, not in run(): a call answered early from a stored copy keeps its slot while it refreshes.
+      if (this.holdsSlot) this.state.bulkhead.release();
+    }
   }
 
   /** A concurrency slot: at once, or after waiting in the FIFO queue until the deadline. */
@@ -161,9 +174,8 @@ export class Call implements AttemptHost, FallbackHost {
       if (last?.kind === 'response') cancelBody(last.response);
       last = result;
       const after = clock.now();
-      const asked = result.kind === 'response' ? serverDelayMs(result.response.headers, after) : undefined;
-      const serverDelay = asked === undefined ? 0 : Math.min(asked, retry.maxRetryAfterMs);
-      if (asked !== undefined && result.kind === 'response' && isPushbackStatus(result.response.status)) this.pause(after + serverDelay);
+      const serverDelay = result.kind === 'response' ? (result.serverDelayMs ?? 0) : 0;
+      if (result.kind === 'response' && result.serverDelayMs !== undefined && isPushbackStatus(result.response.status)) this.pause(after + serverDelay);
       if (!retryable || !this.plan.replayable || this.attempts > maxRetries) return { reason: failureReason(result), last };
 
       const backoff = backoffDelay(retry, this.attempts, previousDelay, random);

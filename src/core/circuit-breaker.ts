@@ -14,6 +14,12 @@ export type Permit = 'normal' | 'probe';
 export type TransitionListener = (from: BreakerState, to: BreakerState, openUntil: number | null) => void;
 
 /**
+ * Our own open periods are shortened by up to this share at random, so that the clients of one
+ * backend, which all saw it fail at the same moment, do not all probe it at the same moment.
+ */
+const OPEN_JITTER = 0.5;
+
+/**
  * A count-and-time circuit breaker. Transitions are computed from timestamps when someone asks
  * (no timers), so a worker that is stopped and restarted loses nothing but the window.
  */
@@ -28,6 +34,7 @@ export class CircuitBreaker {
   constructor(
     private policy: BreakerPolicy,
     private readonly onTransition: TransitionListener,
+    private readonly random: () => number = Math.random,
   ) {
     this.openMs = policy.openMs;
     this.window = new SlidingWindow(policy.windowMs, 3);
@@ -66,8 +73,12 @@ export class CircuitBreaker {
     return null;
   }
 
-  record(now: number, permit: Permit, verdict: AttemptVerdict, durationMs: number): void {
-    if (permit === 'probe') return this.recordProbe(now, verdict);
+  /**
+   * Counts an attempt. `serverDelayMs` is what the server asked for (Retry-After on a 429/503,
+   * already capped): when the breaker opens on such an answer, it stays open exactly that long.
+   */
+  record(now: number, permit: Permit, verdict: AttemptVerdict, durationMs: number, serverDelayMs?: number): void {
+    if (permit === 'probe') return this.recordProbe(now, verdict, serverDelayMs);
     if (verdict === 'ignored' || this.state !== 'closed') return;
     const w = this.window;
     w.add(now, CALLS);
@@ -79,7 +90,7 @@ export class CircuitBreaker {
       w.sum(now, FAILURES) / calls >= this.policy.failureRateThreshold ||
       w.sum(now, SLOW) / calls >= this.policy.slowCallRateThreshold
     ) {
-      this.open(now, this.policy.openMs);
+      this.trip(now, this.policy.openMs, serverDelayMs);
     }
   }
 
@@ -119,12 +130,12 @@ export class CircuitBreaker {
     }
   }
 
-  private recordProbe(now: number, verdict: AttemptVerdict): void {
+  private recordProbe(now: number, verdict: AttemptVerdict, serverDelayMs: number | undefined): void {
     if (this.state !== 'half-open') return;
     if (verdict === 'ignored') {
       this.probesIssued--; // hand the trial back: an aborted call proves nothing
     } else if (verdict === 'failure') {
-      this.open(now, Math.min(this.openMs * 2, this.policy.maxOpenMs));
+      this.trip(now, Math.min(this.openMs * 2, this.policy.maxOpenMs), serverDelayMs);
     } else if (++this.probeSuccesses >= this.policy.halfOpenProbes) {
       this.openMs = this.policy.openMs;
       this.window.reset();
@@ -132,9 +143,18 @@ export class CircuitBreaker {
     }
   }
 
-  private open(now: number, periodMs: number): void {
-    this.openMs = periodMs;
-    this.openUntil = now + periodMs;
+  /**
+   * Opens for as long as the server said (Retry-After) when it said anything: our doubling would
+   * keep users waiting long after a backend that asked for 2 s is back. Otherwise for our own
+   * period, which doubles on each failed probe up to maxOpenMs, jittered.
+   */
+  private trip(now: number, ownPeriodMs: number, serverDelayMs: number | undefined): void {
+    if (serverDelayMs !== undefined) {
+      this.openUntil = now + Math.max(1, serverDelayMs);
+    } else {
+      this.openMs = ownPeriodMs;
+      this.openUntil = now + Math.round(ownPeriodMs * (1 - OPEN_JITTER * this.random()));
+    }
     this.transition('open');
   }
 

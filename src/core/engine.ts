@@ -159,7 +159,7 @@ export class Engine {
     const state: OriginState = new OriginState(origin, this.policy.for(origin), clock.now(), (from, to, openUntil) => {
       this.emit({ type: 'breaker', origin, at: clock.now(), from, to, ...(openUntil !== null ? { openUntil } : {}) });
       this.save(state);
-    });
+    }, this.deps.random);
     return state;
   }
 

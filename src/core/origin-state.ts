@@ -19,8 +19,14 @@ export class OriginState {
     public policy: OriginPolicy,
     now: number,
     onTransition: TransitionListener,
+    random: () => number = Math.random,
   ) {
-    this.breaker = new CircuitBreaker(policy.breaker, onTransition);
+    this.breaker = new CircuitBreaker(policy.breaker, (from, to, openUntil) => {
+      // A probe that succeeded proves the backend is back: the throttle's failures are old news,
+      // and holding them would refuse the first minutes of recovered traffic.
+      if (to === 'closed') this.throttle?.reset();
+      onTransition(from, to, openUntil);
+    }, random);
     this.bulkhead = new Bulkhead(policy.concurrency.maxInFlight, policy.concurrency.maxQueue);
     this.budget = new RetryBudget(policy.breaker.windowMs, policy.retry.budgetRatio, policy.retry.budgetMinPerSecond, now);
     this.applyLimiters(policy, now);
@@ -76,6 +82,6 @@ export class OriginState {
 
   private applyLimiters(policy: OriginPolicy, now: number): void {
     this.limiter = policy.rateLimit ? new TokenBucket(policy.rateLimit.perSecond, policy.rateLimit.burst, now) : null;
-    this.throttle = policy.throttle ? new AdaptiveThrottle(policy.throttle.k, policy.throttle.windowMs) : null;
+    this.throttle = policy.throttle ? new AdaptiveThrottle(policy.throttle.k, policy.throttle.windowMs, policy.throttle.minimumRequests) : null;
   }
 }

@@ -97,7 +97,8 @@ export interface OriginPolicy {
   concurrency: { maxInFlight: number; maxQueue: number };
   retry: RetryPolicy;
   rateLimit: false | { perSecond: number; burst: number };
-  throttle: false | { k: number; windowMs: number };
+  /** SRE adaptive throttling: refuse locally when the backend accepts fewer than 1/k of requests. */
+  throttle: false | { k: number; windowMs: number; minimumRequests?: number };
   outbox: false | OutboxPolicy;
 }
 

@@ -47,10 +47,11 @@ export function validatePolicy(policy: OriginPolicy, path: string): void {
     integer(at('rateLimit.burst'), policy.rateLimit.burst, 1);
   }
   if (policy.throttle !== false) {
-    if (!isObject(policy.throttle)) fail(at('throttle'), policy.throttle, 'false or { k, windowMs }');
-    rejectUnknownKeys(policy.throttle, ['k', 'windowMs'], at('throttle'));
+    if (!isObject(policy.throttle)) fail(at('throttle'), policy.throttle, 'false or { k, windowMs, minimumRequests }');
+    rejectUnknownKeys(policy.throttle, ['k', 'windowMs', 'minimumRequests'], at('throttle'));
     positive(at('throttle.k'), policy.throttle.k);
     positive(at('throttle.windowMs'), policy.throttle.windowMs);
+    integer(at('throttle.minimumRequests'), policy.throttle.minimumRequests ?? 10, 0);
   }
   if (policy.outbox !== false) {
     const o = policy.outbox;

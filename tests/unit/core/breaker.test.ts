@@ -111,8 +111,35 @@ describe('circuit breaker', () => {
       await clock.advance(snap.openUntil! - clock.now());
       await rf(`${A}/probe`); // fails: re-trip
     }
-    expect(periods).toEqual([1_000, 2_000, 3_000]);
+    expect(periods).toEqual([750, 1_500, 2_250]); // 1 s, 2 s, 3 s, each shortened by jitter (random 0.5 → × 0.75)
     expect(rf.snapshot()[0]!.breaker.openMs).toBe(3_000);
+  });
+
+  it('spreads open periods between half and all of the period, so clients do not probe in step', async () => {
+    for (const [random, expected] of [[0, 1_000], [0.999, 500]] as const) {
+      const clock = new FakeClock();
+      const transport = new FakeTransport(clock).sequence({ status: 500 });
+      const rf = createResilientFetch({ fetch: transport.fetch, clock, random: () => random, policy: { defaults: { retry: { maxRetries: 0 }, breaker: { minimumCalls: 2, openMs: 1_000 } } } });
+      for (let i = 0; i < 2; i++) await rf(`${A}/x`);
+      expect(rf.snapshot()[0]!.breaker.openUntil! - clock.now()).toBe(expected);
+    }
+  });
+
+  it('stays open exactly as long as the server said (Retry-After), not for its own doubled period', async () => {
+    const { rf, transport, clock } = setup({ minimumCalls: 1, openMs: 5_000, maxOpenMs: 60_000 });
+    transport.sequence({ status: 503, headers: { 'Retry-After': '2' } });
+    await rf(`${A}/x`, { resilience: { fallback: 'none' } });
+    expect(state(rf)).toBe('open');
+    expect(rf.snapshot()[0]!.breaker.openUntil! - clock.now()).toBe(2_000); // not our own 5 s
+    await clock.advance(2_000);
+    transport.sequence({ status: 429, headers: { 'Retry-After': '2' } });
+    await rf(`${A}/probe`); // the probe fails with the server asking for 2 s again: not 10 s doubled
+    expect(state(rf)).toBe('open');
+    expect(rf.snapshot()[0]!.breaker.openUntil! - clock.now()).toBe(2_000);
+    await clock.advance(2_000);
+    transport.sequence({ status: 200 });
+    expect((await rf(`${A}/probe`)).status).toBe(200);
+    expect(state(rf)).toBe('closed');
   });
 
   it('treats a half-open probe that times out as a failure', async () => {
@@ -126,7 +153,7 @@ describe('circuit breaker', () => {
     expect(((await probe) as Error).name).toBe('TimeoutError');
     expect(transport.seen.at(-1)!.aborted).toBe(true);
     expect(state(rf)).toBe('open');
-    expect(rf.snapshot()[0]!.breaker.openUntil! - clock.now()).toBe(2_000);
+    expect(rf.snapshot()[0]!.breaker.openUntil! - clock.now()).toBe(1_500); // 2 s doubled period × 0.75 jitter
   });
 
   it('hands the probe back when the caller aborts it', async () => {

@@ -27,7 +27,8 @@ describe('retry budget', () => {
         random,
         policy: {
           defaults: {
-            breaker: { minimumCalls: 1_000_000, windowMs }, // keep the breaker out of it: budget alone
+            breaker: { minimumCalls: 1_000_000, windowMs }, // keep the breaker and the throttle out of it: budget alone
+            throttle: false,
             concurrency: { maxInFlight: 1_000, maxQueue: 1_000 },
             retry: { maxRetries: 1 + (seed % 5), baseDelayMs: 10, maxDelayMs: 50, budgetRatio: ratio, budgetMinPerSecond: minPerSecond },
           },

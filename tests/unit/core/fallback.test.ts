@@ -12,7 +12,7 @@ function setup(extra: Record<string, unknown> = {}) {
     clock,
     cache,
     onEvent: (e) => events.push(e),
-    policy: { defaults: { retry: { maxRetries: 0 }, breaker: { minimumCalls: 2, openMs: 10_000 }, maxStaleMs: 60_000, ...extra } },
+    policy: { defaults: { retry: { maxRetries: 0 }, breaker: { minimumCalls: 2, failureRateThreshold: 0.5, openMs: 10_000, maxOpenMs: 60_000 }, maxStaleMs: 60_000, ...extra } },
   });
   return { clock, transport, cache, rf, events };
 }

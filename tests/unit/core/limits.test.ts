@@ -30,18 +30,28 @@ describe('adaptive throttling', () => {
       fetch: transport.fetch,
       clock,
       random: () => roll,
-      policy: { defaults: { throttle: { k: 2, windowMs: 60_000 }, retry: { maxRetries: 0 }, breaker: { minimumCalls: 1_000 } } },
+      policy: { defaults: { throttle: { k: 2, windowMs: 60_000, minimumRequests: 0 }, retry: { maxRetries: 0 }, breaker: { minimumCalls: 1_000 } } },
     });
-    for (let i = 0; i < 9; i++) await rf(`${A}/${i}`); // 9 requests, 0 accepts
+    for (let i = 0; i < 9; i++) await rf(`${A}/${i}`); // 9 answered requests, 0 accepts
     expect(rf.snapshot()[0]!.throttleProbability).toBeCloseTo(9 / 10);
     roll = 0.89; // below 0.9: rejected locally
     expect(describeResponse(await rf(`${A}/x`)).reason).toBe('throttled');
     expect(transport.count()).toBe(9);
-    roll = 0.95; // above (10 - 0) / 11 ≈ 0.909: sent
+    roll = 0.95; // above 0.9 (the refused call never reached the backend, so it is not counted): sent
     transport.reply(() => ({ status: 200 }));
     expect((await rf(`${A}/y`)).status).toBe(200);
-    // accepts pull the probability down: (11 - 2·1) / 12
-    expect(rf.snapshot()[0]!.throttleProbability).toBeCloseTo(9 / 12);
+    // accepts pull the probability down: (10 - 2·1) / 11
+    expect(rf.snapshot()[0]!.throttleProbability).toBeCloseTo(8 / 11);
+  });
+
+  it('does not judge before minimumRequests answers: two failures on a fresh origin refuse nothing', async () => {
+    const clock = new FakeClock();
+    const transport = new FakeTransport(clock).reply(() => ({ status: 503 }));
+    const rf = createResilientFetch({ fetch: transport.fetch, clock, random: () => 0, policy: { defaults: { retry: { maxRetries: 0 } } } });
+    for (let i = 0; i < 9; i++) await rf(`${A}/${i}`);
+    expect(rf.snapshot()[0]!.throttleProbability).toBe(0); // the default throttle waits for 10 answers
+    await rf(`${A}/9`);
+    expect(rf.snapshot()[0]!.throttleProbability).toBeCloseTo(10 / 11);
   });
 
   it('never rejects while the backend accepts', async () => {

@@ -1,0 +1,44 @@
+import { storedCopy, type FallbackHost } from './fallback.js';
+
+/**
+ * A reader never waits longer than a stored copy allows: once `waitMs` passes without a network
+ * answer (the call still queued or in flight), a GET with a stored copy answers from it, marked
+ * `X-Resilience-Reason: slow`, while the request goes on within its own timeout and deadline to
+ * refresh the store. When it lands, a `refreshed` event tells the pages (the worker turns it
+ * into `fresh-arrived`). The timer lives only while this one call waits.
+ */
+export function staleWhileWaiting(call: FallbackHost, sending: Promise<Response>, waitMs: number): Promise<Response> {
+  const { clock } = call.engine.deps;
+  return new Promise<Response>((resolve, reject) => {
+    let answered = false;
+    const timer = clock.setTimeout(() => {
+      void storedCopy(call, 'slow').then((copy) => {
+        if (copy === undefined) return;
+        if (answered) return void copy.body?.cancel().catch(() => undefined);
+        answered = true;
+        resolve(copy);
+      });
+    }, waitMs);
+    sending.then(
+      (response) => {
+        clock.clearTimeout(timer);
+        if (!answered) {
+          answered = true;
+          return resolve(response);
+        }
+        // The caller has the stored copy; this answer went into the store (see Call.succeed).
+        if (response.ok) {
+          call.engine.emit({ type: 'refreshed', origin: new URL(call.url).origin, at: clock.now(), url: call.url, status: response.status });
+        }
+        void response.body?.cancel().catch(() => undefined);
+      },
+      (error: unknown) => {
+        clock.clearTimeout(timer);
+        if (!answered) {
+          answered = true;
+          reject(error);
+        }
+      },
+    );
+  });
+}

@@ -1,0 +1,156 @@
+// Issue 15: serve the user while protecting the backend.
+import { describe, expect, it, vi } from 'vitest';
+import { createResilientFetch, describeResponse, DEFAULT_POLICY, type ResilienceEvent } from '../../../src/core/index.js';
+import { A, FakeClock, FakeTransport, MemoryCache } from './fakes.js';
+
+function setup(defaults: Record<string, unknown> = {}) {
+  const clock = new FakeClock();
+  const transport = new FakeTransport(clock);
+  const cache = new MemoryCache(clock);
+  const events: ResilienceEvent[] = [];
+  const rf = createResilientFetch({ fetch: transport.fetch, clock, random: () => 0.5, cache, onEvent: (e) => events.push(e), policy: { defaults } });
+  return { clock, transport, cache, rf, events };
+}
+
+/** Records when a promise settles on the fake clock. */
+function watch<T>(clock: FakeClock, promise: Promise<T>) {
+  const seen: { at?: number; value?: T; error?: unknown } = {};
+  promise.then((value) => Object.assign(seen, { at: clock.now(), value }), (error: unknown) => Object.assign(seen, { at: clock.now(), error }));
+  return seen;
+}
+
+describe('stale-while-waiting', () => {
+  it('a GET in flight longer than staleAfterMs answers from the stored copy, then refreshes the store', async () => {
+    const { rf, transport, clock, cache, events } = setup();
+    transport.sequence({ status: 200, body: 'v1' }, { status: 200, body: 'v2', delayMs: 8_000 });
+    await rf(`${A}/item`);
+    await clock.advance(1);
+    const start = clock.now();
+    const call = watch(clock, rf(`${A}/item`));
+    await clock.advance(DEFAULT_POLICY.staleAfterMs);
+    expect(call.at).toBe(start + DEFAULT_POLICY.staleAfterMs);
+    expect(await call.value!.text()).toBe('v1');
+    expect(describeResponse(call.value!)).toMatchObject({ source: 'cache', reason: 'slow' });
+    await clock.advance(5_000); // the request went on within its 10 s timeout
+    expect(cache.entries.get(`${A}/item`)!.body).toBe('v2');
+    expect(events).toContainEqual(expect.objectContaining({ type: 'refreshed', url: `${A}/item`, status: 200 }));
+  });
+
+  it('a GET waiting in the queue answers from the stored copy after staleAfterMs, and still refreshes', async () => {
+    const { rf, transport, clock, cache } = setup({ concurrency: { maxInFlight: 1, maxQueue: 10 }, staleAfterMs: 1_000 });
+    transport.reply((r) => (r.url.endsWith('/slow') ? { status: 200, body: 'slow', delayMs: 4_000 } : { status: 200, body: `fresh@${clock.now()}` }));
+    await rf(`${A}/item`);
+    await rf.settled();
+    const stored = cache.entries.get(`${A}/item`)!.body;
+    void rf(`${A}/slow`, { resilience: { staleAfterMs: Infinity } });
+    await clock.advance(1);
+    const call = watch(clock, rf(`${A}/item`));
+    await clock.advance(1_000);
+    expect(await call.value!.text()).toBe(stored);
+    expect(rf.snapshot()[0]).toMatchObject({ queued: 1 });
+    await clock.advance(3_100);
+    expect(cache.entries.get(`${A}/item`)!.body).not.toBe(stored);
+  });
+
+  it('without a stored copy the call simply waits for the network', async () => {
+    const { rf, transport, clock } = setup();
+    transport.sequence({ status: 200, body: 'late', delayMs: 6_000 });
+    const call = watch(clock, rf(`${A}/new`));
+    await clock.advance(6_000);
+    expect(call.at).toBe(clock.now());
+    expect(await call.value!.text()).toBe('late');
+  });
+
+  it('writes never answer from a stored copy', async () => {
+    const { rf, transport, clock } = setup();
+    transport.sequence({ status: 200, body: 'v1' }, { status: 201, body: 'made', delayMs: 6_000 });
+    await rf(`${A}/item`);
+    const call = watch(clock, rf(`${A}/item`, { method: 'POST', body: 'x' }));
+    await clock.advance(6_000);
+    expect(call.value!.status).toBe(201);
+  });
+});
+
+describe('fallback handler', () => {
+  const handler = vi.fn(async (request: Request, reason: string) => Response.json({ offline: true, url: request.url, reason }));
+
+  it('answers for the app when no stored copy exists, marked as a fallback', async () => {
+    const { rf, transport } = setup({ fallback: { handler }, retry: { maxRetries: 0 } });
+    transport.sequence('network-error');
+    const res = await rf(`${A}/none`);
+    expect(await res.json()).toEqual({ offline: true, url: `${A}/none`, reason: 'network-error' });
+    expect(describeResponse(res)).toMatchObject({ source: 'fallback', reason: 'network-error' });
+  });
+
+  it('comes after the stored copy, and answers local rejections too', async () => {
+    const { rf, transport } = setup({ fallback: { handler }, retry: { maxRetries: 0 }, breaker: { minimumCalls: 1, failureRateThreshold: 0.5 } });
+    transport.sequence({ status: 200, body: 'stored' }, { status: 500 });
+    await rf(`${A}/kept`);
+    await rf(`${A}/other`); // 500 opens the breaker (minimumCalls 1)
+    expect(describeResponse(await rf(`${A}/kept`))).toMatchObject({ source: 'cache', reason: 'circuit-open' });
+    const handled = await rf(`${A}/other`);
+    expect(describeResponse(handled)).toMatchObject({ source: 'fallback', reason: 'circuit-open' });
+  });
+
+  it('a throwing handler falls back to the synthetic 503 and is reported', async () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const { rf, transport, events } = setup({ fallback: { handler: () => { throw new Error('handler bug'); } }, breaker: { minimumCalls: 1 }, retry: { maxRetries: 0 } });
+    transport.sequence({ status: 500 });
+    await rf(`${A}/x`);
+    const res = await rf(`${A}/x`);
+    expect(describeResponse(res)).toMatchObject({ source: 'synthetic', reason: 'circuit-open' });
+    expect(events).toContainEqual(expect.objectContaining({ type: 'degraded', component: 'fallback-handler' }));
+    expect(errors).toHaveBeenCalled();
+    errors.mockRestore();
+  });
+
+  it('a handler that never answers cannot hold the call past its deadline', async () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const { rf, transport, clock } = setup({ fallback: { handler: () => new Promise<Response>(() => {}) }, breaker: { minimumCalls: 1 }, retry: { maxRetries: 0 } });
+    transport.sequence({ status: 500 });
+    await rf(`${A}/x`, { resilience: { fallback: 'none' } });
+    const call = watch(clock, rf(`${A}/x`, { resilience: { deadlineMs: 2_000 } }));
+    await clock.advance(2_000);
+    expect(describeResponse(call.value!)).toMatchObject({ source: 'synthetic' });
+    errors.mockRestore();
+  });
+
+  it('is refused in a policy unless it is a function', () => {
+    expect(() => createResilientFetch({ policy: { defaults: { fallback: { handler: 'nope' } as never } } })).toThrow(/fallback\.handler must be a function/);
+  });
+});
+
+describe('partial failure: the default policy never refuses writes a plain fetch would land', () => {
+  it('at 50% errors the breaker stays closed and every POST is sent', async () => {
+    const { rf, transport, clock } = setup();
+    transport.reply((_, n) => ({ status: n % 2 === 0 ? 503 : 201 }));
+    let sent = 0;
+    for (let i = 0; i < 200; i++) {
+      const before = transport.count();
+      await rf(`${A}/orders`, { method: 'POST', body: String(i) });
+      sent += transport.count() - before;
+      await clock.advance(50);
+    }
+    expect(sent).toBe(200);
+    expect(rf.snapshot()[0]!.breaker.state).toBe('closed');
+  });
+
+  it('a full outage still opens the breaker, and one success closes it and clears the throttle', async () => {
+    const { rf, transport, clock } = setup();
+    transport.reply(() => 'network-error');
+    for (let i = 0; i < 40; i++) {
+      await rf(`${A}/x`, { resilience: { retries: 0 } }).catch(() => undefined);
+      await clock.advance(50);
+    }
+    expect(transport.count()).toBeLessThanOrEqual(15); // 10 to judge, then a probe per open period at most
+    transport.reply(() => ({ status: 201 }));
+    await clock.advance(DEFAULT_POLICY.breaker.maxOpenMs);
+    const after: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      after.push((await rf(`${A}/orders`, { method: 'POST', body: String(i) })).status);
+      await clock.advance(50);
+    }
+    expect(after, JSON.stringify(rf.snapshot()[0])).toEqual(Array(40).fill(201)); // the recovered backend gets every write
+    expect(rf.snapshot()[0]!.throttleProbability).toBe(0);
+  });
+});
