@@ -1,10 +1,7 @@
+// `resilient-fetch/core`: the engine, for anywhere (Node too). The public surface only: internals
+// (policy resolution, headers, helpers) may change between versions.
 export { createResilientFetch, type CreateOptions } from './create-resilient-fetch.js';
 export { describeResponse, type ResponseDescription } from './describe.js';
 export { ResilienceError } from './errors.js';
 export { DEFAULT_POLICY } from './defaults.js';
-export { ResolvedPolicy, merge } from './policy.js';
-export { isFailureStatus, isIdempotentMethod } from './classify.js';
-export { absoluteUrl, originOf } from './origin.js';
-export { systemClock } from './system-clock.js';
-export * as headers from './headers.js';
 export type * from './types.js';
