@@ -9,9 +9,10 @@
 const PAGE = { './src/index.ts': '{ registerResilience, resilientFetch, describeResponse }' };
 const WORKER = { './src/sw/index.ts': '{ installResilience }' };
 
-const bundlePeers = (config) => ({ ...config, external: [] });
+// Production builds, as an app's bundler makes them (Workbox drops its dev-mode checks and logs).
+const asAppBundles = (config) => ({ ...config, external: [], define: { 'process.env.NODE_ENV': '"production"' } });
 
-const entry = (name, imports, limit) => ({ name, import: imports, limit, gzip: true, modifyEsbuildConfig: bundlePeers });
+const entry = (name, imports, limit) => ({ name, import: imports, limit, gzip: true, modifyEsbuildConfig: asAppBundles });
 
 module.exports = [
   entry('page: registerResilience + resilientFetch + describeResponse', PAGE, '3 KB'),
@@ -19,5 +20,5 @@ module.exports = [
   entry('worker: installResilience', WORKER, '12 KB'),
   entry('worker + setupWorkerTracing', { ...WORKER, './src/telemetry/worker.ts': '{ setupWorkerTracing }' }, '35 KB'),
   entry('engine: createResilientFetch (resilient-fetch/core)', { './src/core/index.ts': '{ createResilientFetch }' }, '10 KB'),
-  entry('workbox: ResilientStrategy', { './src/workbox/index.ts': '{ ResilientStrategy }' }, '100 KB'),
+  entry('workbox: ResilientStrategy', { './src/workbox/index.ts': '{ ResilientStrategy }' }, '21 KB'),
 ];
