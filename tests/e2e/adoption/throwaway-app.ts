@@ -90,6 +90,8 @@ export interface ThrowawayApp {
   build(): Promise<void>;
   /** Serves the built app (dist/) on 127.0.0.1. */
   serve(): Promise<StaticServerHandle>;
+  /** The packages npm installed into the app (its node_modules, scoped names included). */
+  installed(): Promise<string[]>;
 }
 
 /** Writes an app's files and installs the packed tarball into it, offline. */
@@ -112,6 +114,15 @@ export async function createApp(name: string, files: Record<string, string>): Pr
     dir,
     build: async () => void (await run(process.execPath, [path.join(REPO, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], dir)),
     serve: () => startStaticServer({ root: path.join(dir, 'dist') }),
+    installed: async () => {
+      const names: string[] = [];
+      for (const name of await readdir(path.join(dir, 'node_modules'))) {
+        if (name.startsWith('.')) continue;
+        if (name.startsWith('@')) names.push(...(await readdir(path.join(dir, 'node_modules', name))).map((n) => `${name}/${n}`));
+        else names.push(name);
+      }
+      return names.sort();
+    },
   };
 }
 

@@ -11,6 +11,8 @@ test('a plain Vite app built from the README quick start handles calls in its wo
     'src/sw.ts': withLocalHosts(readmeBlock('// sw.ts'), { api: up1.url, otlp: receiver.tracesUrl }),
     'src/main.ts': readmePage(up1.url),
   });
+  // Installing the package brings idb and nothing else: OpenTelemetry, zone.js and Workbox are optional peers.
+  expect(await app.installed()).toEqual(['idb', 'resilient-fetch']);
   await app.build();
   const server = await app.serve();
   try {
