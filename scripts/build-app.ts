@@ -9,6 +9,8 @@ export interface BuildAppOptions {
   swEntry?: string;
   /** Extra HTML pages, relative to root. */
   pages?: string[];
+  /** More module workers, name → entry relative to root, emitted at `/<name>.js` like `/sw.js`. */
+  workers?: Record<string, string>;
   /** VITE_* values the page and the worker read from import.meta.env. */
   env?: Record<string, string>;
 }
@@ -26,6 +28,7 @@ export async function buildApp(options: BuildAppOptions): Promise<void> {
     Object.entries(options.env ?? {}).map(([key, value]) => [`import.meta.env.${key}`, JSON.stringify(value)]),
   );
   const shared: InlineConfig = { configFile: false, logLevel: 'warn', root, define, build: { target: 'es2022', sourcemap: true } };
+  const workers = Object.fromEntries(Object.entries(options.workers ?? {}).map(([name, entry]) => [name, path.join(root, entry)]));
   const pages = Object.fromEntries([['index', 'index.html'], ...(options.pages ?? []).map((p) => [path.basename(p, '.html'), p])].map(([k, p]) => [k, path.join(root, p!)]));
 
   await build({
@@ -35,8 +38,8 @@ export async function buildApp(options: BuildAppOptions): Promise<void> {
       outDir,
       emptyOutDir: true,
       rollupOptions: {
-        input: { ...pages, sw: swEntry },
-        output: { entryFileNames: (chunk) => (chunk.name === 'sw' ? 'sw.js' : 'assets/[name]-[hash].js') },
+        input: { ...pages, sw: swEntry, ...workers },
+        output: { entryFileNames: (chunk) => (chunk.name === 'sw' || chunk.name in workers ? `${chunk.name}.js` : 'assets/[name]-[hash].js') },
       },
     },
   });

@@ -1,50 +1,84 @@
-import { cacheNames } from 'workbox-core/cacheNames.js';
-import type { RouteHandlerCallbackOptions, RouteHandlerObject } from 'workbox-core/types.js';
+import { Strategy, type StrategyOptions } from 'workbox-strategies/Strategy.js';
+import type { StrategyHandler } from 'workbox-strategies/StrategyHandler.js';
 import { createIdbResponseCache, type IdbResponseCacheOptions } from '../cache/index.js';
 import { createResilientFetch, type CreateOptions } from '../core/create-resilient-fetch.js';
+import { describeResponse } from '../core/describe.js';
+import { ResilienceError } from '../core/errors.js';
 import type { CallOptions, ResilientFetch } from '../core/types.js';
 import { IdbStateStore } from '../sw/idb-state-store.js';
+import { carriesPageHeaders, readCallOptions, stripPageHeaders } from '../sw/options-header.js';
+import { StrategyHandlers } from './strategy-handlers.js';
 
-export interface ResilientStrategyOptions extends Omit<CreateOptions, 'cache' | 'store'> {
+export interface ResilientStrategyOptions extends StrategyOptions, Omit<CreateOptions, 'fetch' | 'cache' | 'store'> {
   /**
-   * Stale-if-error store; false for none. Its database is named after Workbox's runtime cache
-   * name (so `setCacheNameDetails` prefixes apply) unless `dbName` is given.
+   * Stale-if-error store (IndexedDB), or `false` for none. Its database is named after the
+   * strategy's `cacheName` (Workbox's runtime cache name by default, so `setCacheNameDetails`
+   * prefixes apply) unless `dbName` is given. The app's `cacheWillUpdate` plugins decide what it
+   * keeps. Default: on, with the cache's own limits (500 entries, 50 MiB, 7 days).
    */
   cache?: false | Omit<IdbResponseCacheOptions, 'now' | 'indexedDB'>;
-  /** Keep breaker state across worker restarts (default true). */
+  /** Keep per-origin breaker state in IndexedDB across worker restarts. Default `true`. */
   persistState?: boolean;
-  /** Options applied to every request this strategy handles. */
-  callOptions?: Omit<CallOptions, 'traceContext'>;
+  /**
+   * Per-call options applied to every request this strategy handles; options a page sent with
+   * `resilientFetch` override them. Default: none (the policy decides).
+   */
+  callOptions?: Omit<CallOptions, 'traceContext' | 'throwOnReject'>;
 }
 
 /**
- * A Workbox route handler: `registerRoute(match, new ResilientStrategy({ policy }))` sends the
- * matched requests through the resilience pipeline. Write-behind (state, cache) is kept alive
- * with the event's `waitUntil`, as Workbox's own strategies do.
+ * A Workbox strategy: `registerRoute(match, new ResilientStrategy({ policy }))` sends the matched
+ * requests through the resilience pipeline. Every attempt goes through `handler.fetch`, so the
+ * app's plugins see each one; a local rejection (open breaker, full queue…) with no stored copy
+ * asks the `handlerDidError` plugins for an answer (an offline page) before resolving with our
+ * synthetic 503. Write-behind (state, cache) is kept alive with the event's `waitUntil`.
  */
-export class ResilientStrategy implements RouteHandlerObject {
+export class ResilientStrategy extends Strategy {
+  /** The engine every handled request runs through (its `snapshot()` shows the breakers). */
   readonly fetch: ResilientFetch;
 
-  private readonly callOptions: Omit<CallOptions, 'traceContext'> | undefined;
+  private readonly handlers = new StrategyHandlers();
+  private readonly callOptions: ResilientStrategyOptions['callOptions'];
 
   constructor(options: ResilientStrategyOptions = {}) {
-    const { cache: cacheOptions, persistState, callOptions, ...engineOptions } = options;
-    const runtimeName = cacheNames.runtime;
+    const { cacheName, plugins, fetchOptions, matchOptions, cache, persistState, callOptions, ...engineOptions } = options;
+    super({ cacheName, plugins, fetchOptions, matchOptions });
     this.callOptions = callOptions;
+    const store = cache === false ? undefined : createIdbResponseCache({ dbName: `${this.cacheName}-resilient-fetch`, ...cache });
     this.fetch = createResilientFetch({
       ...engineOptions,
-      ...(cacheOptions !== false ? { cache: createIdbResponseCache({ dbName: `${runtimeName}-resilient-fetch`, ...cacheOptions }) } : {}),
-      ...(persistState !== false ? { store: new IdbStateStore(`${runtimeName}-resilient-fetch-state`) } : {}),
+      fetch: this.handlers.transport,
+      ...(store !== undefined ? { cache: this.handlers.cacheThroughPlugins(store) } : {}),
+      ...(persistState !== false ? { store: new IdbStateStore(`${this.cacheName}-resilient-fetch-state`) } : {}),
     });
   }
 
-  handle({ request, event }: RouteHandlerCallbackOptions): Promise<Response> {
-    const response = this.fetch(request, { ...(this.callOptions !== undefined ? { resilience: this.callOptions } : {}) });
-    const settled = response.then(
-      () => this.fetch.settled(),
-      () => this.fetch.settled(),
-    );
-    if ('waitUntil' in event && typeof event.waitUntil === 'function') event.waitUntil(settled);
-    return response;
+  protected async _handle(request: Request, handler: StrategyHandler): Promise<Response> {
+    // A page's resilientFetch adds its per-call options (and traceparent) for the worker's eyes only.
+    const { abortId: _abortId, ...fromPage } = readCallOptions(request) ?? {};
+    const outgoing = carriesPageHeaders(request) ? await stripPageHeaders(request) : request;
+    this.handlers.track(outgoing, handler);
+    const response = this.fetch(outgoing, { resilience: { ...this.callOptions, ...fromPage } });
+    void handler.waitUntil(response.then(settle, settle).then(() => this.fetch.settled()));
+    const answer = await response;
+    return describeResponse(answer).source === 'synthetic' ? this.answerRejection(outgoing, answer, handler) : answer;
+  }
+
+  /**
+   * Refused locally with nothing stored: the app's `handlerDidError` plugins may answer (as they
+   * do when a Workbox strategy fails); if none does, our 503 with its reason and Retry-After.
+   */
+  private async answerRejection(request: Request, synthetic: Response, handler: StrategyHandler): Promise<Response> {
+    if (!handler.hasCallback('handlerDidError')) return synthetic;
+    const { reason } = describeResponse(synthetic);
+    const retryAfter = synthetic.headers.get('Retry-After');
+    const error = new ResilienceError(reason ?? 'circuit-open', new URL(request.url).origin, retryAfter !== null ? Number(retryAfter) * 1000 : undefined);
+    for (const callback of handler.iterateCallbacks('handlerDidError')) {
+      const answer = await callback({ error, event: handler.event, request });
+      if (answer) return answer;
+    }
+    return synthetic;
   }
 }
+
+const settle = (): void => undefined;

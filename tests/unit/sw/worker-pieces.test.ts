@@ -4,7 +4,6 @@ import { OPTIONS_HEADER } from '../../../src/core/headers.js';
 import { readCallOptions, stripPageHeaders } from '../../../src/sw/options-header.js';
 import { PageAborts } from '../../../src/sw/page-aborts.js';
 import { createRouter } from '../../../src/sw/routing.js';
-import { ResilientStrategy } from '../../../src/workbox/index.js';
 
 const own = 'https://app.test';
 
@@ -76,23 +75,5 @@ describe('page aborts', () => {
     const signal = new PageAborts().track('a', request.signal);
     request.abort();
     expect(signal.aborted).toBe(true);
-  });
-});
-
-describe('ResilientStrategy (Workbox)', () => {
-  it('runs matched requests through the pipeline and keeps the write-behind alive with waitUntil', async () => {
-    let calls = 0;
-    const strategy = new ResilientStrategy({
-      fetch: async () => new Response(++calls < 3 ? 'down' : 'up', { status: calls < 3 ? 503 : 200 }),
-      random: () => 0,
-      cache: false,
-    });
-    const waited: Promise<unknown>[] = [];
-    const event = { waitUntil: (p: Promise<unknown>) => waited.push(p) } as unknown as ExtendableEvent;
-    const res = await strategy.handle({ request: new Request('https://api.test/x'), event, url: new URL('https://api.test/x') } as never);
-    expect(await res.text()).toBe('up');
-    expect(calls).toBe(3);
-    expect(waited).toHaveLength(1);
-    await Promise.all(waited);
   });
 });

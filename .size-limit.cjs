@@ -1,0 +1,24 @@
+// Size budgets, one per public entry point, importing exactly what a user imports. `npm run size`
+// (part of `npm test`) fails when an entry grows past its budget.
+//
+// - esbuild bundles the TypeScript sources that dist/ is compiled from (the same figures as
+//   bundling dist/, without a build step first: the whole check takes under a second).
+// - Optional peers (@opentelemetry/*, zone.js, workbox-*) are bundled, not ignored as size-limit
+//   does by default: an app that imports the entry ships them, so they are part of its cost.
+// - Figures are minified and gzipped, so they compare with the usual "x KB gz" of other packages.
+const PAGE = { './src/index.ts': '{ registerResilience, resilientFetch, describeResponse }' };
+const WORKER = { './src/sw/index.ts': '{ installResilience }' };
+
+// Production builds, as an app's bundler makes them (Workbox drops its dev-mode checks and logs).
+const asAppBundles = (config) => ({ ...config, external: [], define: { 'process.env.NODE_ENV': '"production"' } });
+
+const entry = (name, imports, limit) => ({ name, import: imports, limit, gzip: true, modifyEsbuildConfig: asAppBundles });
+
+module.exports = [
+  entry('page: registerResilience + resilientFetch + describeResponse', PAGE, '3 KB'),
+  entry('page + setupPageTracing', { ...PAGE, './src/telemetry/index.ts': '{ setupPageTracing }' }, '50 KB'),
+  entry('worker: installResilience', WORKER, '12 KB'),
+  entry('worker + setupWorkerTracing', { ...WORKER, './src/telemetry/worker.ts': '{ setupWorkerTracing }' }, '35 KB'),
+  entry('engine: createResilientFetch (resilient-fetch/core)', { './src/core/index.ts': '{ createResilientFetch }' }, '10 KB'),
+  entry('workbox: ResilientStrategy', { './src/workbox/index.ts': '{ ResilientStrategy }' }, '21 KB'),
+];

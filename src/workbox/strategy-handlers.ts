@@ -1,0 +1,57 @@
+import type { StrategyHandler } from 'workbox-strategies/StrategyHandler.js';
+import type { IdbResponseCache } from '../cache/index.js';
+import type { ResponseCache } from '../core/types.js';
+
+/**
+ * One engine serves every request a strategy handles (its breakers and budgets are per origin,
+ * not per request), but each request has its own Workbox `StrategyHandler`, whose plugins must
+ * see that request's attempts. The engine hands its transport and its cache the very Request
+ * object it was called with, so that object is the key back to its handler.
+ */
+export class StrategyHandlers {
+  private readonly byRequest = new WeakMap<Request, StrategyHandler>();
+
+  /** Routes the engine's attempts and cache writes for `request` through `handler`. */
+  track(request: Request, handler: StrategyHandler): void {
+    this.byRequest.set(request, handler);
+  }
+
+  /**
+   * The engine's transport: every attempt goes through `handler.fetch`, so `requestWillFetch`,
+   * `fetchDidSucceed` and `fetchDidFail` run for each one, retries included.
+   */
+  readonly transport: typeof fetch = (input, init) => {
+    const handler = input instanceof Request ? this.byRequest.get(input) : undefined;
+    if (handler === undefined) {
+      return Promise.reject(new Error('resilient-fetch/workbox: an attempt for a request no ResilientStrategy handler started'));
+    }
+    const request = input as Request;
+    // The browser refuses to copy a navigation request with an init (TypeError), so a navigation
+    // goes as it is: a timeout still ends the attempt, it just cannot cancel the download.
+    return handler.fetch(request.mode === 'navigate' ? request : new Request(request, init));
+  };
+
+  /**
+   * The stale-if-error store, asking the app's `cacheWillUpdate` plugins first (as Workbox's own
+   * strategies do before a cache write): a plugin that returns nothing keeps the response out,
+   * one that returns another response has that stored instead.
+   */
+  cacheThroughPlugins(store: IdbResponseCache): ResponseCache {
+    return {
+      match: (request) => store.match(request),
+      wants: (request, response) => store.wants(request, response),
+      put: async (request, response) => {
+        const handler = this.byRequest.get(request);
+        let stored: Response | null | undefined | void = response;
+        if (handler !== undefined) {
+          for (const callback of handler.iterateCallbacks('cacheWillUpdate')) {
+            stored = await callback({ request, response: stored, event: handler.event });
+            if (!stored) break;
+          }
+        }
+        if (stored) await store.put(request, stored);
+        else void response.body?.cancel();
+      },
+    };
+  }
+}

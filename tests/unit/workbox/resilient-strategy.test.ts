@@ -1,0 +1,157 @@
+import './service-worker-globals.js';
+import 'fake-indexeddb/auto';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { WorkboxPlugin } from 'workbox-core/types.js';
+import { OPTIONS_HEADER } from '../../../src/core/headers.js';
+import { describeResponse } from '../../../src/core/describe.js';
+import { ResilientStrategy, type ResilientStrategyOptions } from '../../../src/workbox/index.js';
+import { fetchEvent } from './service-worker-globals.js';
+
+type Reply = { status: number; body?: string; headers?: Record<string, string> } | 'network-error';
+
+/** The upstream: answers from a script, then repeats the last reply; records what arrived. */
+function upstream(...script: Reply[]) {
+  const seen: Request[] = [];
+  const fetch = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+    const request = new Request(input, init);
+    seen.push(request);
+    const reply = script.length > 1 ? script.shift()! : script[0]!;
+    if (reply === 'network-error') throw new TypeError('Failed to fetch');
+    return new Response(reply.body ?? `status ${reply.status}`, { status: reply.status, headers: reply.headers });
+  });
+  vi.stubGlobal('fetch', fetch);
+  return { seen };
+}
+
+/** A plugin that writes down every callback Workbox gives it. */
+function recorder() {
+  const log: string[] = [];
+  const plugin: WorkboxPlugin = {
+    requestWillFetch: async ({ request }) => {
+      log.push(`requestWillFetch ${new URL(request.url).pathname}`);
+      return new Request(request, { headers: { ...Object.fromEntries(request.headers), 'x-app-plugin': 'yes' } });
+    },
+    fetchDidSucceed: async ({ response }) => {
+      log.push(`fetchDidSucceed ${response.status}`);
+      return response;
+    },
+    fetchDidFail: async ({ error }) => {
+      log.push(`fetchDidFail ${error.name}`);
+    },
+    handlerWillRespond: async ({ response }) => {
+      log.push(`handlerWillRespond ${describeResponse(response).source}`);
+      return response;
+    },
+  };
+  return { log, plugin };
+}
+
+const offlinePage: WorkboxPlugin = {
+  handlerDidError: async ({ error }) =>
+    new Response(`offline (${(error as Error & { reason?: string }).reason ?? error.name})`, { status: 200, headers: { 'x-offline-page': '1' } }),
+};
+
+let databases = 0;
+function strategy(options: ResilientStrategyOptions = {}): ResilientStrategy {
+  return new ResilientStrategy({ cacheName: `unit-${++databases}`, cache: false, persistState: false, random: () => 0, ...options });
+}
+
+/** Handles one request as a route would; resolves once Workbox and the engine have finished. */
+async function handle(s: ResilientStrategy, request: Request | string): Promise<Response> {
+  const event = fetchEvent();
+  const [response, done] = s.handleAll({ request: typeof request === 'string' ? new Request(request) : request, event: event as never });
+  const answer = await response;
+  await done;
+  await Promise.all(event.lifetime);
+  return answer;
+}
+
+const tripFast = { retry: { maxRetries: 0 }, breaker: { minimumCalls: 2, failureRateThreshold: 0.5 } };
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
+
+describe('ResilientStrategy (Workbox)', () => {
+  it('sends every attempt, retries included, through the app\'s plugins', async () => {
+    const up = upstream({ status: 503 }, { status: 503 }, { status: 200, body: 'up' });
+    const { log, plugin } = recorder();
+    const res = await handle(strategy({ plugins: [plugin] }), 'https://api.test/items');
+
+    expect(await res.text()).toBe('up');
+    expect(describeResponse(res)).toMatchObject({ source: 'network', attempts: 3 });
+    expect(log).toEqual([
+      'requestWillFetch /items', 'fetchDidSucceed 503',
+      'requestWillFetch /items', 'fetchDidSucceed 503',
+      'requestWillFetch /items', 'fetchDidSucceed 200',
+      'handlerWillRespond network',
+    ]);
+    expect(up.seen.map((r) => r.headers.get('x-app-plugin'))).toEqual(['yes', 'yes', 'yes']);
+  });
+
+  it('reports each failed attempt to fetchDidFail, then lets handlerDidError answer', async () => {
+    upstream('network-error');
+    const { log, plugin } = recorder();
+    const res = await handle(strategy({ plugins: [plugin, offlinePage], policy: { defaults: { retry: { maxRetries: 1 } } } }), 'https://api.test/x');
+
+    expect(await res.text()).toBe('offline (TypeError)');
+    expect(log).toEqual(['requestWillFetch /x', 'fetchDidFail TypeError', 'requestWillFetch /x', 'fetchDidFail TypeError', 'handlerWillRespond network']);
+  });
+
+  it('opens the breaker, then answers from the offline-page plugin without touching the upstream', async () => {
+    const up = upstream({ status: 500 });
+    const s = strategy({ plugins: [offlinePage], policy: { defaults: tripFast } });
+    expect((await handle(s, 'https://api.test/a')).status).toBe(500);
+    expect((await handle(s, 'https://api.test/a')).status).toBe(500);
+
+    const res = await handle(s, 'https://api.test/a');
+    expect(await res.text()).toBe('offline (circuit-open)');
+    expect(up.seen).toHaveLength(2);
+    expect(s.fetch.snapshot()[0]?.breaker.state).toBe('open');
+  });
+
+  it('without a handlerDidError plugin, a local rejection is our 503 with its reason', async () => {
+    upstream({ status: 500 });
+    const s = strategy({ policy: { defaults: tripFast } });
+    await handle(s, 'https://api.test/a');
+    await handle(s, 'https://api.test/a');
+
+    const res = await handle(s, 'https://api.test/a');
+    expect(res.status).toBe(503);
+    expect(describeResponse(res)).toMatchObject({ source: 'synthetic', reason: 'circuit-open', attempts: 0 });
+    expect(res.headers.get('Retry-After')).not.toBeNull();
+  });
+
+  it('strips the page\'s headers before any plugin or the upstream sees them, and applies its options', async () => {
+    const up = upstream({ status: 503 });
+    const seenByPlugin: Headers[] = [];
+    const plugin: WorkboxPlugin = { requestWillFetch: async ({ request }) => (seenByPlugin.push(request.headers), request) };
+    const request = new Request('https://api.test/y', {
+      headers: { [OPTIONS_HEADER]: JSON.stringify({ retries: 0 }), traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01', accept: 'application/json' },
+    });
+    const res = await handle(strategy({ plugins: [plugin] }), request);
+
+    expect(res.status).toBe(503);
+    expect(up.seen).toHaveLength(1); // the page said retries: 0, the policy's default is 2
+    for (const headers of [...seenByPlugin, ...up.seen.map((r) => r.headers)]) {
+      expect([...headers.keys()].sort()).toEqual(['accept']);
+    }
+  });
+
+  it('stores what cacheWillUpdate lets through and serves it when the upstream fails, through handlerWillRespond', async () => {
+    upstream({ status: 200, body: 'keep me' }, { status: 200, body: 'private', headers: { 'x-private': '1' } }, 'network-error');
+    const { log, plugin } = recorder();
+    const noPrivate: WorkboxPlugin = { cacheWillUpdate: async ({ response }) => (response.headers.has('x-private') ? null : response) };
+    const s = strategy({ cache: {}, plugins: [noPrivate, plugin, offlinePage], policy: { defaults: { retry: { maxRetries: 0 } } } });
+    await handle(s, 'https://api.test/public');
+    await handle(s, 'https://api.test/private');
+    log.length = 0;
+
+    const stale = await handle(s, 'https://api.test/public');
+    expect(await stale.text()).toBe('keep me');
+    expect(describeResponse(stale)).toMatchObject({ source: 'cache', reason: 'network-error' });
+    expect(log).toEqual(['requestWillFetch /public', 'fetchDidFail TypeError', 'handlerWillRespond cache']);
+
+    expect(await (await handle(s, 'https://api.test/private')).text()).toBe('offline (TypeError)');
+  });
+});
