@@ -39,11 +39,13 @@ export type ReplySpec =
   | { kind: 'network-error' }
   | { kind: 'hang' };
 
+/** Mostly quick answers, some slow enough to time out or count as slow calls. */
+const latencyArb = fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 0, max: 100 }) }, { weight: 1, arbitrary: fc.integer({ min: 100, max: 900 }) });
 const serverDelayArb = fc.record({ header: fc.constantFrom('seconds' as const, 'date' as const, 'ratelimit' as const), seconds: fc.integer({ min: 0, max: 2 }) });
 const replyArb: fc.Arbitrary<ReplySpec> = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ kind: fc.constant('status' as const), status: fc.constantFrom(200, 200, 200, 404, 500, 503), delayMs: fc.integer({ min: 0, max: 600 }) }) },
+  { weight: 5, arbitrary: fc.record({ kind: fc.constant('status' as const), status: fc.constantFrom(200, 200, 200, 404, 500, 503), delayMs: latencyArb }) },
   // Pushback: 429 or 503 with a server delay, which pauses the whole origin.
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('status' as const), status: fc.constantFrom(429, 503), delayMs: fc.integer({ min: 0, max: 300 }), serverDelay: serverDelayArb }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('status' as const), status: fc.constantFrom(429, 503), delayMs: latencyArb, serverDelay: serverDelayArb }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'network-error' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'hang' as const }) },
 );
@@ -51,7 +53,7 @@ const replyArb: fc.Arbitrary<ReplySpec> = fc.oneof(
 const callArb: fc.Arbitrary<Step> = fc.record({
   kind: fc.constant('call' as const),
   method: fc.constantFrom('GET' as const, 'GET' as const, 'GET' as const, 'POST' as const),
-  options: fc.record({ retries: fc.integer({ min: 0, max: 3 }), timeoutMs: fc.integer({ min: 1, max: 500 }), deadlineMs: fc.integer({ min: 1, max: 1_500 }) }, { requiredKeys: [] }),
+  options: fc.record({ retries: fc.integer({ min: 0, max: 3 }), timeoutMs: fc.integer({ min: 1, max: 600 }), deadlineMs: fc.integer({ min: 1, max: 2_000 }) }, { requiredKeys: [] }),
   replies: fc.array(replyArb, { minLength: 1, maxLength: 4 }),
 });
 
@@ -63,11 +65,11 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
 );
 
 const policyArb: fc.Arbitrary<ScenarioPolicy> = fc.record({
-  timeoutMs: fc.integer({ min: 20, max: 400 }),
-  deadlineMs: fc.integer({ min: 50, max: 1_500 }),
+  timeoutMs: fc.integer({ min: 20, max: 600 }),
+  deadlineMs: fc.integer({ min: 50, max: 2_000 }),
   breaker: fc.record({
     windowMs: fc.integer({ min: 500, max: 5_000 }),
-    minimumCalls: fc.integer({ min: 1, max: 6 }),
+    minimumCalls: fc.integer({ min: 1, max: 8 }),
     failureRateThreshold: fc.constantFrom(0.25, 0.5, 1),
     slowCallMs: fc.integer({ min: 50, max: 1_000 }),
     slowCallRateThreshold: fc.constantFrom(0.5, 1),
