@@ -9,7 +9,7 @@
  * to run exactly that (shrunk) case again. PROPERTY_RUNS=N runs N scenarios per invariant.
  */
 import { afterEach, beforeEach, describe, it, vi } from 'vitest';
-import { simulate } from './model.js';
+import { simulate } from './simulation.js';
 import { holds, TIMEOUT_MS } from './run.js';
 
 describe('a throwing onEvent listener', () => {

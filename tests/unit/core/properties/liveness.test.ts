@@ -1,6 +1,7 @@
 /**
  * Liveness invariants of the engine: every call ends, on time, and leaves nothing behind.
- * Checked on random scenarios through the public API (model.ts says what a scenario is).
+ * Checked on random scenarios through the public API (scenario.ts says what a scenario is,
+ * simulation.ts how a run is observed).
  *
  * Replaying a failure: fast-check prints `{ seed: S, path: "P", endOnFailure: true }`. Run
  *   PROPERTY_SEED=S PROPERTY_PATH="P" npx vitest run tests/unit/core/properties -t '<the it name>'

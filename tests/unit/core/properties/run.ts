@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { scenarioArb, simulate, type Scenario, type Trace } from './model.js';
+import { scenarioArb, type Scenario } from './scenario.js';
+import { simulate, type Trace } from './simulation.js';
 
 /**
  * Scenarios per invariant. The default (11 invariants × 100 = 1,100 runs, each a fresh scenario

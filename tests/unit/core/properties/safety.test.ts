@@ -1,6 +1,6 @@
 /**
- * Safety invariants of the engine, checked on random scenarios through the public API (see
- * model.ts for what a scenario is and how it is observed).
+ * Safety invariants of the engine, checked on random scenarios through the public API
+ * (scenario.ts says what a scenario is, simulation.ts how a run is observed).
  *
  * Replaying a failure: fast-check prints `{ seed: S, path: "P", endOnFailure: true }`. Run
  *   PROPERTY_SEED=S PROPERTY_PATH="P" npx vitest run tests/unit/core/properties -t '<the it name>'
