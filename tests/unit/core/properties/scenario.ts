@@ -22,6 +22,8 @@ export interface ScenarioPolicy {
   breaker: { windowMs: number; minimumCalls: number; failureRateThreshold: number; slowCallMs: number; slowCallRateThreshold: number; openMs: number; maxOpenMs: number; halfOpenProbes: number };
   concurrency: { maxInFlight: number; maxQueue: number };
   retry: { maxRetries: number; baseDelayMs: number; maxDelayMs: number; jitter: 'full' | 'decorrelated' | 'none'; maxRetryAfterMs: number; budgetRatio: number; budgetMinPerSecond: number };
+  rateLimit: false | { perSecond: number; burst: number };
+  throttle: false | { k: number; windowMs: number };
 }
 
 export type Step =
@@ -86,6 +88,9 @@ const policyArb: fc.Arbitrary<ScenarioPolicy> = fc.record({
     budgetRatio: fc.constantFrom(0, 0.1, 0.2, 0.5),
     budgetMinPerSecond: fc.integer({ min: 0, max: 3 }),
   }),
+  // Off in most runs; when on, tight enough to refuse some calls and delay some retries.
+  rateLimit: fc.oneof({ weight: 3, arbitrary: fc.constant(false as const) }, { weight: 1, arbitrary: fc.record({ perSecond: fc.integer({ min: 1, max: 20 }), burst: fc.integer({ min: 1, max: 5 }) }) }),
+  throttle: fc.oneof({ weight: 3, arbitrary: fc.constant(false as const) }, { weight: 1, arbitrary: fc.record({ k: fc.constantFrom(1.1, 1.5, 2), windowMs: fc.integer({ min: 500, max: 5_000 }) }) }),
 });
 
 export const scenarioArb: fc.Arbitrary<Scenario> = fc.record({
