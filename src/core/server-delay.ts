@@ -19,7 +19,7 @@ export function serverDelayMs(headers: Headers, now: number): number | undefined
 }
 
 /** `Retry-After` in ms: delta-seconds, or the time until an HTTP-date (0 once it has passed). */
-export function retryAfterMs(value: string | null, now: number): number | undefined {
+function retryAfterMs(value: string | null, now: number): number | undefined {
   if (value === null) return undefined;
   const trimmed = value.trim();
   if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
