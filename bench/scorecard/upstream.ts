@@ -92,6 +92,9 @@ export async function startScorecardUpstream(root: string): Promise<ScorecardUps
     req.resume(); // the body's content is not needed: X-Call-Id says which call it is
     const answer = (status: number, headers: Record<string, string> = {}) => {
       if (res.destroyed) return;
+      // A late answer (a slow one) in the hung phase closes its connection, so no hung request
+      // rides a reused one (see freshConnectionsForHung).
+      if (run && phaseAt(run.phases, Date.now() - run.t0).name === 'hung') res.shouldKeepAlive = false;
       entry.answer = status;
       const body = status < 300 ? { call: entry.callId, serve: ++served, path: url.pathname } : { error: phase, status };
       res.writeHead(status, { 'Content-Type': 'application/json', ...headers }).end(JSON.stringify(body));
@@ -115,6 +118,16 @@ export async function startScorecardUpstream(root: string): Promise<ScorecardUps
     }
   }
 
+  /**
+   * Chromium resends a request, POST included, once when a reused keep-alive connection is reset
+   * before any answer: cutting the hung requests would show every client sending plain POSTs
+   * twice (6 per run, all the browser's doing). So hung requests arrive on fresh connections:
+   * idle ones are closed when the phase starts and answers during it close theirs.
+   */
+  function freshConnectionsForHung(): void {
+    server.closeIdleConnections();
+  }
+
   /** A process that dies resets its connections: the hung ones and every idle keep-alive socket. */
   function cutConnections(r: Run): void {
     for (const [socket, entry] of r.hung) {
@@ -130,6 +143,8 @@ export async function startScorecardUpstream(root: string): Promise<ScorecardUps
     url: baseUrl('127.0.0.1', port),
     startRun(t0, phases, seed) {
       const r: Run = { t0, phases, random: seededRandom(seed ^ 0x5eed), log: [], timers: [], hung: new Map() };
+      const hung = phases.find((p) => p.name === 'hung');
+      if (hung) r.timers.push(setTimeout(freshConnectionsForHung, Math.max(0, t0 + hung.startMs - Date.now())));
       const outage = phases.find((p) => p.name === 'outage');
       if (outage) r.timers.push(setTimeout(() => cutConnections(r), Math.max(0, t0 + outage.startMs - Date.now())));
       run = r;
