@@ -23,13 +23,18 @@ const isFailureStatus = (s: number) => (s >= 500 && s !== 501) || s === 408 || s
  * to 2 more attempts with exponential backoff (100 ms … 5 s) on errors and retryable statuses,
  * never on the breaker's own refusal. Plain POSTs get breaker + timeout only.
  */
-const breaker = circuitBreaker(handleAll.orWhenResult((r) => isFailureStatus((r as Response).status)), {
+interface Read {
+  status: number;
+  body: unknown;
+}
+
+const breaker = circuitBreaker(handleAll.orWhenResult((r) => isFailureStatus((r as Read).status)), {
   halfOpenAfter: 10_000,
   breaker: new SamplingBreaker({ threshold: 0.5, duration: 10_000 }),
 });
 const attempt = wrap(breaker, timeout(10_000, TimeoutStrategy.Cooperative));
 const retried = wrap(
-  retry(handleWhen((e) => !(e instanceof BrokenCircuitError)).orWhenResult((r) => RETRY_ON.has((r as Response).status)), {
+  retry(handleWhen((e) => !(e instanceof BrokenCircuitError)).orWhenResult((r) => RETRY_ON.has((r as Read).status)), {
     maxAttempts: 2,
     backoff: new ExponentialBackoff({ initialDelay: 100, maxDelay: 5_000 }),
   }),
@@ -40,7 +45,11 @@ export const cockatielClient: ScorecardClient = {
   async setup() {},
   async call(call, init) {
     const policy = call.kind === 'plain-post' ? attempt : retried;
-    const res = await policy.execute(({ signal }) => fetch(call.path, { ...init, signal }));
-    return { status: res.status, body: await readJson(res) };
+    // The body is read inside the policy: cockatiel aborts the timeout's signal once the
+    // execution returns, which would cut a body read after it.
+    return policy.execute(async ({ signal }): Promise<Read> => {
+      const res = await fetch(call.path, { ...init, signal });
+      return { status: res.status, body: await readJson(res) };
+    });
   },
 };
