@@ -21,7 +21,7 @@ const PANEL_W = 260;
 const LABEL_W = 78;
 const BAR_H = 18;
 const GAP = 6;
-const TOP = 56;
+const TOP = 70;
 const TEXT_W = 64;
 
 function escape(s: string): string {
