@@ -44,7 +44,7 @@ function summaryLine(run: ClientRun, s: Scored): string {
   const m = s.measures;
   return (
     `${run.client.padEnd(9)} ${(run.wallMs / 1000).toFixed(0)} s: useful ${pct(m.usefulWholeRun)}, amplification ${ratio(m.amplificationInFailure)}, ` +
-    `outage p99 ${duration(m.outageP99Ms)}, fresh after heal ${duration(m.firstFreshAfterHealMs)}, errors on page ${run.errors.length}`
+    `outage p99 ${duration(m.outageP99Ms)}, fresh after heal ${duration(m.firstFreshAfterHealMs)} (of ${duration(m.recoveryPhaseMs)}), errors on page ${run.errors.length}`
   );
 }
 

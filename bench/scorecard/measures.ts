@@ -34,6 +34,8 @@ export interface ClientMeasures {
   outageP99Ms: number;
   /** From the final healthy phase's start to the first fresh 2xx; null if none came. */
   firstFreshAfterHealMs: number | null;
+  /** The final healthy phase's length: the longest first-fresh time this run can show. */
+  recoveryPhaseMs: number;
   postsOkInRecovery: number;
   postsOkInFailure: number;
   slowGetP95Ms: number;
@@ -109,6 +111,7 @@ export function measure(phases: readonly Phase[], calls: readonly CallRecord[], 
     amplificationInFailure: share(receivedInFailure, inFailure.length),
     outageP99Ms: percentile(calls.filter((c) => c.phase === 'outage').map(latency), 0.99),
     firstFreshAfterHealMs: freshAfterHeal.length ? Math.min(...freshAfterHeal) : null,
+    recoveryPhaseMs: heal.endMs - heal.startMs,
     postsOkInRecovery: share(recoveryPosts.filter(postOk).length, recoveryPosts.length),
     postsOkInFailure: share(failurePosts.filter(postOk).length, failurePosts.length),
     slowGetP95Ms: percentile(calls.filter((c) => c.phase === 'slow' && c.kind === 'get').map(latency), 0.95),

@@ -32,7 +32,7 @@ const HEADLINE: [string, (m: ClientMeasures) => string][] = [
   ['GETs for URLs seen before, useful in failure phases', (m) => pct(m.seenBeforeUsefulInFailure)],
   ['amplification in failure phases', (m) => ratio(m.amplificationInFailure)],
   ['outage p99', (m) => duration(m.outageP99Ms)],
-  ['first fresh answer after the backend healed', (m) => duration(m.firstFreshAfterHealMs)],
+  ['first fresh answer after the backend healed', (m) => (m.firstFreshAfterHealMs === null ? `none in ${duration(m.recoveryPhaseMs)}` : duration(m.firstFreshAfterHealMs))],
   ['POSTs answered 2xx in recovery', (m) => pct(m.postsOkInRecovery)],
   ['POSTs answered 2xx in the failure phases', (m) => pct(m.postsOkInFailure)],
   ['GETs in the slow phase, p95', (m) => duration(m.slowGetP95Ms)],
