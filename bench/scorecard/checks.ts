@@ -1,6 +1,7 @@
 /**
  * Checks that the instrument measures what it claims, from clients whose behaviour is known:
- * plain fetch sends every call exactly once (amplification 1.0), ky retries GETs on 503
+ * plain fetch sends every call exactly once (amplification 1.0) and sees the upstream's 50%
+ * 503s as they are, ky retries GETs on 503
  * (amplification above 1 in the 503 phase), every upstream request carries its call id, and our
  * client never sends a plain POST twice (the issue's hard rule).
  */
@@ -14,6 +15,9 @@ export function harnessChecks(scored: readonly Scored[]): Check[] {
   if (fetch) {
     const a = fetch.amplificationInFailure;
     checks.push({ what: 'plain fetch amplification in failure phases is 1.0 ± 0.05', measured: ratio(a), pass: Math.abs(a - 1) <= 0.05 });
+    // The upstream's seeded coin: half the errors phase answers 503 (±10 points for 200 flips).
+    const u = fetch.perPhase.find((p) => p.phase === 'errors')!.useful;
+    checks.push({ what: 'plain fetch gets about half its calls answered in the 50% 503 phase (40–60%)', measured: pct(u), pass: u >= 0.4 && u <= 0.6 });
   }
   const ky = of('ky');
   if (ky) {
