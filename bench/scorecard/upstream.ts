@@ -14,7 +14,7 @@ import http from 'node:http';
 import type { Socket } from 'node:net';
 import path from 'node:path';
 import { baseUrl, closeServer, listen } from '../../demo-app/server/http-util.js';
-import { seededRandom } from './random.js';
+import { balancedCoin, seededRandom } from './random.js';
 import { phaseAt, type Phase, type PhaseName } from './scenario.js';
 
 export interface ReceivedRequest {
@@ -48,7 +48,8 @@ const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.j
 interface Run {
   t0: number;
   phases: readonly Phase[];
-  random: () => number;
+  /** True for a request of the errors phase that gets a 503. */
+  fails: () => boolean;
   log: ReceivedRequest[];
   timers: NodeJS.Timeout[];
   /** Requests held open in the hung phase, by socket, cut when the outage starts. */
@@ -101,7 +102,7 @@ export async function startScorecardUpstream(root: string): Promise<ScorecardUps
     };
     switch (phase) {
       case 'errors':
-        return run!.random() < 0.5 ? answer(503) : answer(200);
+        return run!.fails() ? answer(503) : answer(200);
       case 'slow':
         return void setTimeout(() => answer(200), SLOW_MS);
       case 'hung':
@@ -142,7 +143,7 @@ export async function startScorecardUpstream(root: string): Promise<ScorecardUps
   return {
     url: baseUrl('127.0.0.1', port),
     startRun(t0, phases, seed) {
-      const r: Run = { t0, phases, random: seededRandom(seed ^ 0x5eed), log: [], timers: [], hung: new Map() };
+      const r: Run = { t0, phases, fails: balancedCoin(seededRandom(seed ^ 0x5eed), 0.5), log: [], timers: [], hung: new Map() };
       const hung = phases.find((p) => p.name === 'hung');
       if (hung) r.timers.push(setTimeout(freshConnectionsForHung, Math.max(0, t0 + hung.startMs - Date.now())));
       const outage = phases.find((p) => p.name === 'outage');
