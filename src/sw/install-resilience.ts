@@ -68,6 +68,8 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
     ...(cache !== undefined ? { cache } : {}),
     ...(telemetry !== undefined ? { tracing: telemetry.tracing, propagateTraceTo: (url: URL) => telemetry.propagate(url) } : {}),
     onEvent: (event) => {
+      // A stored copy that answered a slow call (stale-while-waiting) was refreshed behind it.
+      if (event.type === 'refreshed' && staleUrls.delete(event.url)) broadcaster.cache('fresh-arrived', event.url);
       if (event.type === 'fallback') {
         if (staleUrls.size >= STALE_URLS_LIMIT) staleUrls.clear(); // forgetting costs one missed notice
         staleUrls.add(event.url);
