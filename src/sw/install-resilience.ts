@@ -82,9 +82,8 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
 
   let live: LiveConfig = { policy: config.policy ?? {}, cachePartition: config.cache ? (config.cache.partition ?? null) : null };
   const ready = restoreLiveConfig();
-  const ownOrigin = scope.location.origin;
   const endpoint = telemetry?.endpoint;
-  const routes = createRouter(config, ownOrigin, () => rf.namedOrigins());
+  const routes = createRouter(config, () => rf.namedOrigins());
 
   scope.addEventListener('fetch', (event) => {
     const request = event.request;
