@@ -2,14 +2,15 @@ import { ROOT_CONTEXT, propagation, type Context } from '@opentelemetry/api';
 import { createIdbResponseCache, type IdbResponseCache, type IdbResponseCacheOptions } from '../cache/index.js';
 import { createResilientFetch } from '../core/create-resilient-fetch.js';
 import { SOURCE } from '../core/headers.js';
-import { merge } from '../core/policy.js';
 import type { PolicyConfig, ResilienceEvent, ResilientFetch } from '../core/types.js';
 import { createEventLogger, type LogSink } from '../telemetry/event-logger.js';
 import { StateBroadcaster } from './broadcaster.js';
 import { IdbStateStore } from './idb-state-store.js';
 import { PageAborts } from './page-aborts.js';
 import { carriesPageHeaders, readCallOptions, stripPageHeaders } from './options-header.js';
-import type { Command, LiveConfig, Reply } from './protocol.js';
+import { configVersion } from './config-version.js';
+import { LiveSettings } from './live-settings.js';
+import type { Command, Reply } from './protocol.js';
 import { createRouter, type RouteOptions } from './routing.js';
 
 const STALE_URLS_LIMIT = 500;
@@ -39,6 +40,12 @@ export interface ResilienceConfig extends RouteOptions {
   log?: false | LogSink;
   /** IndexedDB name for per-origin state and page-sent config. */
   stateDbName?: string;
+  /**
+   * Names this config. What pages send with `configure()` is kept per version, so a worker with a
+   * new version starts from the script's own config. Default: a hash of `policy` and `cache`, so
+   * a deploy that changes them wins without bumping anything.
+   */
+  version?: string;
 }
 
 export interface InstalledResilience {
@@ -80,8 +87,13 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
     },
   });
 
-  let live: LiveConfig = { policy: config.policy ?? {}, cachePartition: config.cache ? (config.cache.partition ?? null) : null };
-  const ready = restoreLiveConfig();
+  const settings = new LiveSettings(
+    { policy: config.policy ?? {}, partition: config.cache ? (config.cache.partition ?? null) : null },
+    configVersion(config),
+    store,
+    { policy: (policy) => rf.configure(policy), partition: (partition) => cache?.setPartition(partition) },
+  );
+  const ready = settings.restore().then(() => rf.ready());
   const endpoint = telemetry?.endpoint;
   const routes = createRouter(config, () => rf.namedOrigins());
 
@@ -138,14 +150,14 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
         case 'snapshot': {
           await ready;
           const stats = await cache?.stats();
-          return { ok: true, origins: rf.snapshot(), config: live, ...(stats !== undefined ? { cache: stats } : {}) };
+          return { ok: true, origins: rf.snapshot(), config: settings.current(), ...(stats !== undefined ? { cache: stats } : {}) };
         }
-        case 'configure':
+        case 'configure': {
           await ready;
-          applyLiveConfig(command.config);
-          await store.saveConfig(live);
+          const live = await settings.configure(command.config);
           broadcaster.stateNow();
           return { ok: true, origins: rf.snapshot(), config: live };
+        }
         case 'clear-cache':
           await cache?.clear(command.partition);
           return { ok: true };
@@ -162,27 +174,6 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
       const e = error instanceof Error ? error : new Error(String(error));
       return { ok: false, error: { name: e.name, message: e.message } };
     }
-  }
-
-  /** Merges a partial config over the live one; throws (changing nothing) when it is invalid. */
-  function applyLiveConfig(partial: LiveConfig): void {
-    const policy = partial.policy !== undefined ? merge(live.policy ?? {}, partial.policy) : live.policy;
-    if (policy !== undefined) rf.configure(policy);
-    live = { ...live, policy };
-    if (partial.cachePartition !== undefined) {
-      live.cachePartition = partial.cachePartition;
-      cache?.setPartition(partial.cachePartition);
-    }
-  }
-
-  async function restoreLiveConfig(): Promise<void> {
-    try {
-      const saved = await store.loadConfig();
-      if (saved !== undefined) applyLiveConfig(saved);
-    } catch {
-      // Saved config this version cannot read: keep the one the script was given.
-    }
-    await rf.ready();
   }
 
   return { fetch: rf, cache, ready };

@@ -1,20 +1,32 @@
 import type { CacheStats } from '../cache/index.js';
 import type { OriginSnapshot, PolicyConfig, ResilienceEvent } from '../core/types.js';
+import type { Resettable } from './config-overlay.js';
 
 /** The name of the channel every page listens on for state changes. */
 export const STATE_CHANNEL = 'resilient-fetch:state';
 
-/** What a page may change at run time without a worker restart. */
+/** The worker's live config as `config()` reports it: the script's policy with what pages sent on top. */
 export interface LiveConfig {
   policy?: PolicyConfig;
   /** Keeps one user's cached responses from being served to another (null: no partition). */
   cachePartition?: string | null;
 }
 
+/**
+ * What a page may change at run time without a worker restart, with `configure()`. Merged over
+ * what pages sent before; `null` anywhere in `policy` drops the pages' value there (one field,
+ * one origin's override, or all of it) so the worker script's own value applies again.
+ */
+export interface ConfigUpdate {
+  policy?: Resettable<PolicyConfig> | null;
+  /** Keeps one user's cached responses from being served to another (null: back to the script's, normally none). */
+  cachePartition?: string | null;
+}
+
 /** Page → worker, sent with a MessageChannel port for the reply. */
 export type Command =
   | { type: 'snapshot' }
-  | { type: 'configure'; config: LiveConfig }
+  | { type: 'configure'; config: ConfigUpdate }
   | { type: 'clear-cache'; partition?: string }
   | { type: 'claim' }
   /** The page aborted call `id` (browsers do not all abort the FetchEvent's request for us). */
