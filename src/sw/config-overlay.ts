@@ -2,9 +2,8 @@ import { merge } from '../core/policy.js';
 import type { PolicyConfig } from '../core/types.js';
 
 /** A config where any field may be `null`: "forget what pages set here, use the script's value". */
-export type Resettable<T> = {
-  [K in keyof T]?: (T[K] extends readonly unknown[] ? T[K] : T[K] extends object ? Resettable<T[K]> | T[K] : T[K]) | null;
-};
+export type Resettable<T> = { [K in keyof T]?: ResettableValue<NonNullable<T[K]>> | null };
+type ResettableValue<V> = V extends readonly unknown[] ? V : V extends object ? Resettable<V> | V : V;
 
 /** What pages sent with `configure()`, layered over the script's own policy. */
 export type PolicyOverlay = PolicyConfig;
