@@ -1,4 +1,5 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import { DEFAULT_MAX_ORIGINS } from '../core/defaults.js';
 import type { SavedOriginState, StateStore } from '../core/types.js';
 import type { PolicyOverlay } from './config-overlay.js';
 import type { SettingsStore } from './live-settings.js';
@@ -24,14 +25,31 @@ interface StateDB extends DBSchema {
 export class IdbStateStore implements StateStore, SettingsStore {
   private db: Promise<IDBPDatabase<StateDB>> | null = null;
 
-  constructor(private readonly name = 'resilient-fetch-state') {}
+  /**
+   * @param maxOrigins the most origins kept (the policy's `maxOrigins`, read at each save): the
+   * engine forgets origins past it, so their saved state would only grow the database.
+   */
+  constructor(
+    private readonly name = 'resilient-fetch-state',
+    private readonly maxOrigins: () => number = () => DEFAULT_MAX_ORIGINS,
+  ) {}
 
   async load(): Promise<SavedOriginState[]> {
     return (await this.open()).getAll('origins');
   }
 
+  /** Saves one origin's state, then drops the least recently saved origins past `maxOrigins`. */
   async save(state: SavedOriginState): Promise<void> {
-    await (await this.open()).put('origins', state, state.origin);
+    const tx = (await this.open()).transaction('origins', 'readwrite');
+    await tx.store.put(state, state.origin);
+    const excess = (await tx.store.count()) - this.maxOrigins();
+    if (excess > 0) {
+      // Saves happen on breaker transitions and pauses only, and the store holds about
+      // maxOrigins records, so reading them all here costs less than an index would to keep.
+      const oldest = (await tx.store.getAll()).sort((a, b) => a.savedAt - b.savedAt).slice(0, excess);
+      for (const stale of oldest) await tx.store.delete(stale.origin);
+    }
+    await tx.done;
   }
 
   async loadOverlay(version: string): Promise<PolicyOverlay | undefined> {

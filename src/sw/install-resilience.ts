@@ -1,6 +1,7 @@
 import { ROOT_CONTEXT, propagation, type Context } from '@opentelemetry/api';
 import { createIdbResponseCache, type IdbResponseCache, type IdbResponseCacheOptions } from '../cache/index.js';
 import { createResilientFetch } from '../core/create-resilient-fetch.js';
+import { DEFAULT_MAX_ORIGINS } from '../core/defaults.js';
 import { SOURCE } from '../core/headers.js';
 import type { PolicyConfig, ResilienceEvent, ResilientFetch } from '../core/types.js';
 import { createEventLogger, type LogSink } from '../telemetry/event-logger.js';
@@ -62,7 +63,7 @@ export interface InstalledResilience {
  * that calls `registerResilience` asks for `claim` itself on the first visit.
  */
 export function installResilience(config: ResilienceConfig = {}, scope: ServiceWorkerGlobalScope = self as unknown as ServiceWorkerGlobalScope): InstalledResilience {
-  const store = new IdbStateStore(config.stateDbName);
+  const store = new IdbStateStore(config.stateDbName, (): number => settings.current().policy?.maxOrigins ?? DEFAULT_MAX_ORIGINS);
   const broadcaster = new StateBroadcaster(() => rf.snapshot());
   const staleUrls = new Set<string>();
   const aborts = new PageAborts();
