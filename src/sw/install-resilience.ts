@@ -1,5 +1,6 @@
 import { ROOT_CONTEXT, propagation, type Context } from '@opentelemetry/api';
 import { createIdbResponseCache, type IdbResponseCache, type IdbResponseCacheOptions } from '../cache/index.js';
+import { cacheDegradation } from './cache-degradation.js';
 import { createResilientFetch } from '../core/create-resilient-fetch.js';
 import { DEFAULT_MAX_ORIGINS } from '../core/defaults.js';
 import { SOURCE } from '../core/headers.js';
@@ -67,25 +68,31 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
   const broadcaster = new StateBroadcaster(() => rf.snapshot());
   const staleUrls = new Set<string>();
   const aborts = new PageAborts();
-  const cache = config.cache === false ? undefined : createIdbResponseCache({ ...config.cache });
   const telemetry = config.telemetry;
   const log = config.log === false ? undefined : createEventLogger(config.log !== undefined ? { sink: config.log } : {});
+  const cache = config.cache === false ? undefined : createIdbResponseCache({ ...config.cache, onEvent: (event) => {
+    const degraded = cacheDegradation(event);
+    if (degraded !== undefined) publish(degraded);
+  } });
+
+  /** Every event, the engine's and the worker's own, goes to pages, the log and the app. */
+  function publish(event: ResilienceEvent): void {
+    if (event.type === 'fallback') {
+      if (staleUrls.size >= STALE_URLS_LIMIT) staleUrls.clear(); // forgetting costs one missed notice
+      staleUrls.add(event.url);
+      broadcaster.cache('stale-served', event.url);
+    }
+    broadcaster.event(event);
+    log?.(event);
+    config.onEvent?.(event);
+  }
 
   const rf: ResilientFetch = createResilientFetch({
     policy: config.policy,
     store,
     ...(cache !== undefined ? { cache } : {}),
     ...(telemetry !== undefined ? { tracer: telemetry.tracer, propagateTraceTo: (url: URL) => telemetry.propagate(url) } : {}),
-    onEvent: (event) => {
-      if (event.type === 'fallback') {
-        if (staleUrls.size >= STALE_URLS_LIMIT) staleUrls.clear(); // forgetting costs one missed notice
-        staleUrls.add(event.url);
-        broadcaster.cache('stale-served', event.url);
-      }
-      broadcaster.event(event);
-      log?.(event);
-      config.onEvent?.(event);
-    },
+    onEvent: publish,
   });
 
   const settings = new LiveSettings(
