@@ -15,7 +15,7 @@ import { checkPartition, resolveCacheOptions, type IdbResponseCacheOptions } fro
 import { isQuotaExceeded } from './quota.js';
 import { discardBody, readBodyWithin } from './read-body.js';
 import { keyOf, NO_PARTITION, type EntryRecord, type Totals } from './schema.js';
-import { mayMatch, whyNotStorable } from './storable.js';
+import { mayMatch, servableUnpartitioned, whyNotStorable } from './storable.js';
 import { varyHeaderNames, varyKey, varyMatches, varyValues } from './vary.js';
 
 export interface IdbResponseCache extends ResponseCache {
@@ -39,6 +39,12 @@ export interface IdbResponseCache extends ResponseCache {
   clear(partition?: string | null): Promise<void>;
   /** Switches the partition used by later calls (e.g. on sign-in and sign-out). */
   setPartition(key: string | null): void;
+  /**
+   * Fixes the partition of one call when it starts: a later match or put of this same Request
+   * object uses the partition current now, whatever `setPartition` says by the time its
+   * response arrives. A call that was never bound uses the partition current at match or put.
+   */
+  bindPartition(request: Request): void;
   stats(): Promise<CacheStats>;
   /** Resolves when every put and write-behind (recency, expiry) started so far has finished. */
   settled(): Promise<void>;
@@ -61,6 +67,9 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
   const limits = { maxEntries: opts.maxEntries, maxBytes: opts.maxBytes };
 
   let partition = opts.partition;
+  /** Partitions fixed when calls started; weak, so a finished call's Request is not kept. */
+  const bound = new WeakMap<Request, string | null>();
+  const partitionOf = (request: Request): string | null => (bound.has(request) ? (bound.get(request) ?? null) : partition);
   let disabled = false;
   let lastTotals: Totals = { entries: 0, bytes: 0 };
   const counters = { hits: 0, misses: 0, puts: 0, evictions: 0, expired: 0 };
@@ -104,7 +113,7 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
   if (connection === undefined) disable(new Error('IndexedDB is not available here; pass options.indexedDB'));
 
   async function match(request: Request): Promise<{ response: Response; storedAt: number } | undefined> {
-    const current = partition;
+    const current = partitionOf(request);
     try {
       if (connection === undefined || !mayMatch(request, current)) {
         counters.misses += 1;
@@ -115,7 +124,7 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
       const { hit, expired } = await lookup(
         await connection.get(),
         [current ?? NO_PARTITION, 'GET', withoutFragment(request.url)],
-        (entry) => varyMatches(request, entry.vary),
+        (entry) => varyMatches(request, entry.vary) && (current !== null || servableUnpartitioned(entry)),
         isExpired,
       );
       if (expired.length > 0) {
@@ -224,9 +233,10 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
   /** Sync pre-check so the engine copies only responses that will be written. */
   function wants(request: Request, response: Response): boolean {
     if (disabled || connection === undefined) return false;
-    if (whyNotStorable(request, response, { partition, maxEntryBytes: opts.maxEntryBytes }) !== undefined) return false;
+    const current = partitionOf(request);
+    if (whyNotStorable(request, response, { partition: current, maxEntryBytes: opts.maxEntryBytes }) !== undefined) return false;
     const names = varyHeaderNames(response);
-    const key = recentKeyOf(request, partition, varyValues(request, names === '*' ? [] : names));
+    const key = recentKeyOf(request, current, varyValues(request, names === '*' ? [] : names));
     return opts.now() - (recentPuts.get(key) ?? -Infinity) >= opts.minRefreshMs;
   }
 
@@ -235,7 +245,7 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
     wants,
 
     put(request, response) {
-      const current = partition;
+      const current = partitionOf(request);
       return track('put', async () => {
         try {
           await store(request, response, current);
@@ -261,6 +271,10 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
 
     setPartition(key) {
       partition = checkPartition('partition', key);
+    },
+
+    bindPartition(request) {
+      bound.set(request, partition);
     },
 
     async stats() {

@@ -126,6 +126,9 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
     const { abortId, ...options } = readCallOptions(request) ?? {};
     const traceContext = telemetry !== undefined ? extractContext(request) : undefined;
     const outgoing = carriesPageHeaders(request) ? await stripPageHeaders(request) : request;
+    // The engine hands this same Request to the cache, which stores the answer under the
+    // partition in force now, not the one in force when the answer arrives.
+    cache?.bindPartition(outgoing);
     const resilience = { ...options, ...(traceContext !== undefined ? { traceContext } : {}) };
     const signal = abortId !== undefined ? aborts.track(abortId, outgoing.signal) : undefined;
     try {
