@@ -2,7 +2,9 @@ import type { CacheStats } from '../cache/index.js';
 import type { OriginSnapshot } from '../core/types.js';
 import { STATE_CHANNEL, type Broadcast, type ConfigUpdate, type LiveConfig } from '../sw/protocol.js';
 import { sendCommand, unwrap } from './messaging.js';
-import { setPagePolicy } from './page-engine.js';
+import { isOurWorker } from './handshake.js';
+import { prefetchPageEngine } from './page-engine-loader.js';
+import { setPageSettings } from './page-settings.js';
 
 export interface RegisterOptions {
   /** URL of the service worker script that calls installResilience. */
@@ -43,7 +45,9 @@ export interface ResilienceHandle {
  * `resilientFetch` keeps working in the page then.
  */
 export async function registerResilience(options: RegisterOptions): Promise<ResilienceHandle> {
-  if (options.config?.policy !== undefined) setPagePolicy(options.config.policy);
+  if (options.config !== undefined) setPageSettings(options.config);
+  // Until the worker controls the page (or if it never can), calls run in the page.
+  if (typeof navigator === 'undefined' || !navigator.serviceWorker?.controller) prefetchPageEngine();
   if (typeof window !== 'undefined' && !window.isSecureContext) {
     throw new Error(`resilient-fetch: service workers need a secure context (https, or http://localhost); ${location.origin} is not one. resilientFetch runs in the page instead.`);
   }
@@ -73,9 +77,10 @@ export async function registerResilience(options: RegisterOptions): Promise<Resi
   const configure = async (partial: ConfigUpdate): Promise<void> => {
     const { config } = unwrap(await sendCommand(worker(), { type: 'configure', config: partial }));
     // The in-page engine runs what the worker runs, should the page lose its controller.
-    if (config?.policy !== undefined) setPagePolicy(config.policy);
+    if (config !== undefined) setPageSettings(config);
   };
   if (options.config !== undefined) await configure(options.config);
+  await isOurWorker(worker()); // answered now, so the first call does not wait for it
 
   return {
     registration,

@@ -12,7 +12,7 @@ import { PageAborts } from './page-aborts.js';
 import { carriesPageHeaders, readCallOptions, stripPageHeaders } from './options-header.js';
 import { configVersion } from './config-version.js';
 import { LiveSettings } from './live-settings.js';
-import type { Command, Reply } from './protocol.js';
+import { HELLO, type Command, type Reply } from './protocol.js';
 import { createRouter, type RouteOptions } from './routing.js';
 
 const STALE_URLS_LIMIT = 500;
@@ -158,6 +158,8 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
   async function respond(command: Command): Promise<Reply> {
     try {
       switch (command.type) {
+        case 'hello':
+          return { ok: true, hello: HELLO };
         case 'snapshot': {
           await ready;
           const stats = await cache?.stats();

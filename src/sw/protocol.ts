@@ -5,6 +5,9 @@ import type { Resettable } from './config-overlay.js';
 /** The name of the channel every page listens on for state changes. */
 export const STATE_CHANNEL = 'resilient-fetch:state';
 
+/** Our worker's answer to `hello`: a page adds our headers only for a worker that says this. */
+export const HELLO = 'resilient-fetch/1';
+
 /** The worker's live config as `config()` reports it: the script's policy with what pages sent on top. */
 export interface LiveConfig {
   policy?: PolicyConfig;
@@ -25,6 +28,8 @@ export interface ConfigUpdate {
 
 /** Page → worker, sent with a MessageChannel port for the reply. */
 export type Command =
+  /** Are you ours? Answered with `{ ok: true, hello: HELLO }`. */
+  | { type: 'hello' }
   | { type: 'snapshot' }
   | { type: 'configure'; config: ConfigUpdate }
   | { type: 'clear-cache'; partition?: string }
@@ -34,7 +39,7 @@ export type Command =
 
 /** Worker → page, on the command's port. */
 export type Reply =
-  | { ok: true; origins?: OriginSnapshot[]; config?: LiveConfig; cache?: CacheStats }
+  | { ok: true; origins?: OriginSnapshot[]; config?: LiveConfig; cache?: CacheStats; hello?: typeof HELLO }
   | { ok: false; error: { name: string; message: string } };
 
 /** Worker → every page, on the BroadcastChannel. */

@@ -47,6 +47,12 @@ const harness = {
       return { ok: false, error: (e as Error).message };
     }
   },
+  /** Puts the page under a worker that is not ours (see public/foreign-sw.js). */
+  async registerForeign(): Promise<boolean> {
+    await navigator.serviceWorker.register('/foreign-sw.js');
+    if (!navigator.serviceWorker.controller) await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
+    return navigator.serviceWorker.controller !== null;
+  },
   tracePage(endpoint: string): void {
     tracing = setupPageTracing({ serviceName: 'e2e-page', endpoint, propagateTo: [] });
   },
