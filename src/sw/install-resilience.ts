@@ -107,7 +107,11 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
 
   scope.addEventListener('fetch', (event) => {
     const request = event.request;
-    if (endpoint !== undefined && request.url.startsWith(endpoint)) return;
+    if (endpoint !== undefined && request.url.startsWith(endpoint)) {
+      // Exports never go through the pipeline; only a request carrying our headers is touched, to strip them.
+      if (carriesPageHeaders(request)) event.respondWith(stripPageHeaders(request).then((stripped) => fetch(stripped)));
+      return;
+    }
     if (!routes(request)) return;
     const response = handle(request);
     event.respondWith(response);
