@@ -1,5 +1,5 @@
 import { ROOT_CONTEXT, propagation, type Context } from '@opentelemetry/api';
-import { createIdbResponseCache, type IdbResponseCache, type IdbResponseCacheOptions } from '../cache/index.js';
+import { createIdbResponseCache, type CacheEvent, type IdbResponseCache, type IdbResponseCacheOptions } from '../cache/index.js';
 import { cacheDegradation } from './cache-degradation.js';
 import { createResilientFetch } from '../core/create-resilient-fetch.js';
 import { DEFAULT_MAX_ORIGINS } from '../core/defaults.js';
@@ -70,10 +70,11 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
   const aborts = new PageAborts();
   const telemetry = config.telemetry;
   const log = config.log === false ? undefined : createEventLogger(config.log !== undefined ? { sink: config.log } : {});
-  const cache = config.cache === false ? undefined : createIdbResponseCache({ ...config.cache, onEvent: (event) => {
+  const onCacheEvent = (event: CacheEvent): void => {
     const degraded = cacheDegradation(event);
     if (degraded !== undefined) publish(degraded);
-  } });
+  };
+  const cache = config.cache === false ? undefined : createIdbResponseCache({ ...config.cache, onEvent: onCacheEvent });
 
   /** Every event, the engine's and the worker's own, goes to pages, the log and the app. */
   function publish(event: ResilienceEvent): void {
