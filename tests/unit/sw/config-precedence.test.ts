@@ -66,4 +66,17 @@ describe('config precedence', () => {
     expect(reply).toEqual({ ok: false, error: { name: 'TypeError', message: expect.stringContaining('timeoutMs') } });
     expect((await liveConfig(worker)).policy?.defaults?.timeoutMs).toBe(1_000);
   });
+
+  it('the cache partition (who is signed in) survives a new config version', async () => {
+    const stateDbName = freshDbName();
+    await configure(startWorker({ stateDbName, policy: { defaults: { timeoutMs: 1_000 } } }), { cachePartition: 'alice' });
+    const v2 = startWorker({ stateDbName, policy: { defaults: { timeoutMs: 2_000 } } });
+    await v2.installed.ready;
+    expect((await liveConfig(v2)).cachePartition).toBe('alice');
+    expect((await configure(v2, { cachePartition: null })).cachePartition).toBeNull();
+  });
+
+  it('a bad version is refused with a TypeError naming it', () => {
+    expect(() => startWorker({ stateDbName: freshDbName(), version: '' })).toThrow(/version must be a non-empty string/);
+  });
 });
