@@ -169,6 +169,17 @@ test.describe('without a service worker', () => {
   });
 });
 
+test.describe('default routing', () => {
+  test('an image from a named origin stays with the browser; a plain fetch to it goes through the pipeline', async ({ harness, up1 }) => {
+    await harness.register({ config: { policy: { origins: { [up1.url]: { retry: { maxRetries: 0 } } } } } });
+    await harness.page.evaluate((url) => window.harness.loadImage(url), `${up1.url}/api/logo.png`);
+    expect(up1.requests().some((r) => r.path === '/api/logo.png')).toBe(true);
+    expect(await harness.breaker(up1.url)).toBeUndefined(); // the pipeline never saw it
+    expect(await harness.page.evaluate((url) => window.harness.plainFetch(url), `${up1.url}/api/plain`)).toBe(200);
+    expect(await harness.breaker(up1.url)).toBe('closed');
+  });
+});
+
 test.describe('under a worker that is not ours', () => {
   test('resilientFetch sends none of our headers (no options header, no traceparent) and still works', async ({ harness, up1, receiver }) => {
     expect(await harness.page.evaluate(() => window.harness.registerForeign())).toBe(true);

@@ -47,6 +47,15 @@ const harness = {
       return { ok: false, error: (e as Error).message };
     }
   },
+  /** An image load: a sub-resource with request.destination 'image'. */
+  loadImage: (url: string): Promise<void> =>
+    new Promise((resolve) => {
+      const img = new Image();
+      img.onload = img.onerror = () => resolve();
+      img.src = url;
+    }),
+  /** The page's own fetch, not resilientFetch. */
+  plainFetch: async (url: string): Promise<number> => (await fetch(url)).status,
   /** Puts the page under a worker that is not ours (see public/foreign-sw.js). */
   async registerForeign(): Promise<boolean> {
     await navigator.serviceWorker.register('/foreign-sw.js');
