@@ -16,6 +16,7 @@ import { isQuotaExceeded } from './quota.js';
 import { discardBody, readBodyWithin } from './read-body.js';
 import { keyOf, NO_PARTITION, type EntryRecord, type Totals } from './schema.js';
 import { mayMatch, servableUnpartitioned, whyNotStorable } from './storable.js';
+import { storedHeaders, withoutFragment } from './stored-form.js';
 import { varyHeaderNames, varyKey, varyMatches, varyValues } from './vary.js';
 
 export interface IdbResponseCache extends ResponseCache {
@@ -301,27 +302,4 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
     // Work tracked while we wait is waited for too.
     while (pending.size > 0) await Promise.all(pending);
   }
-}
-
-/** The Cache API ignores fragments when matching; so do we. */
-function withoutFragment(url: string): string {
-  const hash = url.indexOf('#');
-  return hash === -1 ? url : url.slice(0, hash);
-}
-
-/**
- * Response headers as pairs, minus those that would be false on the copy we serve:
- * - Set-Cookie: replaying it would set a stale cookie (browsers hide it from scripts; Node does not).
- * - Content-Encoding and Content-Length of an encoded response: fetch hands us the decoded body,
- *   so they describe bytes we never stored, and a consumer trusting them would misread the body.
- */
-function storedHeaders(headers: Headers): [string, string][] {
-  const decoded = headers.has('content-encoding');
-  const pairs: [string, string][] = [];
-  headers.forEach((value, name) => {
-    if (name === 'set-cookie') return;
-    if (decoded && (name === 'content-encoding' || name === 'content-length')) return;
-    pairs.push([name, value]);
-  });
-  return pairs;
 }
