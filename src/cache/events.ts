@@ -4,8 +4,11 @@ export type SkipReason =
   | 'status' // not a 200
   | 'opaque' // no-cors response: status, headers and body are hidden from us
   | 'no-store' // Cache-Control: no-store on the response
+  | 'request-no-store' // the request was made with cache: 'no-store'
   | 'vary-star' // Vary: * can never be matched
   | 'authorization' // request carries Authorization and no partition is set
+  | 'private' // Cache-Control: private and no partition is set
+  | 'vary-cookie' // Vary: Cookie and no partition is set (the worker never sees cookies)
   | 'too-large' // body over maxEntryBytes
   | 'fresh' // the same key was stored less than minRefreshMs ago
   | 'disabled' // caching was turned off after repeated QuotaExceededError
@@ -16,8 +19,11 @@ export const SKIP_REASONS: readonly SkipReason[] = [
   'status',
   'opaque',
   'no-store',
+  'request-no-store',
   'vary-star',
   'authorization',
+  'private',
+  'vary-cookie',
   'too-large',
   'fresh',
   'disabled',

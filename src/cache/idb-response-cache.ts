@@ -15,7 +15,8 @@ import { checkPartition, resolveCacheOptions, type IdbResponseCacheOptions } fro
 import { isQuotaExceeded } from './quota.js';
 import { discardBody, readBodyWithin } from './read-body.js';
 import { keyOf, NO_PARTITION, type EntryRecord, type Totals } from './schema.js';
-import { mayMatch, whyNotStorable } from './storable.js';
+import { mayMatch, servableUnpartitioned, whyNotStorable } from './storable.js';
+import { storedHeaders, withoutFragment } from './stored-form.js';
 import { varyHeaderNames, varyKey, varyMatches, varyValues } from './vary.js';
 
 export interface IdbResponseCache extends ResponseCache {
@@ -39,6 +40,12 @@ export interface IdbResponseCache extends ResponseCache {
   clear(partition?: string | null): Promise<void>;
   /** Switches the partition used by later calls (e.g. on sign-in and sign-out). */
   setPartition(key: string | null): void;
+  /**
+   * Fixes the partition of one call when it starts: a later match or put of this same Request
+   * object uses the partition current now, whatever `setPartition` says by the time its
+   * response arrives. A call that was never bound uses the partition current at match or put.
+   */
+  bindPartition(request: Request): void;
   stats(): Promise<CacheStats>;
   /** Resolves when every put and write-behind (recency, expiry) started so far has finished. */
   settled(): Promise<void>;
@@ -61,6 +68,9 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
   const limits = { maxEntries: opts.maxEntries, maxBytes: opts.maxBytes };
 
   let partition = opts.partition;
+  /** Partitions fixed when calls started; weak, so a finished call's Request is not kept. */
+  const bound = new WeakMap<Request, string | null>();
+  const partitionOf = (request: Request): string | null => (bound.has(request) ? (bound.get(request) ?? null) : partition);
   let disabled = false;
   let lastTotals: Totals = { entries: 0, bytes: 0 };
   const counters = { hits: 0, misses: 0, puts: 0, evictions: 0, expired: 0 };
@@ -104,7 +114,7 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
   if (connection === undefined) disable(new Error('IndexedDB is not available here; pass options.indexedDB'));
 
   async function match(request: Request): Promise<{ response: Response; storedAt: number } | undefined> {
-    const current = partition;
+    const current = partitionOf(request);
     try {
       if (connection === undefined || !mayMatch(request, current)) {
         counters.misses += 1;
@@ -115,7 +125,7 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
       const { hit, expired } = await lookup(
         await connection.get(),
         [current ?? NO_PARTITION, 'GET', withoutFragment(request.url)],
-        (entry) => varyMatches(request, entry.vary),
+        (entry) => varyMatches(request, entry.vary) && (current !== null || servableUnpartitioned(entry)),
         isExpired,
       );
       if (expired.length > 0) {
@@ -224,9 +234,10 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
   /** Sync pre-check so the engine copies only responses that will be written. */
   function wants(request: Request, response: Response): boolean {
     if (disabled || connection === undefined) return false;
-    if (whyNotStorable(request, response, { partition, maxEntryBytes: opts.maxEntryBytes }) !== undefined) return false;
+    const current = partitionOf(request);
+    if (whyNotStorable(request, response, { partition: current, maxEntryBytes: opts.maxEntryBytes }) !== undefined) return false;
     const names = varyHeaderNames(response);
-    const key = recentKeyOf(request, partition, varyValues(request, names === '*' ? [] : names));
+    const key = recentKeyOf(request, current, varyValues(request, names === '*' ? [] : names));
     return opts.now() - (recentPuts.get(key) ?? -Infinity) >= opts.minRefreshMs;
   }
 
@@ -235,7 +246,7 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
     wants,
 
     put(request, response) {
-      const current = partition;
+      const current = partitionOf(request);
       return track('put', async () => {
         try {
           await store(request, response, current);
@@ -263,6 +274,10 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
       partition = checkPartition('partition', key);
     },
 
+    bindPartition(request) {
+      bound.set(request, partition);
+    },
+
     async stats() {
       if (connection !== undefined) {
         try {
@@ -287,27 +302,4 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
     // Work tracked while we wait is waited for too.
     while (pending.size > 0) await Promise.all(pending);
   }
-}
-
-/** The Cache API ignores fragments when matching; so do we. */
-function withoutFragment(url: string): string {
-  const hash = url.indexOf('#');
-  return hash === -1 ? url : url.slice(0, hash);
-}
-
-/**
- * Response headers as pairs, minus those that would be false on the copy we serve:
- * - Set-Cookie: replaying it would set a stale cookie (browsers hide it from scripts; Node does not).
- * - Content-Encoding and Content-Length of an encoded response: fetch hands us the decoded body,
- *   so they describe bytes we never stored, and a consumer trusting them would misread the body.
- */
-function storedHeaders(headers: Headers): [string, string][] {
-  const decoded = headers.has('content-encoding');
-  const pairs: [string, string][] = [];
-  headers.forEach((value, name) => {
-    if (name === 'set-cookie') return;
-    if (decoded && (name === 'content-encoding' || name === 'content-length')) return;
-    pairs.push([name, value]);
-  });
-  return pairs;
 }

@@ -12,13 +12,20 @@ export interface StorableContext {
  */
 export function whyNotStorable(request: Request, response: Response, ctx: StorableContext): SkipReason | undefined {
   if (request.method !== 'GET') return 'method';
+  if (request.cache === 'no-store') return 'request-no-store';
   // Opaque (no-cors) responses report status 0 and hide everything, so we cannot judge them.
   if (response.type === 'opaque' || response.type === 'opaqueredirect' || response.status === 0) return 'opaque';
   if (response.status !== 200) return 'status';
   if (hasDirective(response.headers.get('cache-control'), 'no-store')) return 'no-store';
-  if (varyHeaderNames(response) === '*') return 'vary-star';
-  // A credentialed response is one user's data; only a partition keeps it from another user.
-  if (ctx.partition === null && request.headers.has('authorization')) return 'authorization';
+  const vary = varyHeaderNames(response);
+  if (vary === '*') return 'vary-star';
+  // One user's data; only a partition keeps it from another user.
+  if (ctx.partition === null) {
+    if (request.headers.has('authorization')) return 'authorization';
+    if (hasDirective(response.headers.get('cache-control'), 'private')) return 'private';
+    // Browsers hide cookies from fetch and from workers: every request "matches" on Cookie.
+    if (vary.includes('cookie')) return 'vary-cookie';
+  }
   const declared = contentLength(response);
   if (declared !== undefined && declared > ctx.maxEntryBytes) return 'too-large';
   return undefined;
@@ -27,6 +34,15 @@ export function whyNotStorable(request: Request, response: Response, ctx: Storab
 /** Whether a lookup may be answered at all: the mirror image of the put rules on the request. */
 export function mayMatch(request: Request, partition: string | null): boolean {
   return request.method === 'GET' && !(partition === null && request.headers.has('authorization'));
+}
+
+/**
+ * Whether a stored entry may answer without a partition. put never stores such an entry
+ * unpartitioned, but an older version of this cache did.
+ */
+export function servableUnpartitioned(entry: { vary: [string, string | null][]; headers: [string, string][] }): boolean {
+  if (entry.vary.some(([name]) => name === 'cookie')) return false;
+  return !entry.headers.some(([name, value]) => name === 'cache-control' && hasDirective(value, 'private'));
 }
 
 function hasDirective(header: string | null, directive: string): boolean {

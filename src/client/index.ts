@@ -2,5 +2,5 @@ export { registerResilience, type RegisterOptions, type ResilienceHandle } from 
 export { resilientFetch } from './resilient-fetch.js';
 export { describeResponse, type ResponseDescription } from '../core/describe.js';
 export { ResilienceError } from '../core/errors.js';
-export type { Broadcast, LiveConfig } from '../sw/protocol.js';
+export type { Broadcast, ConfigUpdate, LiveConfig } from '../sw/protocol.js';
 export type { CallOptions, OriginSnapshot, PolicyConfig, ResilienceEvent, ResilientRequestInit } from '../core/types.js';

@@ -1,28 +1,58 @@
-import { trace } from '@opentelemetry/api';
-import { engineTracing } from '../telemetry/engine-tracing.js';
-import { createIdbResponseCache } from '../cache/index.js';
+import { createIdbResponseCache, type CacheEvent, type IdbResponseCache } from '../cache/index.js';
 import { createResilientFetch } from '../core/create-resilient-fetch.js';
-import type { PolicyConfig, ResilientFetch } from '../core/types.js';
+import type { ResilientRequestInit } from '../core/types.js';
+import { pageTraceHook } from '../telemetry/page-trace-hook.js';
+import { followPageSettings, pageSettings } from './page-settings.js';
 
-let engine: ResilientFetch | undefined;
-let policy: PolicyConfig | undefined;
+type PageCall = (input: RequestInfo | URL, init?: ResilientRequestInit) => Promise<Response>;
+
+let engine: PageCall | undefined;
 
 /**
- * The engine that runs in the page when no worker controls it (first load before the worker
- * claims, a hard reload, a browser without service workers). Created on first use.
+ * The engine that runs in the page when no worker of ours controls it (first load before the
+ * worker claims, a hard reload, a browser without service workers, another app's worker).
+ * Loaded with a dynamic import and created on first use; it traces only when the app set up
+ * page tracing, and partitions its cache like the worker's.
  */
-export function pageEngine(): ResilientFetch {
-  engine ??= createResilientFetch({
-    policy,
-    tracing: engineTracing(trace.getTracer('resilient-fetch')),
-    propagateTraceTo: (url) => url.origin === globalThis.location?.origin,
-    ...(typeof indexedDB !== 'undefined' ? { cache: createIdbResponseCache() } : {}),
+export function pageEngine(): PageCall {
+  if (engine !== undefined) return engine;
+  const settings = pageSettings();
+  const tracing = pageTraceHook();
+  const cache = typeof indexedDB !== 'undefined' ? createIdbResponseCache({ partition: settings.cachePartition ?? null, onEvent: warnWhenOff }) : undefined;
+  const rf = createResilientFetch({
+    policy: settings.policy,
+    ...(tracing !== undefined ? { tracing: tracing.tracing, propagateTraceTo: (url: URL) => tracing.propagate(url) } : {}),
+    ...(cache !== undefined ? { cache } : {}),
   });
+  followPageSettings((next) => {
+    if (next.policy !== undefined) rf.configure(next.policy);
+    cache?.setPartition(next.cachePartition ?? null);
+  });
+  engine = cache === undefined ? rf : withCallPartition(rf, cache);
   return engine;
 }
 
-/** The policy the in-page engine uses (set by registerResilience and configure). */
-export function setPagePolicy(next: PolicyConfig): void {
-  policy = next;
-  engine?.configure(next);
+/**
+ * Fixes each GET's cache partition when the call starts: the engine hands the cache the Request
+ * it was given, so the partition bound to it holds even if the user signs out before the answer.
+ */
+function withCallPartition(rf: PageCall, cache: IdbResponseCache): PageCall {
+  return (input, init) => {
+    const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
+    if (method !== 'GET') return rf(input, init);
+    const { resilience, ...fetchInit } = init ?? {};
+    let request: Request;
+    try {
+      request = new Request(input, fetchInit);
+    } catch (error) {
+      return Promise.reject(error); // what fetch would have rejected with
+    }
+    cache.bindPartition(request);
+    return rf(request, resilience !== undefined ? { resilience } : undefined);
+  };
+}
+
+function warnWhenOff(event: CacheEvent): void {
+  if (event.type !== 'cache-disabled') return;
+  console.warn('resilient-fetch: the in-page fallback cache turned off; stale-if-error is unavailable in this page', event.error);
 }

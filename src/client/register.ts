@@ -1,8 +1,10 @@
 import type { CacheStats } from '../cache/index.js';
 import type { OriginSnapshot } from '../core/types.js';
-import { STATE_CHANNEL, type Broadcast, type LiveConfig } from '../sw/protocol.js';
+import { STATE_CHANNEL, type Broadcast, type ConfigUpdate, type LiveConfig } from '../sw/protocol.js';
 import { sendCommand, unwrap } from './messaging.js';
-import { setPagePolicy } from './page-engine.js';
+import { isOurWorker } from './handshake.js';
+import { prefetchPageEngine } from './page-engine-loader.js';
+import { setPageSettings } from './page-settings.js';
 
 export interface RegisterOptions {
   /** URL of the service worker script that calls installResilience. */
@@ -22,8 +24,12 @@ export interface ResilienceHandle {
   state(): Promise<OriginSnapshot[]>;
   /** State changes, events and cache notices from the worker; returns the unsubscribe. */
   subscribe(listener: (message: Broadcast) => void): () => void;
-  /** Merge new config into the worker's, applied without a restart. Rejects on invalid config. */
-  configure(partial: LiveConfig): Promise<void>;
+  /**
+   * Merge new config into what pages sent before, applied without a restart; `null` in a field
+   * resets it to the worker script's value. Kept per worker config version: a deploy with a new
+   * config starts from the script's. Rejects on invalid config.
+   */
+  configure(partial: ConfigUpdate): Promise<void>;
   /** The worker's live config (the script's, merged with what pages have sent since). */
   config(): Promise<LiveConfig>;
   /** The fallback cache's totals and counters (undefined when the worker has no cache). */
@@ -39,7 +45,9 @@ export interface ResilienceHandle {
  * `resilientFetch` keeps working in the page then.
  */
 export async function registerResilience(options: RegisterOptions): Promise<ResilienceHandle> {
-  if (options.config?.policy !== undefined) setPagePolicy(options.config.policy);
+  if (options.config !== undefined) setPageSettings(options.config);
+  // Until the worker controls the page (or if it never can), calls run in the page.
+  if (typeof navigator === 'undefined' || !navigator.serviceWorker?.controller) prefetchPageEngine();
   if (typeof window !== 'undefined' && !window.isSecureContext) {
     throw new Error(`resilient-fetch: service workers need a secure context (https, or http://localhost); ${location.origin} is not one. resilientFetch runs in the page instead.`);
   }
@@ -66,11 +74,13 @@ export async function registerResilience(options: RegisterOptions): Promise<Resi
     await withTimeout(controlled, timeoutMs, 'take control of this page');
   }
   const worker = (): ServiceWorker => container.controller ?? registration.active ?? active;
-  const configure = async (partial: LiveConfig): Promise<void> => {
-    unwrap(await sendCommand(worker(), { type: 'configure', config: partial }));
-    if (partial.policy !== undefined) setPagePolicy(partial.policy);
+  const configure = async (partial: ConfigUpdate): Promise<void> => {
+    const { config } = unwrap(await sendCommand(worker(), { type: 'configure', config: partial }));
+    // The in-page engine runs what the worker runs, should the page lose its controller.
+    if (config !== undefined) setPageSettings(config);
   };
   if (options.config !== undefined) await configure(options.config);
+  await isOurWorker(worker()); // answered now, so the first call does not wait for it
 
   return {
     registration,

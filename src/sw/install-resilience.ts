@@ -1,14 +1,17 @@
-import { createIdbResponseCache, type IdbResponseCache, type IdbResponseCacheOptions } from '../cache/index.js';
+import { createIdbResponseCache, type CacheEvent, type IdbResponseCache, type IdbResponseCacheOptions } from '../cache/index.js';
+import { cacheDegradation } from './cache-degradation.js';
 import { createResilientFetch } from '../core/create-resilient-fetch.js';
+import { DEFAULT_MAX_ORIGINS } from '../core/defaults.js';
 import { SOURCE } from '../core/headers.js';
-import { merge } from '../core/policy.js';
 import type { PolicyConfig, ResilienceEvent, ResilientFetch } from '../core/types.js';
 import { createEventLogger, type LogSink } from '../telemetry/event-logger.js';
 import { StateBroadcaster } from './broadcaster.js';
 import { IdbStateStore } from './idb-state-store.js';
 import { PageAborts } from './page-aborts.js';
 import { carriesPageHeaders, readCallOptions, stripPageHeaders } from './options-header.js';
-import type { Command, LiveConfig, Reply } from './protocol.js';
+import { configVersion } from './config-version.js';
+import { LiveSettings } from './live-settings.js';
+import { HELLO, type Command, type Reply } from './protocol.js';
 import { createRouter, type RouteOptions } from './routing.js';
 
 const STALE_URLS_LIMIT = 500;
@@ -38,6 +41,12 @@ export interface ResilienceConfig extends RouteOptions {
   log?: false | LogSink;
   /** IndexedDB name for per-origin state and page-sent config. */
   stateDbName?: string;
+  /**
+   * Names this config. What pages send with `configure()` is kept per version, so a worker with a
+   * new version starts from the script's own config. Default: a hash of `policy` and `cache`, so
+   * a deploy that changes them wins without bumping anything.
+   */
+  version?: string;
 }
 
 export interface InstalledResilience {
@@ -54,42 +63,57 @@ export interface InstalledResilience {
  * that calls `registerResilience` asks for `claim` itself on the first visit.
  */
 export function installResilience(config: ResilienceConfig = {}, scope: ServiceWorkerGlobalScope = self as unknown as ServiceWorkerGlobalScope): InstalledResilience {
-  const store = new IdbStateStore(config.stateDbName);
+  const store = new IdbStateStore(config.stateDbName, (): number => settings.current().policy?.maxOrigins ?? DEFAULT_MAX_ORIGINS);
   const broadcaster = new StateBroadcaster(() => rf.snapshot());
   const staleUrls = new Set<string>();
   const aborts = new PageAborts();
-  const cache = config.cache === false ? undefined : createIdbResponseCache({ ...config.cache });
   const telemetry = config.telemetry;
   const log = config.log === false ? undefined : createEventLogger(config.log !== undefined ? { sink: config.log } : {});
+  const onCacheEvent = (event: CacheEvent): void => {
+    const degraded = cacheDegradation(event);
+    if (degraded !== undefined) publish(degraded);
+  };
+  const cache = config.cache === false ? undefined : createIdbResponseCache({ ...config.cache, onEvent: onCacheEvent });
+
+  /** Every event, the engine's and the worker's own, goes to pages, the log and the app. */
+  function publish(event: ResilienceEvent): void {
+    // A stored copy that answered a slow call (stale-while-waiting) was refreshed behind it.
+    if (event.type === 'refreshed' && staleUrls.delete(event.url)) broadcaster.cache('fresh-arrived', event.url);
+    if (event.type === 'fallback') {
+      if (staleUrls.size >= STALE_URLS_LIMIT) staleUrls.clear(); // forgetting costs one missed notice
+      staleUrls.add(event.url);
+      broadcaster.cache('stale-served', event.url);
+    }
+    broadcaster.event(event);
+    log?.(event);
+    config.onEvent?.(event);
+  }
 
   const rf: ResilientFetch = createResilientFetch({
     policy: config.policy,
     store,
     ...(cache !== undefined ? { cache } : {}),
     ...(telemetry !== undefined ? { tracing: telemetry.tracing, propagateTraceTo: (url: URL) => telemetry.propagate(url) } : {}),
-    onEvent: (event) => {
-      // A stored copy that answered a slow call (stale-while-waiting) was refreshed behind it.
-      if (event.type === 'refreshed' && staleUrls.delete(event.url)) broadcaster.cache('fresh-arrived', event.url);
-      if (event.type === 'fallback') {
-        if (staleUrls.size >= STALE_URLS_LIMIT) staleUrls.clear(); // forgetting costs one missed notice
-        staleUrls.add(event.url);
-        broadcaster.cache('stale-served', event.url);
-      }
-      broadcaster.event(event);
-      log?.(event);
-      config.onEvent?.(event);
-    },
+    onEvent: publish,
   });
 
-  let live: LiveConfig = { policy: config.policy ?? {}, cachePartition: config.cache ? (config.cache.partition ?? null) : null };
-  const ready = restoreLiveConfig();
-  const ownOrigin = scope.location.origin;
+  const settings = new LiveSettings(
+    { policy: config.policy ?? {}, partition: config.cache ? (config.cache.partition ?? null) : null },
+    configVersion(config),
+    store,
+    { policy: (policy) => rf.configure(policy), partition: (partition) => cache?.setPartition(partition) },
+  );
+  const ready = settings.restore().then(() => rf.ready());
   const endpoint = telemetry?.endpoint;
-  const routes = createRouter(config, ownOrigin, () => rf.namedOrigins());
+  const routes = createRouter(config, () => rf.namedOrigins());
 
   scope.addEventListener('fetch', (event) => {
     const request = event.request;
-    if (endpoint !== undefined && request.url.startsWith(endpoint)) return;
+    if (endpoint !== undefined && request.url.startsWith(endpoint)) {
+      // Exports never go through the pipeline; only a request carrying our headers is touched, to strip them.
+      if (carriesPageHeaders(request)) event.respondWith(stripPageHeaders(request).then((stripped) => fetch(stripped)));
+      return;
+    }
     if (!routes(request)) return;
     const response = handle(request);
     event.respondWith(response);
@@ -108,6 +132,9 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
     const { abortId, ...options } = readCallOptions(request) ?? {};
     const traceContext = telemetry !== undefined ? telemetry.tracing.extract(request.headers) : undefined;
     const outgoing = carriesPageHeaders(request) ? await stripPageHeaders(request) : request;
+    // The engine hands this same Request to the cache, which stores the answer under the
+    // partition in force now, not the one in force when the answer arrives.
+    cache?.bindPartition(outgoing);
     const resilience = { ...options, ...(traceContext !== undefined ? { traceContext } : {}) };
     const signal = abortId !== undefined ? aborts.track(abortId, outgoing.signal) : undefined;
     try {
@@ -137,17 +164,19 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
   async function respond(command: Command): Promise<Reply> {
     try {
       switch (command.type) {
+        case 'hello':
+          return { ok: true, hello: HELLO };
         case 'snapshot': {
           await ready;
           const stats = await cache?.stats();
-          return { ok: true, origins: rf.snapshot(), config: live, ...(stats !== undefined ? { cache: stats } : {}) };
+          return { ok: true, origins: rf.snapshot(), config: settings.current(), ...(stats !== undefined ? { cache: stats } : {}) };
         }
-        case 'configure':
+        case 'configure': {
           await ready;
-          applyLiveConfig(command.config);
-          await store.saveConfig(live);
+          const live = await settings.configure(command.config);
           broadcaster.stateNow();
           return { ok: true, origins: rf.snapshot(), config: live };
+        }
         case 'clear-cache':
           await cache?.clear(command.partition);
           return { ok: true };
@@ -164,27 +193,6 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
       const e = error instanceof Error ? error : new Error(String(error));
       return { ok: false, error: { name: e.name, message: e.message } };
     }
-  }
-
-  /** Merges a partial config over the live one; throws (changing nothing) when it is invalid. */
-  function applyLiveConfig(partial: LiveConfig): void {
-    const policy = partial.policy !== undefined ? merge(live.policy ?? {}, partial.policy) : live.policy;
-    if (policy !== undefined) rf.configure(policy);
-    live = { ...live, policy };
-    if (partial.cachePartition !== undefined) {
-      live.cachePartition = partial.cachePartition;
-      cache?.setPartition(partial.cachePartition);
-    }
-  }
-
-  async function restoreLiveConfig(): Promise<void> {
-    try {
-      const saved = await store.loadConfig();
-      if (saved !== undefined) applyLiveConfig(saved);
-    } catch {
-      // Saved config this version cannot read: keep the one the script was given.
-    }
-    await rf.ready();
   }
 
   return { fetch: rf, cache, ready };

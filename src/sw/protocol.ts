@@ -1,20 +1,37 @@
 import type { CacheStats } from '../cache/index.js';
 import type { OriginSnapshot, PolicyConfig, ResilienceEvent } from '../core/types.js';
+import type { Resettable } from './config-overlay.js';
 
 /** The name of the channel every page listens on for state changes. */
 export const STATE_CHANNEL = 'resilient-fetch:state';
 
-/** What a page may change at run time without a worker restart. */
+/** Our worker's answer to `hello`: a page adds our headers only for a worker that says this. */
+export const HELLO = 'resilient-fetch/1';
+
+/** The worker's live config as `config()` reports it: the script's policy with what pages sent on top. */
 export interface LiveConfig {
   policy?: PolicyConfig;
   /** Keeps one user's cached responses from being served to another (null: no partition). */
   cachePartition?: string | null;
 }
 
+/**
+ * What a page may change at run time without a worker restart, with `configure()`. Merged over
+ * what pages sent before; `null` anywhere in `policy` drops the pages' value there (one field,
+ * one origin's override, or all of it) so the worker script's own value applies again.
+ */
+export interface ConfigUpdate {
+  policy?: Resettable<PolicyConfig> | null;
+  /** Keeps one user's cached responses from being served to another (null: back to the script's, normally none). */
+  cachePartition?: string | null;
+}
+
 /** Page → worker, sent with a MessageChannel port for the reply. */
 export type Command =
+  /** Are you ours? Answered with `{ ok: true, hello: HELLO }`. */
+  | { type: 'hello' }
   | { type: 'snapshot' }
-  | { type: 'configure'; config: LiveConfig }
+  | { type: 'configure'; config: ConfigUpdate }
   | { type: 'clear-cache'; partition?: string }
   | { type: 'claim' }
   /** The page aborted call `id` (browsers do not all abort the FetchEvent's request for us). */
@@ -22,7 +39,7 @@ export type Command =
 
 /** Worker → page, on the command's port. */
 export type Reply =
-  | { ok: true; origins?: OriginSnapshot[]; config?: LiveConfig; cache?: CacheStats }
+  | { ok: true; origins?: OriginSnapshot[]; config?: LiveConfig; cache?: CacheStats; hello?: typeof HELLO }
   | { ok: false; error: { name: string; message: string } };
 
 /** Worker → every page, on the BroadcastChannel. */

@@ -10,6 +10,9 @@ import { BOUNDED_BATCH_DEFAULTS } from './bounded-batch-processor.js';
 import { isExporterRequest, resolveEndpoint } from './exporter-endpoint.js';
 import { flushWhenHidden } from './flush-when-hidden.js';
 import { createOtlpExporter } from './otlp-exporter.js';
+import { startPageCallSpan } from './page-call-span.js';
+import { engineTracing } from './engine-tracing.js';
+import { setPageTraceHook } from './page-trace-hook.js';
 import { assertPropagateTo, matchesPropagateTo, type PropagateTo } from './propagate-to.js';
 import { runtimeLocation } from './runtime-location.js';
 import { serviceResource } from './service-resource.js';
@@ -94,16 +97,21 @@ export function setupPageTracing(options: PageTracingOptions): PageTracing {
   // export timeout fire first.
   const flush = (): Promise<void> => provider.forceFlush({ timeoutMillis: exportTimeoutMillis + 1000 }).catch(() => undefined);
   const stopListening = flushWhenHidden(() => void flush());
+  const tracer = provider.getTracer('resilient-fetch');
+  const propagate = (url: URL): boolean => (ownOrigin !== undefined && url.origin === ownOrigin) || matchesPropagateTo(url, propagateTo);
+  // resilientFetch traces (and sends traceparent) only once this hook is set.
+  setPageTraceHook({ tracing: engineTracing(tracer), propagate, startCall: (method, url, headers, parent) => startPageCallSpan(tracer, method, url, headers, parent) });
 
   return {
     provider,
-    tracer: provider.getTracer('resilient-fetch'),
+    tracer,
     endpoint,
-    propagate: (url) => (ownOrigin !== undefined && url.origin === ownOrigin) || matchesPropagateTo(url, propagateTo),
+    propagate,
     isExporterRequest: (url) => isExporterRequest(url, endpoint),
     flush,
     shutdown: async () => {
       stopListening();
+      setPageTraceHook(undefined);
       // Bounded: the processor flushes, then the exporter waits for its pending requests.
       await settleWithin(provider.shutdown(), 2 * exportTimeoutMillis + 1000);
     },

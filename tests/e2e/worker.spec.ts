@@ -168,3 +168,48 @@ test.describe('without a service worker', () => {
     expect(stale.body).toBe(fresh.body);
   });
 });
+
+test.describe('default routing', () => {
+  test('an image from a named origin stays with the browser; a plain fetch to it goes through the pipeline', async ({ harness, up1 }) => {
+    await harness.register({ config: { policy: { origins: { [up1.url]: { retry: { maxRetries: 0 } } } } } });
+    await harness.page.evaluate((url) => window.harness.loadImage(url), `${up1.url}/api/logo.png`);
+    expect(up1.requests().some((r) => r.path === '/api/logo.png')).toBe(true);
+    expect(await harness.breaker(up1.url)).toBeUndefined(); // the pipeline never saw it
+    expect(await harness.page.evaluate((url) => window.harness.plainFetch(url), `${up1.url}/api/plain`)).toBe(200);
+    expect(await harness.breaker(up1.url)).toBe('closed');
+  });
+});
+
+test.describe('under a worker that is not ours', () => {
+  test('resilientFetch sends none of our headers (no options header, no traceparent) and still works', async ({ harness, up1, receiver }) => {
+    expect(await harness.page.evaluate(() => window.harness.registerForeign())).toBe(true);
+    await harness.page.evaluate((url) => window.harness.tracePage(url), receiver.tracesUrl);
+    up1.setFaults({ failFirst: 1 });
+    const res = await harness.ok(`${up1.url}/api/items`);
+    expect(res.status).toBe(200);
+    expect(res.meta.attempts).toBe(2); // the in-page engine retried it
+    const seen = up1.requests().filter((r) => r.path === '/api/items');
+    expect(seen).toHaveLength(2);
+    for (const request of seen) {
+      expect(request.headers['x-resilience-options']).toBeUndefined();
+      expect(request.headers['traceparent']).toBeUndefined();
+    }
+    expect(up1.stats().preflights).toBe(0);
+  });
+});
+
+test.describe('request bodies over maxBufferedBodyBytes', () => {
+  // Pins issue 9 item 8 end to end. Expected to fail until the engine sends an over-limit body
+  // once, as bytes, instead of as a stream with duplex: 'half' (a lead-side core change).
+  test('a POST with Idempotency-Key over the limit reaches an HTTP/1.1 upstream once, intact, and its 503 comes back unretried', async ({ harness, up1 }) => {
+    await harness.register({ config: { policy: { origins: { [up1.url]: { retry: { maxBufferedBodyBytes: 1024, baseDelayMs: 10, maxDelayMs: 20 } } } } } });
+    up1.setFaults({ failFirst: 1, errorStatus: 503 });
+    const body = 'x'.repeat(4096) + '✓';
+    const res = await harness.ok(`${up1.url}/api/upload`, { method: 'POST', body, headers: { 'Content-Type': 'text/plain', 'Idempotency-Key': 'upload-1' } });
+    expect(res.status).toBe(503);
+    const posts = up1.requests().filter((r) => r.method === 'POST' && r.path === '/api/upload');
+    expect(posts).toHaveLength(1);
+    expect(posts[0]!.body).toBe(body);
+    expect(posts[0]!.headers['idempotency-key']).toBe('upload-1');
+  });
+});

@@ -47,6 +47,21 @@ const harness = {
       return { ok: false, error: (e as Error).message };
     }
   },
+  /** An image load: a sub-resource with request.destination 'image'. */
+  loadImage: (url: string): Promise<void> =>
+    new Promise((resolve) => {
+      const img = new Image();
+      img.onload = img.onerror = () => resolve();
+      img.src = url;
+    }),
+  /** The page's own fetch, not resilientFetch. */
+  plainFetch: async (url: string): Promise<number> => (await fetch(url)).status,
+  /** Puts the page under a worker that is not ours (see public/foreign-sw.js). */
+  async registerForeign(): Promise<boolean> {
+    await navigator.serviceWorker.register('/foreign-sw.js');
+    if (!navigator.serviceWorker.controller) await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
+    return navigator.serviceWorker.controller !== null;
+  },
   tracePage(endpoint: string): void {
     tracing = setupPageTracing({ serviceName: 'e2e-page', endpoint, propagateTo: [] });
   },

@@ -3,34 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { OPTIONS_HEADER } from '../../../src/core/headers.js';
 import { readCallOptions, stripPageHeaders } from '../../../src/sw/options-header.js';
 import { PageAborts } from '../../../src/sw/page-aborts.js';
-import { createRouter } from '../../../src/sw/routing.js';
-
-const own = 'https://app.test';
-
-describe('routing', () => {
-  const named = () => ['https://api.test'];
-
-  it('handles the worker\'s origin and named origins by default, not other origins or navigations', () => {
-    const routes = createRouter({}, own, named);
-    expect(routes(new Request(`${own}/data`))).toBe(true);
-    expect(routes(new Request('https://api.test/x'))).toBe(true);
-    expect(routes(new Request('https://elsewhere.test/x'))).toBe(false);
-    const navigation = { mode: 'navigate', url: `${own}/`, headers: new Headers() } as unknown as Request;
-    expect(routes(navigation)).toBe(false);
-    expect(createRouter({ navigations: true }, own, named)(navigation)).toBe(true);
-  });
-
-  it('always handles a request from resilientFetch (it carries the options header)', () => {
-    const routes = createRouter({ match: [] }, own, named);
-    expect(routes(new Request('https://elsewhere.test/x', { headers: { [OPTIONS_HEADER]: '{}' } }))).toBe(true);
-  });
-
-  it('takes a custom match as origins, patterns or a function', () => {
-    expect(createRouter({ match: ['https://a.test', /\/v2\//] }, own, named)(new Request('https://b.test/v2/x'))).toBe(true);
-    expect(createRouter({ match: ['https://a.test'] }, own, named)(new Request(`${own}/x`))).toBe(false);
-    expect(createRouter({ match: (url) => url.pathname.startsWith('/api') }, own, named)(new Request('https://z.test/api/1'))).toBe(true);
-  });
-});
 
 describe('page headers', () => {
   it('reads per-call options and strips every page-only header, keeping the rest of the request', async () => {

@@ -1,0 +1,50 @@
+import { ResilienceError } from '../core/errors.js';
+import { OPTIONS_HEADER, REASON, SOURCE } from '../core/headers.js';
+import { absoluteUrl, originOf } from '../core/origin.js';
+import type { CallOptions, ResilienceReason, ResilientRequestInit } from '../core/types.js';
+import type { WireOptions } from '../sw/options-header.js';
+import type { Command } from '../sw/protocol.js';
+import { pageTraceHook } from '../telemetry/page-trace-hook.js';
+
+/**
+ * A call through our worker: per-call options travel in a header the worker strips, an abort
+ * travels as a message (Chromium does not abort the worker's request for us), and the page's
+ * span context travels in `traceparent` when the app set up page tracing.
+ */
+export async function viaWorker(worker: ServiceWorker, input: RequestInfo | URL, init: ResilientRequestInit | undefined): Promise<Response> {
+  const { resilience, ...fetchInit } = init ?? {};
+  const headers = new Headers(fetchInit.headers ?? (input instanceof Request ? input.headers : undefined));
+  const signal = fetchInit.signal ?? (input instanceof Request ? input.signal : undefined);
+  const abortId = signal ? crypto.randomUUID() : undefined;
+  headers.set(OPTIONS_HEADER, JSON.stringify({ ...wireOptions(resilience), ...(abortId ? { abortId } : {}) }));
+  const onAbort = () => abortId && worker.postMessage({ type: 'abort', id: abortId } satisfies Command);
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const url = absoluteUrl(input);
+  const method = (fetchInit.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
+  const span = pageTraceHook()?.startCall(method, url, headers, resilience?.traceContext);
+  let response: Response | undefined;
+  let error: unknown;
+  try {
+    response = await fetch(input, { ...fetchInit, headers });
+    if (resilience?.throwOnReject === true && response.headers.get(SOURCE) === 'synthetic') throw rejectionOf(response, url);
+    return response;
+  } catch (e) {
+    error = e;
+    throw e;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    span?.end(response, error);
+  }
+}
+
+function rejectionOf(response: Response, url: string): ResilienceError {
+  const retryAfter = response.headers.get('Retry-After');
+  return new ResilienceError((response.headers.get(REASON) ?? 'circuit-open') as ResilienceReason, originOf(url), retryAfter !== null ? Number(retryAfter) * 1000 : undefined);
+}
+
+/** The options that mean something to the worker (a trace context does not cross as JSON). */
+function wireOptions(options: CallOptions | undefined): WireOptions {
+  if (options === undefined) return {};
+  const { traceContext: _context, throwOnReject: _throw, ...rest } = options;
+  return rest;
+}

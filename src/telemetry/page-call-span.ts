@@ -1,0 +1,31 @@
+import { SpanKind, SpanStatusCode, context, propagation, trace, type Context, type Tracer } from '@opentelemetry/api';
+import { ResilienceError } from '../core/errors.js';
+import { SOURCE } from '../core/headers.js';
+import type { PageCallSpan } from './page-trace-hook.js';
+
+/**
+ * The page's CLIENT span for a call that goes through the worker. Its context travels to the
+ * worker in `traceparent`, which the worker strips and replaces with its own attempt's.
+ */
+export function startPageCallSpan(tracer: Tracer, method: string, url: string, headers: Headers, parent: Context | undefined): PageCallSpan {
+  const span = tracer.startSpan(method, { kind: SpanKind.CLIENT, attributes: { 'http.request.method': method, 'url.full': url } }, parent ?? context.active());
+  propagation.inject(trace.setSpan(context.active(), span), headers, { set: (h, k, v) => h.set(k, v) });
+  return {
+    end(response, error) {
+      if (response !== undefined) {
+        span.setAttribute('http.response.status_code', response.status);
+        const source = response.headers.get(SOURCE);
+        if (source !== null) span.setAttribute('resilience.source', source);
+        if (response.status >= 400) span.setAttribute('error.type', String(response.status));
+      } else if (error !== undefined && !isAbort(error) && !(error instanceof ResilienceError)) {
+        span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+        span.setAttribute('error.type', error instanceof Error ? error.name : 'Error');
+      }
+      span.end();
+    },
+  };
+}
+
+function isAbort(error: unknown): boolean {
+  return error instanceof DOMException && error.name === 'AbortError';
+}

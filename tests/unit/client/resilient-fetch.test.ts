@@ -1,0 +1,36 @@
+import 'fake-indexeddb/auto';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { resilientFetch } from '../../../src/client/resilient-fetch.js';
+import { OPTIONS_HEADER } from '../../../src/core/headers.js';
+import { fakeController, type Behaviour } from './fake-controller.js';
+
+afterEach(() => void vi.unstubAllGlobals());
+
+function controlledBy(behaviour: Behaviour): Request[] {
+  vi.stubGlobal('navigator', { serviceWorker: { controller: fakeController(behaviour).worker }, onLine: true });
+  const sent: Request[] = [];
+  vi.stubGlobal('fetch', async (input: RequestInfo | URL, init?: RequestInit) => {
+    sent.push(new Request(input, init));
+    return new Response('ok');
+  });
+  return sent;
+}
+
+describe('resilientFetch under a controlling worker', () => {
+  it('adds no header of ours when the worker is not ours, and runs the engine in the page', async () => {
+    const sent = controlledBy('echo');
+    const res = await resilientFetch('https://api.test/a', { headers: { accept: 'application/json' }, resilience: { retries: 1 } });
+    expect(await res.text()).toBe('ok');
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.headers.has(OPTIONS_HEADER)).toBe(false);
+    expect(sent[0]!.headers.has('traceparent')).toBe(false);
+    expect(sent[0]!.headers.get('accept')).toBe('application/json');
+  });
+
+  it('sends per-call options in our header once our worker answered, and no traceparent when the app does not trace', async () => {
+    const sent = controlledBy('ours');
+    await resilientFetch('https://api.test/b', { resilience: { retries: 1, throwOnReject: true } });
+    expect(JSON.parse(sent[0]!.headers.get(OPTIONS_HEADER)!)).toEqual({ retries: 1 });
+    expect(sent[0]!.headers.has('traceparent')).toBe(false);
+  });
+});

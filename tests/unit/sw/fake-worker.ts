@@ -1,0 +1,71 @@
+// A service worker's global scope, enough of it to drive installResilience in Node: fetch and
+// message events in, respondWith and port replies out. IndexedDB is fake-indexeddb's.
+import 'fake-indexeddb/auto';
+import { vi } from 'vitest';
+import { installResilience, type InstalledResilience, type ResilienceConfig } from '../../../src/sw/install-resilience.js';
+import type { Command, Reply } from '../../../src/sw/protocol.js';
+
+type Listener = (event: unknown) => void;
+
+export interface FakeWorker {
+  installed: InstalledResilience;
+  /** Posts a command as a page does and waits for the reply. */
+  command(command: Command): Promise<Reply>;
+  /** Dispatches a fetch event: the worker's response, or undefined when it left the request to the browser. */
+  fetch(request: Request): Promise<Response | undefined>;
+}
+
+let dbCounter = 0;
+/** A database name no other test uses; pass it to two workers to play a restart or a new version. */
+export function freshDbName(): string {
+  return `state-${process.pid}-${++dbCounter}-${Math.random().toString(36).slice(2)}`;
+}
+
+/** Upstream requests the worker sent, answered by `answer` (200 "ok" by default). */
+export function fakeUpstream(answer: (request: Request) => Response | Promise<Response> = () => new Response('ok')) {
+  const seen: Request[] = [];
+  vi.stubGlobal('fetch', async (input: RequestInfo | URL, init?: RequestInit) => {
+    const request = new Request(input, init);
+    seen.push(request);
+    return answer(request);
+  });
+  return seen;
+}
+
+export function startWorker(config: ResilienceConfig, origin = 'https://app.test'): FakeWorker {
+  // Broadcasts go nowhere in these tests (and an open channel would keep Node's event loop alive).
+  vi.stubGlobal('BroadcastChannel', undefined);
+  const listeners = new Map<string, Listener[]>();
+  const scope = {
+    location: new URL(`${origin}/sw.js`),
+    clients: { claim: async () => undefined },
+    addEventListener(type: string, listener: Listener) {
+      listeners.set(type, [...(listeners.get(type) ?? []), listener]);
+    },
+  } as unknown as ServiceWorkerGlobalScope;
+  const installed = installResilience({ log: false, cache: false, ...config }, scope);
+
+  return {
+    installed,
+    async command(command) {
+      const channel = new MessageChannel();
+      const reply = new Promise<Reply>((resolve) => (channel.port1.onmessage = (e: MessageEvent<Reply>) => resolve(e.data)));
+      for (const listener of listeners.get('message') ?? []) listener({ data: command, ports: [channel.port2], waitUntil: () => undefined });
+      try {
+        return await reply;
+      } finally {
+        channel.port1.close();
+      }
+    },
+    async fetch(request) {
+      let responded: Promise<Response> | undefined;
+      const waits: Promise<unknown>[] = [];
+      const event = { request, respondWith: (r: Promise<Response>) => (responded = r), waitUntil: (p: Promise<unknown>) => waits.push(p) };
+      for (const listener of listeners.get('fetch') ?? []) listener(event);
+      if (responded === undefined) return undefined;
+      const response = await responded;
+      await Promise.all(waits);
+      return response;
+    },
+  };
+}

@@ -1,0 +1,44 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { OPTIONS_HEADER } from '../../../src/core/headers.js';
+import type { WorkerTelemetry } from '../../../src/sw/install-resilience.js';
+import { fakeUpstream, freshDbName, startWorker } from './fake-worker.js';
+
+const API = 'https://api.test';
+const OURS = { [OPTIONS_HEADER]: '{}', traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01', tracestate: 'k=v' };
+
+afterEach(() => void vi.unstubAllGlobals());
+
+function expectNoneOfOurs(request: Request): void {
+  expect(request.headers.has(OPTIONS_HEADER), request.url).toBe(false);
+  expect(request.headers.has('traceparent'), request.url).toBe(false);
+  expect(request.headers.has('tracestate'), request.url).toBe(false);
+}
+
+describe('our headers never leave the worker', () => {
+  it('on the pipeline, bypass included, on any origin', async () => {
+    const seen = fakeUpstream();
+    const worker = startWorker({ stateDbName: freshDbName() });
+    await worker.fetch(new Request(`${API}/a`, { headers: OURS }));
+    await worker.fetch(new Request('https://elsewhere.test/b', { headers: { ...OURS, [OPTIONS_HEADER]: JSON.stringify({ bypass: true }) } }));
+    await worker.fetch(new Request(`${API}/c`, { method: 'POST', body: 'x', headers: OURS }));
+    expect(seen).toHaveLength(3);
+    seen.forEach(expectNoneOfOurs);
+  });
+
+  it('on the path to the OTLP endpoint, which skips the pipeline', async () => {
+    const seen = fakeUpstream();
+    const telemetry: WorkerTelemetry = {
+      tracing: { tracer: { startSpan: () => { throw new Error('not used'); } } } as unknown as WorkerTelemetry['tracing'],
+      propagate: () => false,
+      flush: async () => undefined,
+      endpoint: 'https://collector.test/v1/traces',
+    };
+    const worker = startWorker({ stateDbName: freshDbName(), telemetry });
+    const response = await worker.fetch(new Request('https://collector.test/v1/traces', { method: 'POST', body: '{}', headers: OURS }));
+    expect(response?.status).toBe(200);
+    expect(seen).toHaveLength(1);
+    expectNoneOfOurs(seen[0]!);
+    // Without our headers, the exporter's request is left to the browser entirely.
+    expect(await worker.fetch(new Request('https://collector.test/v1/traces', { method: 'POST', body: '{}' }))).toBeUndefined();
+  });
+});
