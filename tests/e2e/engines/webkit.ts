@@ -95,7 +95,9 @@ function killGroup(child: ChildProcess): void {
 class WebkitSession implements BrowserSession {
   /** WebDriver drives one window at a time: every command switches to its tab first, in turn. */
   private queue: Promise<unknown> = Promise.resolve();
-  private firstWindow: string | undefined;
+  /** Windows open; the spare one (blank, unused) is among them. */
+  private readonly windows = new Set<string>();
+  private spareWindow: string | undefined;
 
   constructor(
     private readonly driver: WebDriver,
@@ -104,7 +106,8 @@ class WebkitSession implements BrowserSession {
     readonly version: string,
     firstWindow: string,
   ) {
-    this.firstWindow = firstWindow;
+    this.windows.add(firstWindow);
+    this.spareWindow = firstWindow;
   }
 
   /** Runs `step` on `window` after every command queued before it. */
@@ -118,13 +121,27 @@ class WebkitSession implements BrowserSession {
   }
 
   async open(url: string): Promise<Tab> {
-    const window = this.firstWindow ?? (await this.inWindow((await this.driver.getAllWindowHandles())[0]!, async (d) => {
-      await d.switchTo().newWindow('tab');
-      return d.getWindowHandle();
-    }));
-    this.firstWindow = undefined;
+    const window = this.spareWindow ?? (await this.newWindow());
+    this.spareWindow = undefined;
+    this.windows.add(window);
     await this.inWindow(window, (d) => d.get(url));
     return new WebkitTab(this, window, url);
+  }
+
+  private newWindow(): Promise<string> {
+    return this.inWindow([...this.windows][0]!, async (d) => {
+      await d.switchTo().newWindow('tab');
+      return d.getWindowHandle();
+    });
+  }
+
+  /** Closing the last window would end the session: that one is blanked and kept for the next open. */
+  closeWindow(window: string): Promise<void> {
+    this.windows.delete(window);
+    if (this.windows.size > 0) return this.inWindow(window, (d) => d.close());
+    this.spareWindow = window;
+    this.windows.add(window);
+    return this.inWindow(window, (d) => d.get('about:blank'));
   }
 
   async close(): Promise<void> {
@@ -161,7 +178,7 @@ class WebkitTab implements Tab {
     });
   }
 
-  async close(): Promise<void> {
-    await this.session.inWindow(this.window, (d) => d.close());
+  close(): Promise<void> {
+    return this.session.closeWindow(this.window);
   }
 }
