@@ -10,7 +10,7 @@ export const chromiumEngine: Engine = {
   name: 'chromium',
   missing: () => locate('chromium').missing,
   async launch() {
-    const browser = await chromium.launch({ executablePath: locate('chromium').paths!.chromium, args: ARGS });
+    const browser = await chromium.launch({ executablePath: locate('chromium').paths!.chromium, args: ARGS, timeout: 60_000 });
     const context = await browser.newContext();
     return new ChromiumSession(browser, context);
   },

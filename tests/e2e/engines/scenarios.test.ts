@@ -13,7 +13,7 @@ import type { LiveConfig } from '../../../src/index.js';
 import { buildApp } from '../../../scripts/build-app.js';
 import type { ReceivedSpan } from '../../../demo-app/server/otlp-receiver.js';
 import { chromiumEngine } from './chromium.js';
-import { sleep, type BrowserSession, type Engine, type EngineName } from './driver.js';
+import { sleep, within, type BrowserSession, type Engine, type EngineName } from './driver.js';
 import { firefoxEngine } from './firefox.js';
 import { webkitEngine } from './webkit.js';
 import { APP_DIR, World } from './world.js';
@@ -51,18 +51,25 @@ for (const name of selectedEngines()) {
 
   describe(name, () => {
     let session: BrowserSession | undefined;
+    let launchError: unknown;
     if (missing === undefined) {
+      // A browser that will not start fails every scenario with its error (a failed hook would
+      // only say the scenarios were cancelled).
       before(async () => {
-        session = await engine.launch();
+        session = await engine.launch().catch((error: unknown) => {
+          launchError = error;
+          return undefined;
+        });
       });
-      after(() => session?.close());
+      after(() => session && within(session.close(), 20_000, `closing ${name}`));
     }
 
     /** One scenario: a fresh World around `body`, the engine's version told once in the report. */
     function scenario(title: string, body: (world: World) => Promise<void>, timeout = SCENARIO_TIMEOUT_MS): void {
       it(title, { skip: missing !== undefined ? `${name} not installed: ${missing}` : false, timeout }, async (t: TestContext) => {
-        t.diagnostic(`engine ${name} ${session!.version}`);
-        const world = await World.create(engine, session!);
+        if (session === undefined) throw new Error(`${name} did not start`, { cause: launchError });
+        t.diagnostic(`engine ${name} ${session.version}`);
+        const world = await World.create(engine, session);
         try {
           await body(world);
         } finally {
