@@ -22,7 +22,7 @@ export const webkitEngine: Engine = {
       const version = String((await driver.getCapabilities()).get('browserVersion'));
       return new WebkitSession(driver, server, display.process, version, await driver.getWindowHandle());
     } catch (error) {
-      display.process.kill();
+      killGroup(display.process);
       throw error;
     }
   },
@@ -30,7 +30,8 @@ export const webkitEngine: Engine = {
 
 /** Starts `Xvfb` on a display number it picks itself (-displayfd), so parallel runs never collide. */
 function startXvfb(xvfb: string): Promise<{ name: string; process: ChildProcess }> {
-  const child = spawn(xvfb, ['-displayfd', '3', '-screen', '0', '1280x800x24', '-nolisten', 'tcp'], { stdio: ['ignore', 'ignore', 'ignore', 'pipe'] });
+  const child = spawn(xvfb, ['-displayfd', '3', '-screen', '0', '1280x800x24', '-nolisten', 'tcp'], { stdio: ['ignore', 'ignore', 'ignore', 'pipe'], detached: true });
+  liveGroups.add(child);
   return within(
     new Promise<{ name: string; process: ChildProcess }>((resolve, reject) => {
       let text = '';
@@ -43,7 +44,7 @@ function startXvfb(xvfb: string): Promise<{ name: string; process: ChildProcess 
     10_000,
     'Xvfb start',
   ).catch((error: unknown) => {
-    child.kill();
+    killGroup(child);
     throw error;
   });
 }
@@ -61,6 +62,7 @@ async function startSession(paths: { driver: string; miniBrowser: string }, disp
   const port = await freePort();
   // Its own process group, so MiniBrowser and its web processes go with it.
   const server = spawn(paths.driver, [`--port=${port}`], { stdio: 'ignore', detached: true, env: { ...process.env, DISPLAY: display } });
+  liveGroups.add(server);
   try {
     const capabilities = {
       browserName: 'MiniBrowser',
@@ -84,7 +86,12 @@ async function waitForDriver(port: number): Promise<void> {
   throw new Error(`WebKitWebDriver did not listen on port ${port}`);
 }
 
+/** Drivers run detached (their own process group): killed here even if the test run is cut short. */
+const liveGroups = new Set<ChildProcess>();
+process.on('exit', () => liveGroups.forEach(killGroup));
+
 function killGroup(child: ChildProcess): void {
+  liveGroups.delete(child);
   try {
     if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
   } catch {
@@ -147,7 +154,7 @@ class WebkitSession implements BrowserSession {
   async close(): Promise<void> {
     await within(this.driver.quit(), 10_000, 'WebKit session end').catch(() => undefined);
     killGroup(this.server);
-    this.xvfb.kill();
+    killGroup(this.xvfb);
   }
 }
 
