@@ -22,7 +22,7 @@ function miniBrowsers() {
 /** A path from the environment (which must exist), else the first candidate that exists. */
 function pick(envName, candidates) {
   const fromEnv = process.env[envName];
-  if (fromEnv) return existsSync(fromEnv) ? { path: fromEnv } : { missing: `${envName}=${fromEnv} does not exist` };
+  if (fromEnv) return existsSync(fromEnv) ? { path: fromEnv } : { missing: `${envName}=${fromEnv} does not exist`, chosen: true };
   const path = candidates.find((p) => existsSync(p));
   return path ? { path } : { missing: `${candidates[0]} not found` };
 }
@@ -42,14 +42,18 @@ const REQUIREMENTS = {
 };
 
 /**
- * Where an engine's binaries are: `{ paths }`, or `{ missing }`, one line saying what is absent
- * and how to get it.
+ * Where an engine's binaries are: `{ paths }`, or `{ missing, installable }`, one line saying what
+ * is absent and how to get it, and whether installing Debian's packages would help.
  */
 export function locate(engine) {
   const req = REQUIREMENTS[engine];
   const found = req.paths();
-  const absent = Object.values(found).filter((f) => f.missing).map((f) => f.missing);
-  if (absent.length > 0) return { missing: `${absent.join('; ')} (Debian: apt-get install ${req.packages.join(' ')})` };
+  const absent = Object.values(found).filter((f) => f.missing);
+  if (absent.length > 0) {
+    // A path the user chose and got wrong is theirs to fix: installing packages would not help.
+    const installable = absent.every((f) => !f.chosen);
+    return { missing: `${absent.map((f) => f.missing).join('; ')} (Debian: apt-get install ${req.packages.join(' ')})`, installable };
+  }
   return { paths: Object.fromEntries(Object.entries(found).map(([k, f]) => [k, f.path])) };
 }
 
@@ -65,7 +69,7 @@ function mayInstall() {
  * that is still missing afterwards is reported by `locate`.
  */
 export function provision(engines) {
-  const lacking = engines.filter((e) => locate(e).missing);
+  const lacking = engines.filter((e) => locate(e).installable);
   if (lacking.length === 0 || !mayInstall()) return;
   const withRecommends = lacking.filter((e) => REQUIREMENTS[e].recommends).flatMap((e) => REQUIREMENTS[e].packages);
   const without = lacking.filter((e) => !REQUIREMENTS[e].recommends).flatMap((e) => REQUIREMENTS[e].packages);

@@ -166,12 +166,12 @@ scenario('request bodies: a POST is sent once on 503; with an Idempotency-Key it
   up1.setFaults({ errorRate: 0, failFirst: 2 });
   const body = JSON.stringify({ item: 2, note: 'ünïcødé ✓' });
   const retried = await page.fetch(`${up1.url}/api/orders`, { method: 'POST', body, headers: { 'Content-Type': 'application/json', 'Idempotency-Key': 'order-2' } });
-  if ('error' in retried) assert.fail(`the retried POST rejected: ${retried.error.name}: ${retried.error.message}`);
+  const posts = () => up1.requests().filter((r) => r.method === 'POST');
+  if ('error' in retried) assert.fail(`the retried POST rejected (${retried.error.name}: ${retried.error.message}) after ${posts().length} of 3 attempts reached the upstream`);
   assert.equal(retried.status, 200);
   assert.equal(retried.meta.attempts, 3);
-  const posts = up1.requests().filter((r) => r.method === 'POST');
-  assert.deepEqual(posts.map((p) => p.body), [body, body, body]);
-  assert.ok(posts.every((p) => p.headers['idempotency-key'] === 'order-2'));
+  assert.deepEqual(posts().map((p) => p.body), [body, body, body]);
+  assert.ok(posts().every((p) => p.headers['idempotency-key'] === 'order-2'));
 });
 
 scenario('page abort: AbortController.abort() in the page aborts the upstream request', async ({ open, up1 }) => {
