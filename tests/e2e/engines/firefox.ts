@@ -5,7 +5,9 @@ import { callExpression, fromJson, otherSite, sleep, type BrowserSession, type E
 /**
  * Firefox stops a service worker that has had no event for `idle_timeout` (30 s by default), or
  * `idle_extended_timeout` after that while `waitUntil` work is pending. Lowered, a restart takes
- * a couple of seconds; measured on firefox-esr 153, a worker left alone is gone within 2 s.
+ * seconds: on firefox-esr 153 the page finds a new worker after 2.5 s away (5 runs of 5, also on a
+ * machine at load 20). Only a browser launched for it gets these prefs: at 1 s, a worker would
+ * also stop between the steps of the other scenarios whenever the machine is slow.
  */
 const RESTART_PREFS = { 'dom.serviceWorkers.idle_timeout': 1_000, 'dom.serviceWorkers.idle_extended_timeout': 5_000 };
 const IDLE_WAIT_MS = 2_500;
