@@ -1,5 +1,5 @@
-// Prints one plain "N passed, N failed" line for CI from the Vitest and Playwright JSON reports
-// (CI reads that line; Playwright's own summary is not one it knows).
+// Prints one plain "N passed, N failed" line for CI from the Vitest, Playwright and cross-engine
+// JSON reports (CI reads that line; the runners' own summaries are not ones it knows).
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -8,20 +8,31 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 
-const unit = path.join(dir, 'unit.json');
-if (existsSync(unit)) {
-  const report = JSON.parse(readFileSync(unit, 'utf8'));
-  passed += report.numPassedTests;
-  failed += report.numFailedTests;
-  skipped += report.numPendingTests + (report.numTodoTests ?? 0);
+function read(name) {
+  const file = path.join(dir, name);
+  return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined;
 }
 
-const e2e = path.join(dir, 'e2e.json');
-if (existsSync(e2e)) {
-  const { stats } = JSON.parse(readFileSync(e2e, 'utf8'));
-  passed += stats.expected + stats.flaky;
-  failed += stats.unexpected;
-  skipped += stats.skipped;
+const unit = read('unit.json');
+if (unit) {
+  passed += unit.numPassedTests;
+  failed += unit.numFailedTests;
+  skipped += unit.numPendingTests + (unit.numTodoTests ?? 0);
+}
+
+const e2e = read('e2e.json');
+if (e2e) {
+  passed += e2e.stats.expected + e2e.stats.flaky;
+  failed += e2e.stats.unexpected;
+  skipped += e2e.stats.skipped;
+}
+
+// tests/e2e/engines/reporter.mjs: the scenarios in Chromium, Firefox and WebKit.
+const engines = read('engines.json');
+if (engines) {
+  passed += engines.passed;
+  failed += engines.failed;
+  skipped += engines.skipped;
 }
 
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);

@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import type { LiveConfig, OriginSnapshot } from '../../../src/index.js';
+import type { FetchFailure, FetchResult } from '../app/main.js';
+import type { Tab } from './driver.js';
+
+type Init = RequestInit & { resilience?: Record<string, unknown> };
+
+/**
+ * Typed calls to `window.harness` (tests/e2e/app/main.ts) in a tab of any engine: the same
+ * page the Playwright suite drives, with plain JSON in and out.
+ */
+export class HarnessPage {
+  constructor(readonly tab: Tab) {}
+
+  /**
+   * Registers the worker and checks the page is controlled. When registration fails, the
+   * browser's message rarely says why (WebKit gives no console at all over WebDriver), so the
+   * same script is loaded as a plain Worker, whose error event carries the evaluation error.
+   */
+  async register(options: { config?: LiveConfig; swQuery?: string; type?: WorkerType } = {}): Promise<void> {
+    const result = await this.tab.evaluate<{ ok: boolean; error?: string }>('(o) => window.harness.register(o)', options);
+    if (!result.ok) {
+      const script = `${options.type === 'classic' ? '/sw.classic.js' : '/sw.js'}${options.swQuery ?? ''}`;
+      assert.fail(`registerResilience failed: ${result.error}; the script as a plain Worker: ${await this.workerError(script, options.type ?? 'module')}`);
+    }
+    assert.equal(await this.tab.evaluate<boolean>('() => window.harness.controlled()'), true, 'the page is controlled once registerResilience resolves');
+  }
+
+  /** What a dedicated Worker running `script` reports within 3 s: its error, or that it ran. */
+  private workerError(script: string, type: WorkerType): Promise<string> {
+    return this.tab.evaluate<string>(
+      `(script, type) => new Promise((resolve) => {
+        const worker = new Worker(script, { type });
+        const done = (text) => { worker.terminate(); resolve(text); };
+        worker.onerror = (e) => done('error: ' + (e.message || 'unknown') + ' at ' + (e.filename || '?') + ':' + (e.lineno || '?'));
+        setTimeout(() => done('no error (the worker script evaluates)'), 3000);
+      })`,
+      script,
+      type,
+    );
+  }
+
+  fetch(url: string, init: Init = {}): Promise<FetchResult | FetchFailure> {
+    return this.tab.evaluate('(u, i) => window.harness.fetch(u, i)', url, init);
+  }
+
+  /** A fetch that must resolve (any status); a rejection fails the test with its message. */
+  async ok(url: string, init: Init = {}): Promise<FetchResult> {
+    const result = await this.fetch(url, init);
+    if ('error' in result) assert.fail(`fetch ${url} rejected: ${result.error.name}: ${result.error.message}`);
+    return result;
+  }
+
+  /** Starts a call the test can abort later by id. */
+  start(id: string, url: string, init: Init = {}): Promise<void> {
+    return this.tab.evaluate('(id, u, i) => window.harness.start(id, u, i)', id, url, init);
+  }
+
+  abort(id: string): Promise<void> {
+    return this.tab.evaluate('(id) => window.harness.abort(id)', id);
+  }
+
+  result(id: string): Promise<FetchResult | FetchFailure | undefined> {
+    return this.tab.evaluate('(id) => window.harness.result(id)', id);
+  }
+
+  state(): Promise<OriginSnapshot[]> {
+    return this.tab.evaluate('() => window.harness.state()');
+  }
+
+  async origin(origin: string): Promise<OriginSnapshot | undefined> {
+    return (await this.state()).find((o) => o.origin === origin);
+  }
+
+  async breaker(origin: string): Promise<string | undefined> {
+    return (await this.origin(origin))?.breaker.state;
+  }
+
+  async cachedEntries(): Promise<number | undefined> {
+    return (await this.tab.evaluate<{ entries: number } | undefined>('() => window.harness.cacheStats()'))?.entries;
+  }
+
+  tracePage(endpoint: string): Promise<void> {
+    return this.tab.evaluate('(e) => window.harness.tracePage(e)', endpoint);
+  }
+
+  flushTraces(): Promise<void> {
+    return this.tab.evaluate('() => window.harness.flushTraces()');
+  }
+}
