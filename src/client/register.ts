@@ -2,6 +2,7 @@ import type { CacheStats } from '../cache/index.js';
 import type { OriginSnapshot } from '../core/types.js';
 import { STATE_CHANNEL, type Broadcast, type LiveConfig } from '../sw/protocol.js';
 import { sendCommand, unwrap } from './messaging.js';
+import { outboxHandle, type OutboxHandle } from './outbox-handle.js'; // outbox
 import { setPagePolicy } from './page-engine.js';
 
 export interface RegisterOptions {
@@ -31,6 +32,8 @@ export interface ResilienceHandle {
   /** Empty the fallback cache (one partition, or all). */
   clearCache(partition?: string): Promise<void>;
   unregister(): Promise<boolean>;
+  /** Writes kept for later delivery: list, flush, clear (see README "Outbox"). */
+  outbox: OutboxHandle; // outbox
 }
 
 /**
@@ -87,6 +90,7 @@ export async function registerResilience(options: RegisterOptions): Promise<Resi
       unwrap(await sendCommand(worker(), { type: 'clear-cache', ...(partition !== undefined ? { partition } : {}) }));
     },
     unregister: () => registration.unregister(),
+    outbox: outboxHandle(worker), // outbox
   };
 }
 

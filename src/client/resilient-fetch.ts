@@ -38,13 +38,15 @@ export async function resilientFetch(input: RequestInfo | URL, init?: ResilientR
     const source = response.headers.get(SOURCE);
     if (source !== null) span.setAttribute('resilience.source', source);
     if (response.status >= 400) span.setAttributes({ 'error.type': String(response.status) });
-    if (resilience?.throwOnReject === true && source === 'synthetic') {
+    if (resilience?.throwOnReject === true && (source === 'synthetic' || source === 'outbox')) {
       const retryAfter = response.headers.get('Retry-After');
-      throw new ResilienceError(
+      const error = new ResilienceError(
         (response.headers.get(REASON) ?? 'circuit-open') as ResilienceReason,
         originOf(url),
         retryAfter !== null ? Number(retryAfter) * 1000 : undefined,
       );
+      const outboxId = response.headers.get('X-Resilience-Outbox-Id'); // outbox: reason 'queued'
+      throw outboxId === null ? error : Object.assign(error, { outboxId });
     }
     return response;
   } catch (error) {

@@ -7,6 +7,7 @@ import type { PolicyConfig, ResilienceEvent, ResilientFetch } from '../core/type
 import { createEventLogger, type LogSink } from '../telemetry/event-logger.js';
 import { StateBroadcaster } from './broadcaster.js';
 import { IdbStateStore } from './idb-state-store.js';
+import { installOutbox } from './outbox/install.js'; // outbox
 import { PageAborts } from './page-aborts.js';
 import { carriesPageHeaders, readCallOptions, stripPageHeaders } from './options-header.js';
 import type { Command, LiveConfig, Reply } from './protocol.js';
@@ -85,6 +86,8 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
   const ownOrigin = scope.location.origin;
   const endpoint = telemetry?.endpoint;
   const routes = createRouter(config, ownOrigin, () => rf.namedOrigins());
+  // outbox: writes that cannot be delivered now are kept and replayed (src/sw/outbox/).
+  const outbox = installOutbox({ scope, engine: rf, policy: () => live.policy, partition: () => live.cachePartition ?? null, ready, broadcast: (e) => broadcaster.outbox(e), onEvent: (e) => broadcaster.event(e), tracing: telemetry !== undefined });
 
   scope.addEventListener('fetch', (event) => {
     const request = event.request;
@@ -110,7 +113,8 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
     const resilience = { ...options, ...(traceContext !== undefined ? { traceContext } : {}) };
     const signal = abortId !== undefined ? aborts.track(abortId, outgoing.signal) : undefined;
     try {
-      const response = await rf(outgoing, signal !== undefined ? { signal, resilience } : { resilience });
+      const originalTrace = { traceparent: request.headers.get('traceparent'), tracestate: request.headers.get('tracestate') }; // outbox
+      const response = await outbox.fetch(outgoing, signal !== undefined ? { signal, resilience } : { resilience }, originalTrace); // outbox
       noticeFresh(outgoing.url, response);
       return response;
     } finally {
@@ -130,7 +134,7 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
    * has usually sent them by then.
    */
   async function afterResponse(): Promise<void> {
-    await Promise.all([rf.settled(), telemetry?.flush()]);
+    await Promise.all([rf.settled(), telemetry?.flush(), outbox.settled()]); // outbox: replays started by this call
   }
 
   async function respond(command: Command): Promise<Reply> {
@@ -153,6 +157,8 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
         case 'claim':
           await scope.clients.claim();
           return { ok: true };
+        case 'outbox': // outbox
+          return { ok: true, outbox: await outbox.command(command) };
         case 'abort':
           aborts.abort(command.id);
           return { ok: true };

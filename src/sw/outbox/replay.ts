@@ -1,0 +1,160 @@
+import { readWithin } from '../../core/read-within.js';
+import { serverDelayMs } from '../../core/server-delay.js';
+import { causeOf, replayVerdict } from './decision.js';
+import { eventBase, type EventBase, type OutboxEntry, type OutboxEvent } from './entry.js';
+import type { OutboxOptions } from './outbox.js';
+import type { OutboxStore } from './store.js';
+
+/**
+ * What asked for a replay. A page asking, the device coming back online, the browser's `sync`
+ * and a success on the same origin are news that the origin may answer now, so they go at once;
+ * the worker starting and a write queued behind others wait out the backoff.
+ */
+export type ReplayTrigger = 'flush' | 'online' | 'sync' | 'success' | 'start' | 'behind';
+const AT_ONCE: ReadonlySet<ReplayTrigger> = new Set(['flush', 'online', 'sync', 'success']);
+
+/** Backoff between failed rounds: 1 s doubling to 5 min, full jitter above half (never 0). */
+const FIRST_DELAY_MS = 1_000;
+const MAX_DELAY_MS = 300_000;
+/** How much of a failed replay's answer the `failed` event carries. */
+const EXCERPT_CHARS = 500;
+
+type Stored = OutboxEntry & { seq: number };
+type ReplayerOptions = Pick<OutboxOptions, 'engine' | 'partition' | 'traceContext'> & {
+  store: OutboxStore;
+  now(): number;
+  random(): number;
+  report(event: OutboxEvent): void;
+};
+
+/**
+ * Sends queued writes through the engine, oldest first, one at a time per origin, removing an
+ * entry only once its fate is known: delivered (2xx/3xx) or refused by the server (4xx but
+ * 408/429). Anything else ends the origin's round and sets when the next may start. There are no
+ * timers: a worker stopped mid-replay leaves the entry queued, and the next trigger sends it again
+ * (with the same Idempotency-Key).
+ */
+export class Replayer {
+  /** One drain per origin at a time: a second trigger joins the running one. */
+  private readonly draining = new Map<string, Promise<void>>();
+
+  constructor(private readonly options: ReplayerOptions) {}
+
+  async run(trigger: ReplayTrigger, only?: string[]): Promise<void> {
+    await this.expire();
+    const partition = this.options.partition();
+    // Only the live partition's entries: a replay must carry the credentials of whoever queued it.
+    const origins = (await this.options.store.origins(partition)).filter((o) => only === undefined || only.includes(o));
+    await Promise.all(origins.map((origin) => this.drain(origin, partition, AT_ONCE.has(trigger))));
+  }
+
+  private drain(origin: string, partition: string | null, atOnce: boolean): Promise<void> {
+    const running = this.draining.get(origin);
+    if (running !== undefined) return running;
+    const drained = this.drainOrigin(origin, partition, atOnce).finally(() => this.draining.delete(origin));
+    this.draining.set(origin, drained);
+    return drained;
+  }
+
+  private async drainOrigin(origin: string, partition: string | null, atOnce: boolean): Promise<void> {
+    const { store, now } = this.options;
+    const backoff = await store.backoff(origin);
+    if (!atOnce && backoff.notBefore > now()) return;
+    let failedRounds = backoff.failedRounds;
+    for (;;) {
+      const entry = await store.head(origin, partition);
+      if (entry === undefined) return store.setBackoff({ origin, notBefore: 0, failedRounds: 0 });
+      if (entry.expiresAt <= now()) {
+        await this.drop(entry, { kind: 'expired', attempts: entry.attempts });
+        continue;
+      }
+      const outcome = await this.send(entry);
+      const verdict = replayVerdict(outcome);
+      const attempts = entry.attempts + 1;
+      if (verdict === 'delivered') {
+        await this.drop(entry, { kind: 'delivered', status: (outcome as Response).status, attempts });
+        void (outcome as Response).body?.cancel().catch(() => undefined);
+        failedRounds = 0; // the origin answers: a later failure starts the backoff afresh
+        continue;
+      }
+      if (verdict === 'failed') {
+        const response = outcome as Response;
+        await this.drop(entry, { kind: 'failed', status: response.status, body: await excerpt(response), attempts });
+        continue;
+      }
+      return this.defer(entry, outcome, failedRounds + 1);
+    }
+  }
+
+  /** Sends one entry as it was queued: its bytes, its headers, its trace. Never rejects. */
+  private async send(entry: Stored): Promise<Response | Error> {
+    try {
+      const body = await this.options.store.body(entry.seq);
+      const traceContext = entry.traceparent !== undefined ? this.options.traceContext?.(entry.traceparent, entry.tracestate) : undefined;
+      return await this.options.engine(requestOf(entry, body), traceContext !== undefined ? { resilience: { traceContext } } : {});
+    } catch (error) {
+      return error instanceof Error ? error : new Error(String(error));
+    }
+  }
+
+  private async defer(entry: Stored, outcome: Response | Error, failedRounds: number): Promise<void> {
+    const { store, now, random } = this.options;
+    if (outcome instanceof Response) void outcome.body?.cancel().catch(() => undefined);
+    const at = now();
+    const ours = Math.min(MAX_DELAY_MS, FIRST_DELAY_MS * 2 ** (failedRounds - 1)) * (0.5 + random() / 2);
+    const asked = outcome instanceof Response ? (serverDelayMs(outcome.headers, at) ?? 0) : 0;
+    const notBefore = at + Math.max(ours, Math.min(asked, MAX_DELAY_MS));
+    const cause = causeOf(outcome);
+    const attempts = entry.attempts + 1;
+    await store.update({ ...entry, attempts, lastCause: cause });
+    await store.setBackoff({ origin: entry.origin, notBefore, failedRounds });
+    this.options.report({ ...eventBase(entry, at), kind: 'deferred', cause, attempts, notBefore });
+  }
+
+  private async drop(entry: Stored, outcome: DistributiveOmit<OutboxEvent, keyof EventBase>): Promise<void> {
+    await this.options.store.remove(entry.seq);
+    this.options.report({ ...eventBase(entry, this.options.now()), ...outcome } as OutboxEvent);
+  }
+
+  private async expire(): Promise<void> {
+    const now = this.options.now();
+    for (const entry of await this.options.store.entries()) {
+      if (entry.expiresAt <= now) await this.drop(entry, { kind: 'expired', attempts: entry.attempts });
+    }
+  }
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** The request as the page made it: same method, headers (Idempotency-Key included), bytes. */
+export function requestOf(entry: OutboxEntry, body: ArrayBuffer | undefined): Request {
+  const init: RequestInit = {
+    method: entry.method,
+    headers: entry.headers,
+    credentials: entry.credentials,
+    mode: entry.mode,
+    redirect: entry.redirect,
+    referrerPolicy: entry.referrerPolicy,
+  };
+  if (entry.method !== 'GET' && entry.method !== 'HEAD') init.body = body ?? new ArrayBuffer(0);
+  try {
+    return new Request(entry.url, { ...init, referrer: entry.referrer });
+  } catch {
+    return new Request(entry.url, init); // a referrer this context may not set: send without it
+  }
+}
+
+/** The start of a refused write's answer, read within a small bound (an error page may be huge). */
+async function excerpt(response: Response): Promise<string> {
+  if (response.body === null) return '';
+  try {
+    const read = await readWithin(response.body, EXCERPT_CHARS * 4);
+    if (!read.complete) void read.rest.cancel().catch(() => undefined);
+    const bytes = read.complete ? [read.bytes] : read.chunks;
+    const decoder = new TextDecoder();
+    const text = bytes.map((b) => decoder.decode(b, { stream: true })).join('') + decoder.decode();
+    return text.length > EXCERPT_CHARS ? `${text.slice(0, EXCERPT_CHARS)}…` : text;
+  } catch {
+    return '';
+  }
+}
