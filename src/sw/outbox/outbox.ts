@@ -90,7 +90,9 @@ export class Outbox {
 
   /** Resolves when the replays and log writes started so far have finished (for waitUntil). */
   async settled(): Promise<void> {
-    await Promise.allSettled([...this.pending]);
+    // A replay may start from one that ends (a success seen, a refresh done): wait a few rounds,
+    // bounded so that steady traffic cannot keep a worker's waitUntil open forever.
+    for (let round = 0; round < 4 && this.pending.size > 0; round++) await Promise.allSettled([...this.pending]);
   }
 
   private async sendOrKeep(request: Request, init: ResilientRequestInit, trace: OriginalTrace, origin: string, policy: OutboxPolicy): Promise<Response> {

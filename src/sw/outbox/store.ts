@@ -63,10 +63,21 @@ export class OutboxStore {
       await done;
       return { stored: false, cause: refusal };
     }
-    const seq = await tx.objectStore('entries').add(entry);
-    await tx.objectStore('bodies').put(body, seq);
-    await done;
-    return { stored: true, entry: { ...entry, seq } };
+    try {
+      const seq = await tx.objectStore('entries').add(entry);
+      await tx.objectStore('bodies').put(body, seq);
+      await done;
+      return { stored: true, entry: { ...entry, seq } };
+    } catch (error) {
+      // A browser reports quota as the transaction's abort; a request that throws at once does
+      // not abort it, and the entry added before would commit without its body. Abort ourselves.
+      try {
+        tx.abort();
+      } catch {
+        // already aborted or finished
+      }
+      throw error;
+    }
   }
 
   /** The oldest entry of `origin` queued by `partition` (FIFO: the primary key is the order). */
