@@ -138,6 +138,7 @@ export class Outbox {
       return refusedOutcome(outcome, refusal, entry.url);
     }
     if (outcome instanceof Response) void outcome.body?.cancel().catch(() => undefined);
+    if (outcome !== undefined) await this.replayer.failedSend(entry.origin, outcome).catch(() => undefined);
     this.queuedOrigins?.add(entry.origin);
     this.report({ ...eventBase(entry, this.now()), kind: 'queued', cause });
     this.track(this.options.requestSync?.().catch((e: unknown) => this.options.degraded?.(`outbox: sync registration failed (${String(e)})`)));

@@ -6,12 +6,14 @@ import type { OutboxOptions } from './outbox.js';
 import type { OutboxStore } from './store.js';
 
 /**
- * What asked for a replay. A page asking, the device coming back online, the browser's `sync`
- * and a success on the same origin are news that the origin may answer now, so they go at once;
- * the worker starting and a write queued behind others wait out the backoff.
+ * What asked for a replay. A page asking, the device coming back online and a success on the
+ * same origin are news that the origin may answer now, so they go at once. The worker starting,
+ * a write queued behind others and the browser's `sync` wait out the backoff: Chromium fires
+ * `sync` as soon as a tag is registered while it thinks it is online, which says nothing about
+ * an origin that failed a moment ago (and a rejected `sync` is retried on the browser's schedule).
  */
 export type ReplayTrigger = 'flush' | 'online' | 'sync' | 'success' | 'start' | 'behind';
-const AT_ONCE: ReadonlySet<ReplayTrigger> = new Set(['flush', 'online', 'sync', 'success']);
+const AT_ONCE: ReadonlySet<ReplayTrigger> = new Set(['flush', 'online', 'success']);
 
 /** Backoff between failed rounds: 1 s doubling to 5 min, full jitter above half (never 0). */
 const FIRST_DELAY_MS = 1_000;
@@ -42,25 +44,37 @@ export class Replayer {
 
   async run(trigger: ReplayTrigger, only?: string[]): Promise<void> {
     await this.expire();
+    const { store, now } = this.options;
     const partition = this.options.partition();
     // Only the live partition's entries: a replay must carry the credentials of whoever queued it.
-    const origins = (await this.options.store.origins(partition)).filter((o) => only === undefined || only.includes(o));
-    await Promise.all(origins.map((origin) => this.drain(origin, partition, AT_ONCE.has(trigger))));
+    const origins = (await store.origins(partition)).filter((o) => only === undefined || only.includes(o));
+    const due = AT_ONCE.has(trigger) ? origins : await filterAsync(origins, async (o) => (await store.backoff(o)).notBefore <= now());
+    await Promise.all(due.map((origin) => this.drain(origin, partition)));
   }
 
-  private drain(origin: string, partition: string | null, atOnce: boolean): Promise<void> {
+  /** Joins the origin's running drain, which sends everything queued, oldest first. */
+  private drain(origin: string, partition: string | null): Promise<void> {
     const running = this.draining.get(origin);
     if (running !== undefined) return running;
-    const drained = this.drainOrigin(origin, partition, atOnce).finally(() => this.draining.delete(origin));
+    const drained = this.drainOrigin(origin, partition).finally(() => this.draining.delete(origin));
     this.draining.set(origin, drained);
     return drained;
   }
 
-  private async drainOrigin(origin: string, partition: string | null, atOnce: boolean): Promise<void> {
+  /**
+   * The first send of a write just failed: the origin's next automatic replay waits like after
+   * a failed round (a Background Sync event fires at once after registration in Chromium, and
+   * would otherwise resend to an origin that failed a moment ago).
+   */
+  async failedSend(origin: string, outcome: Response | Error | undefined): Promise<void> {
+    const backoff = await this.options.store.backoff(origin);
+    const notBefore = this.nextTry(backoff.failedRounds + 1, outcome);
+    if (notBefore > backoff.notBefore) await this.options.store.setBackoff({ origin, notBefore, failedRounds: backoff.failedRounds + 1 });
+  }
+
+  private async drainOrigin(origin: string, partition: string | null): Promise<void> {
     const { store, now } = this.options;
-    const backoff = await store.backoff(origin);
-    if (!atOnce && backoff.notBefore > now()) return;
-    let failedRounds = backoff.failedRounds;
+    let failedRounds = (await store.backoff(origin)).failedRounds;
     for (;;) {
       const entry = await store.head(origin, partition);
       if (entry === undefined) return store.setBackoff({ origin, notBefore: 0, failedRounds: 0 });
@@ -98,17 +112,23 @@ export class Replayer {
   }
 
   private async defer(entry: Stored, outcome: Response | Error, failedRounds: number): Promise<void> {
-    const { store, now, random } = this.options;
+    const { store, now } = this.options;
     if (outcome instanceof Response) void outcome.body?.cancel().catch(() => undefined);
     const at = now();
-    const ours = Math.min(MAX_DELAY_MS, FIRST_DELAY_MS * 2 ** (failedRounds - 1)) * (0.5 + random() / 2);
-    const asked = outcome instanceof Response ? (serverDelayMs(outcome.headers, at) ?? 0) : 0;
-    const notBefore = at + Math.max(ours, Math.min(asked, MAX_DELAY_MS));
+    const notBefore = this.nextTry(failedRounds, outcome);
     const cause = causeOf(outcome);
     const attempts = entry.attempts + 1;
     await store.update({ ...entry, attempts, lastCause: cause });
     await store.setBackoff({ origin: entry.origin, notBefore, failedRounds });
     this.options.report({ ...eventBase(entry, at), kind: 'deferred', cause, attempts, notBefore });
+  }
+
+  /** Our backoff (doubling, jittered) or the server's Retry-After, whichever is later; capped. */
+  private nextTry(failedRounds: number, outcome: Response | Error | undefined): number {
+    const at = this.options.now();
+    const ours = Math.min(MAX_DELAY_MS, FIRST_DELAY_MS * 2 ** (failedRounds - 1)) * (0.5 + this.options.random() / 2);
+    const asked = outcome instanceof Response ? (serverDelayMs(outcome.headers, at) ?? 0) : 0;
+    return at + Math.max(ours, Math.min(asked, MAX_DELAY_MS));
   }
 
   private async drop(entry: Stored, outcome: DistributiveOmit<OutboxEvent, keyof EventBase>): Promise<void> {
@@ -157,4 +177,9 @@ async function excerpt(response: Response): Promise<string> {
   } catch {
     return '';
   }
+}
+
+async function filterAsync<T>(items: T[], keep: (item: T) => Promise<boolean>): Promise<T[]> {
+  const verdicts = await Promise.all(items.map(keep));
+  return items.filter((_, i) => verdicts[i]);
 }

@@ -70,12 +70,11 @@ describe('queueing a write that cannot be delivered now', () => {
     const t = setup();
     t.script('offline');
     await t.post('/1', 'one');
-    t.script(503); // the replay round the second write triggers finds the origin still failing
     expect((await t.post('/2', 'two')).status).toBe(202);
     await t.outbox.settled();
-    expect(t.sent.map((s) => s.body)).toEqual(['one', 'one']); // 'two' was never sent past 'one'
+    expect(t.sent.map((s) => s.body)).toEqual(['one']); // 'two' never went past 'one'; the origin waits out its backoff
     await t.outbox.replay('flush');
-    expect(t.sent.map((s) => s.body)).toEqual(['one', 'one', 'one', 'two']);
+    expect(t.sent.map((s) => s.body)).toEqual(['one', 'one', 'two']);
     expect(await t.store.entries()).toEqual([]);
   });
 });
