@@ -15,20 +15,44 @@ const NOT_NOW = new Set(['offline', 'circuit-open', 'paused', 'queue-full', 'rat
  */
 export function outboxPolicyFor(config: PolicyConfig | undefined, origin: string, perCall: unknown): OutboxPolicy | false {
   if (perCall === false) return false;
-  const configured = readOutbox(originEntry(config, origin)?.outbox) ?? readOutbox(config?.defaults?.outbox) ?? false;
+  const resolved = resolve(config);
+  const configured = resolved.origins.has(origin) ? resolved.origins.get(origin)! : resolved.defaults;
   if (perCall === true) return configured === false ? { ...DEFAULT_OUTBOX } : configured;
   return configured;
 }
 
-function originEntry(config: PolicyConfig | undefined, origin: string): { outbox?: unknown } | undefined {
-  for (const [key, value] of Object.entries(config?.origins ?? {})) {
-    try {
-      if (new URL(key).origin === origin) return value as { outbox?: unknown };
-    } catch {
-      // an unreadable key is the policy validator's to report
+interface ResolvedOutbox {
+  defaults: OutboxPolicy | false;
+  /** Origins whose policy says something about the outbox. */
+  origins: Map<string, OutboxPolicy | false>;
+}
+
+/**
+ * Read once per policy object (the worker replaces it on `configure`), since every request the
+ * worker handles asks: parsing each origin key per request would cost a URL parse per origin.
+ */
+const resolvedPolicies = new WeakMap<PolicyConfig, ResolvedOutbox>();
+const NONE: ResolvedOutbox = { defaults: false, origins: new Map() };
+
+function resolve(config: PolicyConfig | undefined): ResolvedOutbox {
+  if (config === undefined) return NONE;
+  let resolved = resolvedPolicies.get(config);
+  if (resolved === undefined) {
+    const defaults = readOutbox(config.defaults?.outbox) ?? false;
+    const origins = new Map<string, OutboxPolicy | false>();
+    for (const [key, value] of Object.entries(config.origins ?? {})) {
+      const outbox = readOutbox((value as { outbox?: unknown } | undefined)?.outbox);
+      if (outbox === undefined) continue;
+      try {
+        origins.set(new URL(key).origin, outbox);
+      } catch {
+        // an unreadable key is the policy validator's to report
+      }
     }
+    resolved = { defaults, origins };
+    resolvedPolicies.set(config, resolved);
   }
-  return undefined;
+  return resolved;
 }
 
 /** undefined: not said here (ask the next level); false: off; else the full policy. */
