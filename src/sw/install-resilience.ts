@@ -87,7 +87,7 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
   const endpoint = telemetry?.endpoint;
   const routes = createRouter(config, ownOrigin, () => rf.namedOrigins());
   // outbox: writes that cannot be delivered now are kept and replayed (src/sw/outbox/).
-  const outbox = installOutbox({ scope, engine: rf, policy: () => live.policy, partition: () => live.cachePartition ?? null, ready, broadcast: (e) => broadcaster.outbox(e), onEvent: (e) => broadcaster.event(e), tracing: telemetry !== undefined });
+  const outbox = installOutbox({ scope, engine: rf, policy: () => live.policy, partition: () => live.cachePartition ?? null, ready, broadcast: (e) => broadcaster.outbox(e), onEvent: (e) => broadcaster.event(e), tracing: telemetry !== undefined, flushTelemetry: async () => telemetry?.flush() });
 
   scope.addEventListener('fetch', (event) => {
     const request = event.request;

@@ -3,6 +3,7 @@ import { ROOT_CONTEXT, propagation } from '@opentelemetry/api';
 import type { PolicyConfig, ResilienceEvent } from '../../core/types.js';
 import type { OutboxEvent, OutboxListing } from './entry.js';
 import { Outbox, type Send } from './outbox.js';
+import type { ReplayTrigger } from './replay.js';
 import { OutboxStore } from './store.js';
 
 /** The Background Sync tag the outbox registers when it queues (Chromium only, today). */
@@ -20,6 +21,8 @@ export interface WorkerOutboxOptions {
   onEvent(event: ResilienceEvent): void;
   /** Whether the worker traces: replay spans then join the original call's trace. */
   tracing: boolean;
+  /** Exports the spans ended so far (replays outside a fetch event end theirs here). Never rejects. */
+  flushTelemetry?(): Promise<void>;
   dbName?: string;
 }
 
@@ -54,23 +57,26 @@ export function installOutbox(options: WorkerOutboxOptions): WorkerOutbox {
     },
   });
 
+  /** A replay round, then its spans exported: under the event's waitUntil where there is one. */
+  const replay = (trigger: ReplayTrigger) => options.ready.then(() => outbox.replay(trigger)).then(() => options.flushTelemetry?.());
+
   scope.addEventListener('sync', (event) => {
     const e = event as ExtendableEvent & { tag?: string };
     if (e.tag !== SYNC_TAG) return;
     // Rejecting asks the browser to fire `sync` again later, on its own schedule.
-    e.waitUntil(options.ready.then(() => outbox.replay('sync')).then(async () => {
+    e.waitUntil(replay('sync').then(async () => {
       if (await outbox.waiting()) throw new Error('resilient-fetch: outbox entries still wait');
     }));
   });
-  scope.addEventListener('online', () => void options.ready.then(() => outbox.replay('online')));
-  void options.ready.then(() => outbox.replay('start'));
+  scope.addEventListener('online', () => void replay('online'));
+  void replay('start');
 
   return {
     fetch: (request, init, trace) => outbox.fetch(request, init, trace),
     settled: () => outbox.settled(),
     async command(action) {
       await options.ready;
-      if (action.action === 'flush') await outbox.replay('flush');
+      if (action.action === 'flush') await replay('flush');
       if (action.action === 'clear') await outbox.clear('partition' in action ? action.partition : undefined); // null: the unpartitioned entries
       return outbox.list();
     },
