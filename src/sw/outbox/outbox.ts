@@ -125,6 +125,7 @@ export class Outbox {
 
   private async keep(entry: OutboxEntry, body: ArrayBuffer, policy: OutboxPolicy, outcome: Response | Error | undefined, cause: string): Promise<Response> {
     entry.lastCause = cause;
+    if (outcome === undefined) entry.attempts = 0; // queued behind older writes: never sent
     let refusal: OutboxRefusal | undefined;
     try {
       const added = await this.options.store.add(entry, body, policy);

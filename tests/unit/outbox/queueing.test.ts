@@ -70,7 +70,9 @@ describe('queueing a write that cannot be delivered now', () => {
     const t = setup();
     t.script('offline');
     await t.post('/1', 'one');
-    expect((await t.post('/2', 'two')).status).toBe(202);
+    const behind = await t.post('/2', 'two');
+    expect(behind.status).toBe(202);
+    expect(behind.headers.get('X-Resilience-Attempts')).toBe('0');
     await t.outbox.settled();
     expect(t.sent.map((s) => s.body)).toEqual(['one']); // 'two' never went past 'one'; the origin waits out its backoff
     await t.outbox.replay('flush');
