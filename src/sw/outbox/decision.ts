@@ -22,6 +22,8 @@ export function outboxPolicyFor(config: PolicyConfig | undefined, origin: string
 }
 
 interface ResolvedOutbox {
+  /** Whether any origin may use the outbox without a per-call `outbox: true`. */
+  any: boolean;
   defaults: OutboxPolicy | false;
   /** Origins whose policy says something about the outbox. */
   origins: Map<string, OutboxPolicy | false>;
@@ -32,7 +34,7 @@ interface ResolvedOutbox {
  * worker handles asks: parsing each origin key per request would cost a URL parse per origin.
  */
 const resolvedPolicies = new WeakMap<PolicyConfig, ResolvedOutbox>();
-const NONE: ResolvedOutbox = { defaults: false, origins: new Map() };
+const NONE: ResolvedOutbox = { any: false, defaults: false, origins: new Map() };
 
 function resolve(config: PolicyConfig | undefined): ResolvedOutbox {
   if (config === undefined) return NONE;
@@ -49,10 +51,15 @@ function resolve(config: PolicyConfig | undefined): ResolvedOutbox {
         // an unreadable key is the policy validator's to report
       }
     }
-    resolved = { defaults, origins };
+    resolved = { any: defaults !== false || [...origins.values()].some((o) => o !== false), defaults, origins };
     resolvedPolicies.set(config, resolved);
   }
   return resolved;
+}
+
+/** Whether a call with this per-call option could be taken by the outbox at all (the fast path). */
+export function outboxMayTake(config: PolicyConfig | undefined, perCall: unknown): boolean {
+  return perCall === true || (perCall !== false && resolve(config).any);
 }
 
 /** undefined: not said here (ask the next level); false: off; else the full policy. */

@@ -2,7 +2,7 @@ import { isQuotaExceeded } from '../../cache/quota.js';
 import { SOURCE } from '../../core/headers.js';
 import type { CallOptions, OutboxPolicy, PolicyConfig, ResilientRequestInit } from '../../core/types.js';
 import { acceptedResponse, refusedOutcome } from './answers.js';
-import { causeOf, firstSendVerdict, isUndeliverable, outboxPolicyFor } from './decision.js';
+import { causeOf, firstSendVerdict, isUndeliverable, outboxMayTake, outboxPolicyFor } from './decision.js';
 import { eventBase, type OutboxEntry, type OutboxEvent, type OutboxListing, type OutboxRefusal } from './entry.js';
 import { newIdempotencyKey, newOutboxId } from './ids.js';
 import { Replayer, type ReplayTrigger } from './replay.js';
@@ -55,14 +55,17 @@ export class Outbox {
 
   /** The engine's fetch, with the outbox in front for writes marked for it. */
   async fetch(request: Request, init: ResilientRequestInit = {}, trace: OriginalTrace = {}): Promise<Response> {
-    const origin = new URL(request.url).origin;
-    const policy = outboxPolicyFor(this.options.policy(), origin, init.resilience?.outbox);
+    const config = this.options.policy();
+    const perCall = init.resilience?.outbox;
+    // `bypass` means no resilience at all; reads never go to the outbox.
+    const candidate = init.resilience?.bypass !== true && request.method !== 'GET' && request.method !== 'HEAD' && outboxMayTake(config, perCall);
+    const policy = candidate ? outboxPolicyFor(config, new URL(request.url).origin, perCall) : false;
     if (policy === false || !policy.methods.includes(request.method.toUpperCase())) {
       const response = await this.options.engine(request, init);
-      this.noticeSuccess(origin, response);
+      if (this.queuedOrigins === undefined || this.queuedOrigins.size > 0) this.noticeSuccess(new URL(request.url).origin, response);
       return response;
     }
-    return this.sendOrKeep(request, init, trace, origin, policy);
+    return this.sendOrKeep(request, init, trace, new URL(request.url).origin, policy);
   }
 
   /** Replays what can be replayed now (see Replayer for which triggers wait out the backoff). Never rejects. */

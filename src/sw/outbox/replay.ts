@@ -3,17 +3,18 @@ import { serverDelayMs } from '../../core/server-delay.js';
 import { causeOf, replayVerdict } from './decision.js';
 import { eventBase, type EventBase, type OutboxEntry, type OutboxEvent } from './entry.js';
 import type { OutboxOptions } from './outbox.js';
-import type { OutboxStore } from './store.js';
+import type { OriginBackoff, OutboxStore } from './store.js';
 
 /**
- * What asked for a replay. A page asking, the device coming back online and a success on the
- * same origin are news that the origin may answer now, so they go at once. The worker starting,
- * a write queued behind others and the browser's `sync` wait out the backoff: Chromium fires
- * `sync` as soon as a tag is registered while it thinks it is online, which says nothing about
- * an origin that failed a moment ago (and a rejected `sync` is retried on the browser's schedule).
+ * What asked for a replay. A page asking and the device coming back online go at once. A success
+ * on the same origin is news too, but it may come with every answer under load while the write
+ * itself keeps failing, so it goes at most once a second (FIRST_DELAY_MS after the last failure).
+ * The worker starting, a write queued behind others and the browser's `sync` wait out the backoff:
+ * Chromium fires `sync` as soon as a tag is registered while it thinks it is online, which says
+ * nothing about an origin that failed a moment ago (and a rejected `sync` is retried later).
  */
 export type ReplayTrigger = 'flush' | 'online' | 'sync' | 'success' | 'start' | 'behind';
-const AT_ONCE: ReadonlySet<ReplayTrigger> = new Set(['flush', 'online', 'success']);
+const AT_ONCE: ReadonlySet<ReplayTrigger> = new Set(['flush', 'online']);
 
 /** Backoff between failed rounds: 1 s doubling to 5 min, full jitter above half (never 0). */
 const FIRST_DELAY_MS = 1_000;
@@ -48,7 +49,7 @@ export class Replayer {
     const partition = this.options.partition();
     // Only the live partition's entries: a replay must carry the credentials of whoever queued it.
     const origins = (await store.origins(partition)).filter((o) => only === undefined || only.includes(o));
-    const due = AT_ONCE.has(trigger) ? origins : await filterAsync(origins, async (o) => (await store.backoff(o)).notBefore <= now());
+    const due = AT_ONCE.has(trigger) ? origins : await filterAsync(origins, async (o) => isDue(await store.backoff(o), trigger, now()));
     await Promise.all(due.map((origin) => this.drain(origin, partition)));
   }
 
@@ -69,7 +70,7 @@ export class Replayer {
   async failedSend(origin: string, outcome: Response | Error | undefined): Promise<void> {
     const backoff = await this.options.store.backoff(origin);
     const notBefore = this.nextTry(backoff.failedRounds + 1, outcome);
-    if (notBefore > backoff.notBefore) await this.options.store.setBackoff({ origin, notBefore, failedRounds: backoff.failedRounds + 1 });
+    if (notBefore > backoff.notBefore) await this.options.store.setBackoff({ origin, notBefore, failedRounds: backoff.failedRounds + 1, failedAt: this.options.now() });
   }
 
   private async drainOrigin(origin: string, partition: string | null): Promise<void> {
@@ -77,7 +78,7 @@ export class Replayer {
     let failedRounds = (await store.backoff(origin)).failedRounds;
     for (;;) {
       const entry = await store.head(origin, partition);
-      if (entry === undefined) return store.setBackoff({ origin, notBefore: 0, failedRounds: 0 });
+      if (entry === undefined) return store.setBackoff({ origin, notBefore: 0, failedRounds: 0, failedAt: 0 });
       if (entry.expiresAt <= now()) {
         await this.drop(entry, { kind: 'expired', attempts: entry.attempts });
         continue;
@@ -119,7 +120,7 @@ export class Replayer {
     const cause = causeOf(outcome);
     const attempts = entry.attempts + 1;
     await store.update({ ...entry, attempts, lastCause: cause });
-    await store.setBackoff({ origin: entry.origin, notBefore, failedRounds });
+    await store.setBackoff({ origin: entry.origin, notBefore, failedRounds, failedAt: at });
     this.options.report({ ...eventBase(entry, at), kind: 'deferred', cause, attempts, notBefore });
   }
 
@@ -182,4 +183,8 @@ async function excerpt(response: Response): Promise<string> {
 async function filterAsync<T>(items: T[], keep: (item: T) => Promise<boolean>): Promise<T[]> {
   const verdicts = await Promise.all(items.map(keep));
   return items.filter((_, i) => verdicts[i]);
+}
+
+function isDue(backoff: OriginBackoff, trigger: ReplayTrigger, now: number): boolean {
+  return backoff.notBefore <= now || (trigger === 'success' && now - backoff.failedAt >= FIRST_DELAY_MS);
 }

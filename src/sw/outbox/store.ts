@@ -7,6 +7,8 @@ export interface OriginBackoff {
   notBefore: number;
   /** Failed rounds in a row; the next delay doubles with each. */
   failedRounds: number;
+  /** When the last send to it failed. */
+  failedAt: number;
 }
 
 /**
@@ -120,7 +122,7 @@ export class OutboxStore {
   }
 
   async backoff(origin: string): Promise<OriginBackoff> {
-    return (await (await this.db()).get('origins', origin)) ?? { origin, notBefore: 0, failedRounds: 0 };
+    return (await (await this.db()).get('origins', origin)) ?? { origin, notBefore: 0, failedRounds: 0, failedAt: 0 };
   }
 
   async backoffs(): Promise<OriginBackoff[]> {

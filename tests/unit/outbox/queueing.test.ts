@@ -66,6 +66,13 @@ describe('queueing a write that cannot be delivered now', () => {
     expect((await t.post('/w', 'x', { outbox: true })).status).toBe(202);
   });
 
+  it('leaves a bypass call alone: no resilience at all', async () => {
+    const t = setup();
+    t.script('network-error');
+    await expect(t.outbox.fetch(new Request(`${API}/w`, { method: 'POST', body: 'x' }), { resilience: { outbox: true, bypass: true } })).rejects.toThrow('fetch failed');
+    expect(await t.store.entries()).toEqual([]);
+  });
+
   it('puts a write behind older ones of the same origin without sending it (FIFO), and replays them in order', async () => {
     const t = setup();
     t.script('offline');

@@ -93,13 +93,29 @@ describe('replay outcomes', () => {
     expect((await t.outbox.list()).origins).toEqual([]);
   });
 
-  it('a success on the same origin replays what waits there', async () => {
+  it('a success on the same origin replays what waits there, at most once a second (no storm under load)', async () => {
     const t = setup();
     await queued(t, 'queued-write');
+    t.clock.t += 500; // still inside the backoff (750 ms) and within a second of the failure
     await t.outbox.fetch(new Request(`${API}/read`), {}); // a GET, not for the outbox, answered 200
     await t.outbox.settled();
-    expect(t.sent.map((s) => s.body)).toEqual(['', 'queued-write']);
+    expect(t.sent.map((s) => s.body)).toEqual(['']);
+    t.clock.t += 500;
+    await t.outbox.fetch(new Request(`${API}/read`), {});
+    await t.outbox.settled();
+    expect(t.sent.map((s) => s.body)).toEqual(['', '', 'queued-write']);
     expect(await t.store.entries()).toEqual([]);
+  });
+
+  it('a success within a second of the last failure does not replay', async () => {
+    const t = setup();
+    await queued(t, 'w');
+    t.script(503);
+    await t.outbox.replay('flush'); // fails again now: failedAt = now
+    t.clock.t += 999;
+    await t.outbox.fetch(new Request(`${API}/read`), {});
+    await t.outbox.settled();
+    expect(t.sent.map((s) => s.body)).toEqual(['w', '']);
   });
 
   it('survives a restart: a new worker on the same database replays what the old one queued', async () => {
