@@ -73,7 +73,9 @@ export function installOutbox(options: WorkerOutboxOptions): WorkerOutbox {
 
   return {
     fetch: (request, init, trace) => outbox.fetch(request, init, trace),
-    settled: () => outbox.settled(),
+    settled: async () => {
+      if (await outbox.settled()) await options.flushTelemetry?.(); // spans of replays a success started
+    },
     async command(action) {
       await options.ready;
       if (action.action === 'flush') await replay('flush');

@@ -91,16 +91,21 @@ export class Outbox {
     return removed;
   }
 
-  /** Resolves when the replays and log writes started so far have finished (for waitUntil). */
-  async settled(): Promise<void> {
+  /**
+   * Resolves when the replays and log writes started so far have finished (for waitUntil), with
+   * whether there were any (then their spans want exporting).
+   */
+  async settled(): Promise<boolean> {
+    const any = this.pending.size > 0;
     // A replay may start from one that ends (a success seen, a refresh done): wait a few rounds,
     // bounded so that steady traffic cannot keep a worker's waitUntil open forever.
     for (let round = 0; round < 4 && this.pending.size > 0; round++) await Promise.allSettled([...this.pending]);
+    return any;
   }
 
   private async sendOrKeep(request: Request, init: ResilientRequestInit, trace: OriginalTrace, origin: string, policy: OutboxPolicy): Promise<Response> {
     const method = request.method.toUpperCase();
-    const body = method === 'GET' || method === 'HEAD' ? new ArrayBuffer(0) : await request.arrayBuffer(); // read once
+    const body = await request.arrayBuffer(); // read once: the first send and every replay use these bytes
     const headers = new Headers(request.headers);
     const idempotencyKey = headers.get('Idempotency-Key') ?? newIdempotencyKey();
     headers.set('Idempotency-Key', idempotencyKey);
@@ -111,7 +116,7 @@ export class Outbox {
       void this.replay('behind', [origin]); // stored first, so this round finds it
       return answer;
     }
-    const outgoing = new Request(request, { headers, ...(hasBody(method) ? { body } : {}), referrer: request.referrer, referrerPolicy: request.referrerPolicy });
+    const outgoing = new Request(request, { headers, body, referrer: request.referrer, referrerPolicy: request.referrerPolicy });
     let outcome: Response | Error;
     try {
       outcome = await this.options.engine(outgoing, init);
@@ -207,8 +212,4 @@ export class Outbox {
     this.pending.add(tracked);
     return tracked;
   }
-}
-
-function hasBody(method: string): boolean {
-  return method !== 'GET' && method !== 'HEAD';
 }
