@@ -94,6 +94,8 @@ export function firstSendVerdict(outcome: Response | Error): 'answer' | 'keep' {
   if (outcome instanceof Error) return isUndeliverable(outcome) ? 'keep' : 'answer';
   const source = outcome.headers.get(SOURCE);
   if (source === 'synthetic') return NOT_NOW.has(outcome.headers.get(REASON) ?? '') ? 'keep' : 'answer';
+  // A stored copy or the app's fallback handler answered in the network's place: not delivered.
+  if (source === 'cache' || source === 'fallback') return 'keep';
   return isRetryLater(outcome.status) ? 'keep' : 'answer';
 }
 
@@ -104,7 +106,8 @@ export function firstSendVerdict(outcome: Response | Error): 'answer' | 'keep' {
  */
 export function replayVerdict(outcome: Response | Error): 'delivered' | 'failed' | 'keep' {
   if (outcome instanceof Error) return 'keep';
-  if (outcome.headers.get(SOURCE) === 'synthetic') return 'keep';
+  const source = outcome.headers.get(SOURCE);
+  if (source !== null && source !== 'network') return 'keep'; // a local answer, not the server's
   if (outcome.type === 'opaqueredirect' || (outcome.status >= 200 && outcome.status < 400)) return 'delivered';
   if (outcome.status >= 400 && outcome.status < 500 && !isRetryLater(outcome.status)) return 'failed';
   return 'keep';

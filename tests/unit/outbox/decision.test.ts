@@ -19,6 +19,9 @@ describe('first send: keep the write, or give the caller the answer', () => {
   it.each([200, 201, 204, 301, 400, 401, 403, 404, 409, 422, 501])('answers %i to the caller (delivered, or refused by the server itself)', (status) => {
     expect(firstSendVerdict(network(status))).toBe('answer');
   });
+  it("keeps a write that a stored copy or the app's fallback handler answered in the network's place", () => {
+    expect(firstSendVerdict(new Response('ok', { headers: { [SOURCE]: 'fallback', [REASON]: 'network-error' } }))).toBe('keep');
+  });
   it("does not keep a write the page aborted: that was the caller's choice", () => {
     expect(firstSendVerdict(new DOMException('aborted', 'AbortError'))).toBe('answer');
   });
@@ -28,6 +31,9 @@ describe('replay: delivered, failed for good, or kept', () => {
   it.each([200, 201, 204, 302])('%i delivers it', (status) => expect(replayVerdict(network(status))).toBe('delivered'));
   it.each([400, 404, 409, 410, 422])('%i fails it for good (the server refused the write)', (status) => expect(replayVerdict(network(status))).toBe('failed'));
   it.each([408, 429, 500, 503, 504])('%i keeps it', (status) => expect(replayVerdict(network(status))).toBe('keep'));
+  it("keeps it when the app's fallback handler answered 200 in the network's place", () => {
+    expect(replayVerdict(new Response('ok', { headers: { [SOURCE]: 'fallback' } }))).toBe('keep');
+  });
   it('keeps it on a local refusal, a timeout and a network error', () => {
     expect(replayVerdict(synthetic('circuit-open'))).toBe('keep');
     expect(replayVerdict(new DOMException('slow', 'TimeoutError'))).toBe('keep');
