@@ -69,7 +69,7 @@ export type OutboxEvent = EventBase & (
 /** Why the outbox could not keep a write (the caller then gets the original failure). */
 export type OutboxRefusal = 'full' | 'too-large' | 'quota-exceeded' | 'storage-error';
 
-/** What `handle.outbox.list()` returns. */
+/** What `handle.outbox.list()` returns: the live partition's entries and events. */
 export interface OutboxListing {
   entries: Omit<OutboxEntry, 'headers'>[];
   /** Per origin: when the next automatic replay may start (after failed rounds). */

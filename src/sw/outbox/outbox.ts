@@ -78,10 +78,16 @@ export class Outbox {
     return (await this.options.store.origins(this.options.partition())).length > 0;
   }
 
+  /** The live partition's entries and events only: one user never lists another's writes. */
   async list(): Promise<OutboxListing> {
     const store = this.options.store;
+    const partition = this.options.partition();
     const [entries, origins, log] = await Promise.all([store.entries(), store.backoffs(), store.events()]);
-    return { entries: entries.map(({ headers: _headers, ...rest }) => rest), origins, log };
+    return {
+      entries: entries.filter((e) => e.partition === partition).map(({ headers: _headers, ...rest }) => rest),
+      origins,
+      log: log.filter((e) => e.partition === partition),
+    };
   }
 
   /** Empties one partition's entries (sign-out), or all. */

@@ -157,6 +157,9 @@ describe('partitions', () => {
     await t.outbox.replay('flush');
     expect(t.sent.map((s) => s.body)).toEqual(['bob-write']);
     expect((await t.store.entries()).map((e) => e.partition)).toEqual(['alice']);
+    expect((await t.outbox.list()).entries).toEqual([]); // bob does not see alice's writes
+    t.setPartition('alice');
+    expect((await t.outbox.list()).entries.map((e) => e.partition)).toEqual(['alice']);
     t.setPartition(null);
     await queued(t, 'anonymous');
     expect(await t.outbox.clear('alice')).toBe(1);
