@@ -141,24 +141,24 @@ test.describe('outbox', () => {
     expect(res.headers['x-resilience-outbox-refused']).toBe('quota-exceeded');
     expect((await list(harness)).entries).toEqual([]);
   });
-});
 
-test('replay spans join the original call\'s trace, and the upstream gets a traceparent of that trace', async ({ harness, up1, receiver }) => {
-  await harness.page.evaluate((url) => window.harness.tracePage(url), receiver.tracesUrl);
-  const query = new URLSearchParams({ otlp: receiver.tracesUrl, propagate: up1.url });
-  await harness.register({ swQuery: `?${query}`, config: outboxOn(up1.url) });
-  up1.setFaults({ outage: true });
-  expect((await harness.ok(`${up1.url}/api/traced-write`, write('tw-1', 'x'))).status).toBe(202);
-  await harness.page.evaluate(() => window.harness.flushTraces());
-  up1.setFaults({ outage: false });
-  await flush(harness);
-  const isPage = (s: { kind: string; serviceName: string; attributes: Record<string, unknown> }) => s.kind === 'CLIENT' && s.serviceName === 'e2e-page' && s.attributes['url.full'] === `${up1.url}/api/traced-write`;
-  const spans = await receiver.waitFor((all) => all.some(isPage) && all.filter((s) => s.name === 'resilientFetch POST').length >= 2, 10_000, 'page span and two worker calls');
-  const page = spans.find(isPage)!;
-  const calls = spans.filter((s) => s.name === 'resilientFetch POST');
-  expect(calls.map((s) => s.traceId)).toEqual([page.traceId, page.traceId]);
-  expect(calls.every((s) => s.parentSpanId === page.spanId)).toBe(true);
-  const sent = up1.requests().filter((r) => !r.preflight && r.path === '/api/traced-write');
-  expect(sent.map((r) => r.status)).toEqual([503, 200]);
-  expect(sent.every((r) => String(r.headers.traceparent).startsWith(`00-${page.traceId}-`))).toBe(true);
+  test('replay spans join the original call\'s trace, and the upstream gets a traceparent of that trace', async ({ harness, up1, receiver }) => {
+    await harness.page.evaluate((url) => window.harness.tracePage(url), receiver.tracesUrl);
+    const query = new URLSearchParams({ otlp: receiver.tracesUrl, propagate: up1.url });
+    await harness.register({ swQuery: `?${query}`, config: outboxOn(up1.url) });
+    up1.setFaults({ outage: true });
+    expect((await harness.ok(`${up1.url}/api/traced-write`, write('tw-1', 'x'))).status).toBe(202);
+    await harness.page.evaluate(() => window.harness.flushTraces());
+    up1.setFaults({ outage: false });
+    await flush(harness);
+    const isPage = (s: { kind: string; serviceName: string; attributes: Record<string, unknown> }) => s.kind === 'CLIENT' && s.serviceName === 'e2e-page' && s.attributes['url.full'] === `${up1.url}/api/traced-write`;
+    const spans = await receiver.waitFor((all) => all.some(isPage) && all.filter((s) => s.name === 'resilientFetch POST').length >= 2, 10_000, 'page span and two worker calls');
+    const page = spans.find(isPage)!;
+    const calls = spans.filter((s) => s.name === 'resilientFetch POST');
+    expect(calls.map((s) => s.traceId)).toEqual([page.traceId, page.traceId]);
+    expect(calls.every((s) => s.parentSpanId === page.spanId)).toBe(true);
+    const sent = up1.requests().filter((r) => !r.preflight && r.path === '/api/traced-write');
+    expect(sent.map((r) => r.status)).toEqual([503, 200]);
+    expect(sent.every((r) => String(r.headers.traceparent).startsWith(`00-${page.traceId}-`))).toBe(true);
+  });
 });
