@@ -9,6 +9,7 @@ import { Dashboard } from './model/dashboard.js';
 import { announcer } from './ui/announcer.js';
 import { h } from './ui/dom.js';
 import { originCard } from './ui/origin-card.js';
+import { outboxPanel } from './ui/outbox-panel.js';
 import { policyPanel } from './ui/policy-panel.js';
 import { tracePanel } from './ui/trace-panel.js';
 import { trafficPanel } from './ui/traffic-panel.js';
@@ -56,6 +57,7 @@ async function main(config: DemoConfig): Promise<void> {
       await handle.clearCache();
     },
   });
+  const outbox = outboxPanel(() => handle, config.upstreams[0]!.url);
   const worker = workerPanel(model, (next) => {
     idle = next;
     if (idle) load.stop();
@@ -70,7 +72,7 @@ async function main(config: DemoConfig): Promise<void> {
       h('div', { class: 'origins' }, ...cards.map((c) => c.el)),
     ),
     h('div', { class: 'split' }, traces.el, policy.el),
-    worker.el,
+    h('div', { class: 'split' }, outbox.el, worker.el),
     announce.el,
   );
 
@@ -123,14 +125,14 @@ async function main(config: DemoConfig): Promise<void> {
 
   try {
     handle = await registerResilience({ scriptURL: workerScriptUrl(config), config: { policy: defaults } });
-    handle.subscribe((message) => model.applyBroadcast(message));
+    handle.subscribe((message) => (message.type === 'outbox' ? void outbox.refresh() : model.applyBroadcast(message)));
     // A newer demo worker took over (see sw.ts): give it the demo's policy too.
     navigator.serviceWorker.addEventListener('controllerchange', () => void handle?.configure({ policy: defaults }).then(useLivePolicy));
     channel.postMessage({ type: 'ping' } satisfies WorkerPing);
   } catch (error) {
     model.noWorker(error instanceof Error ? error.message : String(error));
   }
-  await Promise.all([policy.load(), useLivePolicy(), poll(), traces.refresh()]);
+  await Promise.all([policy.load(), useLivePolicy(), poll(), traces.refresh(), outbox.refresh()]);
   setInterval(() => void poll(), POLL_MS);
   setInterval(() => void (idle ? undefined : traces.refresh()), TRACE_POLL_MS);
   document.body.dataset.ready = 'true';

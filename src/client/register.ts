@@ -5,6 +5,7 @@ import { sendCommand, unwrap } from './messaging.js';
 import { isOurWorker } from './handshake.js';
 import { prefetchPageEngine } from './page-engine-loader.js';
 import { setPageSettings } from './page-settings.js';
+import { outboxHandle, type OutboxHandle } from './outbox-handle.js'; // outbox
 
 export interface RegisterOptions {
   /** URL of the service worker script that calls installResilience. */
@@ -37,6 +38,8 @@ export interface ResilienceHandle {
   /** Empty the fallback cache (one partition, or all). */
   clearCache(partition?: string): Promise<void>;
   unregister(): Promise<boolean>;
+  /** Writes kept for later delivery: list, flush, clear (see README "Outbox"). */
+  outbox: OutboxHandle; // outbox
 }
 
 /**
@@ -97,6 +100,7 @@ export async function registerResilience(options: RegisterOptions): Promise<Resi
       unwrap(await sendCommand(worker(), { type: 'clear-cache', ...(partition !== undefined ? { partition } : {}) }));
     },
     unregister: () => registration.unregister(),
+    outbox: outboxHandle(worker), // outbox
   };
 }
 

@@ -26,7 +26,8 @@ export async function viaWorker(worker: ServiceWorker, input: RequestInfo | URL,
   let error: unknown;
   try {
     response = await fetch(input, { ...fetchInit, headers });
-    if (resilience?.throwOnReject === true && response.headers.get(SOURCE) === 'synthetic') throw rejectionOf(response, url);
+    const source = response.headers.get(SOURCE);
+    if (resilience?.throwOnReject === true && (source === 'synthetic' || source === 'outbox')) throw rejectionOf(response, url);
     return response;
   } catch (e) {
     error = e;
@@ -39,7 +40,9 @@ export async function viaWorker(worker: ServiceWorker, input: RequestInfo | URL,
 
 function rejectionOf(response: Response, url: string): ResilienceError {
   const retryAfter = response.headers.get('Retry-After');
-  return new ResilienceError((response.headers.get(REASON) ?? 'circuit-open') as ResilienceReason, originOf(url), retryAfter !== null ? Number(retryAfter) * 1000 : undefined);
+  const error = new ResilienceError((response.headers.get(REASON) ?? 'circuit-open') as ResilienceReason, originOf(url), retryAfter !== null ? Number(retryAfter) * 1000 : undefined);
+  const outboxId = response.headers.get('X-Resilience-Outbox-Id'); // outbox: a queued write (reason 'queued') carries its id
+  return outboxId === null ? error : Object.assign(error, { outboxId });
 }
 
 /** The options that mean something to the worker (a trace context does not cross as JSON). */

@@ -1,4 +1,5 @@
 import type { OriginSnapshot, ResilienceEvent } from '../core/types.js';
+import type { OutboxEvent } from './outbox/entry.js';
 import { STATE_CHANNEL, type Broadcast } from './protocol.js';
 
 /** Snapshots go out at most this often under load; events go out as they happen. */
@@ -24,6 +25,10 @@ export class StateBroadcaster {
 
   cache(kind: 'stale-served' | 'fresh-arrived', url: string): void {
     this.post({ type: 'cache', kind, url, at: Date.now() });
+  }
+
+  outbox(event: OutboxEvent): void {
+    this.post({ type: 'outbox', event });
   }
 
   stateNow(): void {

@@ -7,6 +7,7 @@ import type { PolicyConfig, ResilienceEvent, ResilientFetch } from '../core/type
 import { createEventLogger, type LogSink } from '../telemetry/event-logger.js';
 import { StateBroadcaster } from './broadcaster.js';
 import { IdbStateStore } from './idb-state-store.js';
+import { installOutbox } from './outbox/install.js'; // outbox
 import { PageAborts } from './page-aborts.js';
 import { carriesPageHeaders, readCallOptions, stripPageHeaders } from './options-header.js';
 import { configVersion } from './config-version.js';
@@ -106,6 +107,8 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
   const ready = settings.restore().then(() => rf.ready());
   const endpoint = telemetry?.endpoint;
   const routes = createRouter(config, () => rf.namedOrigins());
+  // outbox: writes that cannot be delivered now are kept and replayed (src/sw/outbox/).
+  const outbox = installOutbox({ scope, engine: rf, policy: () => settings.current().policy, partition: () => settings.current().cachePartition ?? null, ready, broadcast: (e) => broadcaster.outbox(e), onEvent: (e) => broadcaster.event(e), tracing: telemetry !== undefined, flushTelemetry: async () => telemetry?.flush() });
 
   scope.addEventListener('fetch', (event) => {
     const request = event.request;
@@ -138,7 +141,8 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
     const resilience = { ...options, ...(traceContext !== undefined ? { traceContext } : {}) };
     const signal = abortId !== undefined ? aborts.track(abortId, outgoing.signal) : undefined;
     try {
-      const response = await rf(outgoing, signal !== undefined ? { signal, resilience } : { resilience });
+      const originalTrace = { traceparent: request.headers.get('traceparent'), tracestate: request.headers.get('tracestate') }; // outbox
+      const response = await outbox.fetch(outgoing, signal !== undefined ? { signal, resilience } : { resilience }, originalTrace); // outbox
       noticeFresh(outgoing.url, response);
       return response;
     } finally {
@@ -158,7 +162,7 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
    * has usually sent them by then.
    */
   async function afterResponse(): Promise<void> {
-    await Promise.all([rf.settled(), telemetry?.flush()]);
+    await Promise.all([rf.settled(), telemetry?.flush(), outbox.settled()]); // outbox: replays started by this call
   }
 
   async function respond(command: Command): Promise<Reply> {
@@ -183,6 +187,8 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
         case 'claim':
           await scope.clients.claim();
           return { ok: true };
+        case 'outbox': // outbox
+          return { ok: true, outbox: await outbox.command(command) };
         case 'abort':
           aborts.abort(command.id);
           return { ok: true };

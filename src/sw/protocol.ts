@@ -1,6 +1,8 @@
 import type { CacheStats } from '../cache/index.js';
 import type { OriginSnapshot, PolicyConfig, ResilienceEvent } from '../core/types.js';
 import type { Resettable } from './config-overlay.js';
+import type { OutboxAction } from './outbox/install.js';
+import type { OutboxEvent, OutboxListing } from './outbox/entry.js';
 
 /** The name of the channel every page listens on for state changes. */
 export const STATE_CHANNEL = 'resilient-fetch:state';
@@ -34,16 +36,19 @@ export type Command =
   | { type: 'configure'; config: ConfigUpdate }
   | { type: 'clear-cache'; partition?: string }
   | { type: 'claim' }
+  /** List, flush or clear the outbox (the reply carries the listing after the action). */
+  | ({ type: 'outbox' } & OutboxAction)
   /** The page aborted call `id` (browsers do not all abort the FetchEvent's request for us). */
   | { type: 'abort'; id: string };
 
 /** Worker → page, on the command's port. */
 export type Reply =
-  | { ok: true; origins?: OriginSnapshot[]; config?: LiveConfig; cache?: CacheStats; hello?: typeof HELLO }
+  | { ok: true; origins?: OriginSnapshot[]; config?: LiveConfig; cache?: CacheStats; hello?: typeof HELLO; outbox?: OutboxListing }
   | { ok: false; error: { name: string; message: string } };
 
 /** Worker → every page, on the BroadcastChannel. */
 export type Broadcast =
   | { type: 'state'; origins: OriginSnapshot[]; at: number }
   | { type: 'event'; event: ResilienceEvent }
-  | { type: 'cache'; kind: 'stale-served' | 'fresh-arrived'; url: string; at: number };
+  | { type: 'cache'; kind: 'stale-served' | 'fresh-arrived'; url: string; at: number }
+  | { type: 'outbox'; event: OutboxEvent };

@@ -1,0 +1,24 @@
+import type { OutboxListing } from '../sw/outbox/entry.js';
+import type { Command } from '../sw/protocol.js';
+import { sendCommand, unwrap } from './messaging.js';
+
+/** The page's view of the worker's outbox (every tab sees the same one). */
+export interface OutboxHandle {
+  /** Entries waiting, per-origin backoff and the recent events (queued, delivered, failed...). */
+  list(): Promise<OutboxListing>;
+  /** Replay now, past any backoff wait; resolves with what is left when the round is over. */
+  flush(): Promise<OutboxListing>;
+  /** Drop the entries of one partition (e.g. on sign-out; null: the unpartitioned ones), or all. */
+  clear(partition?: string | null): Promise<OutboxListing>;
+}
+
+/** Also asks for a replay when this page sees the device come back online (workers may not). */
+export function outboxHandle(worker: () => ServiceWorker): OutboxHandle {
+  const ask = async (command: Command) => unwrap(await sendCommand(worker(), command, 60_000)).outbox ?? { entries: [], origins: [], log: [] };
+  if (typeof window !== 'undefined') window.addEventListener('online', () => void ask({ type: 'outbox', action: 'flush' }).catch(() => undefined));
+  return {
+    list: () => ask({ type: 'outbox', action: 'list' }),
+    flush: () => ask({ type: 'outbox', action: 'flush' }),
+    clear: (partition) => ask(partition === undefined ? { type: 'outbox', action: 'clear' } : { type: 'outbox', action: 'clear', partition }),
+  };
+}

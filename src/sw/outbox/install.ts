@@ -1,0 +1,90 @@
+/// <reference lib="webworker" />
+import { ROOT_CONTEXT, propagation } from '@opentelemetry/api';
+import type { PolicyConfig, ResilienceEvent } from '../../core/types.js';
+import type { OutboxEvent, OutboxListing } from './entry.js';
+import { Outbox, type Send } from './outbox.js';
+import type { ReplayTrigger } from './replay.js';
+import { OutboxStore } from './store.js';
+
+/** The Background Sync tag the outbox registers when it queues (Chromium only, today). */
+export const SYNC_TAG = 'resilient-fetch-outbox';
+
+export interface WorkerOutboxOptions {
+  scope: ServiceWorkerGlobalScope;
+  engine: Send;
+  policy(): PolicyConfig | undefined;
+  partition(): string | null;
+  /** Resolves once the worker's saved config is applied (the partition may change with it). */
+  ready: Promise<void>;
+  broadcast(event: OutboxEvent): void;
+  /** Where isolated failures of ours go (the worker's event stream). */
+  onEvent(event: ResilienceEvent): void;
+  /** Whether the worker traces: replay spans then join the original call's trace. */
+  tracing: boolean;
+  /** Exports the spans ended so far (replays outside a fetch event end theirs here). Never rejects. */
+  flushTelemetry?(): Promise<void>;
+  dbName?: string;
+}
+
+/** What pages may ask of the outbox (the worker's `outbox` command). */
+export type OutboxAction = { action: 'list' } | { action: 'flush' } | { action: 'clear'; partition?: string | null };
+
+/**
+ * The outbox as a worker runs it: its store, its triggers (`sync`, `online`, the worker
+ * starting) and the page commands. The worker calls `outbox.fetch` instead of the engine.
+ */
+export interface WorkerOutbox {
+  /** The engine's fetch with the outbox in front (see Outbox.fetch). */
+  fetch: Outbox['fetch'];
+  /** Replays and log writes started so far (for waitUntil). */
+  settled(): Promise<void>;
+  command(action: OutboxAction): Promise<OutboxListing>;
+}
+
+export function installOutbox(options: WorkerOutboxOptions): WorkerOutbox {
+  const { scope } = options;
+  const outbox = new Outbox({
+    engine: options.engine,
+    store: new OutboxStore(scope.indexedDB, options.dbName),
+    policy: options.policy,
+    partition: options.partition,
+    report: options.broadcast,
+    degraded: (message) => options.onEvent({ type: 'degraded', at: Date.now(), component: 'outbox', message }),
+    ...(options.tracing ? { traceContext } : {}),
+    requestSync: async () => {
+      const sync = (scope.registration as ServiceWorkerRegistration & { sync?: { register(tag: string): Promise<void> } }).sync;
+      await sync?.register(SYNC_TAG);
+    },
+  });
+
+  /** A replay round, then its spans exported: under the event's waitUntil where there is one. */
+  const replay = (trigger: ReplayTrigger) => options.ready.then(() => outbox.replay(trigger)).then(() => options.flushTelemetry?.());
+
+  scope.addEventListener('sync', (event) => {
+    const e = event as ExtendableEvent & { tag?: string };
+    if (e.tag !== SYNC_TAG) return;
+    // Rejecting asks the browser to fire `sync` again later, on its own schedule.
+    e.waitUntil(replay('sync').then(async () => {
+      if (await outbox.waiting()) throw new Error('resilient-fetch: outbox entries still wait');
+    }));
+  });
+  scope.addEventListener('online', () => void replay('online'));
+  void replay('start');
+
+  return {
+    fetch: (request, init, trace) => outbox.fetch(request, init, trace),
+    settled: async () => {
+      if (await outbox.settled()) await options.flushTelemetry?.(); // spans of replays a success started
+    },
+    async command(action) {
+      await options.ready;
+      if (action.action === 'flush') await replay('flush');
+      if (action.action === 'clear') await outbox.clear('partition' in action ? action.partition : undefined); // null: the unpartitioned entries
+      return outbox.list();
+    },
+  };
+}
+
+function traceContext(traceparent: string, tracestate: string | undefined) {
+  return propagation.extract(ROOT_CONTEXT, { traceparent, ...(tracestate !== undefined ? { tracestate } : {}) });
+}
