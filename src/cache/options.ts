@@ -1,4 +1,5 @@
 import type { CacheEvent } from './events.js';
+import { fail, integer, nonNegative, positive } from '../core/validation.js';
 
 const MiB = 1024 * 1024;
 
@@ -60,12 +61,15 @@ export function resolveCacheOptions(options: IdbResponseCacheOptions = {}): Reso
   if (typeof dbName !== 'string' || dbName === '') fail('dbName', dbName, 'a non-empty string');
 
   const maxEntries = options.maxEntries ?? CACHE_DEFAULTS.maxEntries;
-  if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) fail('maxEntries', maxEntries, 'a positive integer');
+  integer('maxEntries', maxEntries, 1);
 
-  const maxBytes = positive('maxBytes', options.maxBytes ?? CACHE_DEFAULTS.maxBytes);
-  const maxAgeMs = positive('maxAgeMs', options.maxAgeMs ?? CACHE_DEFAULTS.maxAgeMs);
+  // Infinity is allowed: "no limit" is a legitimate choice for bytes and age.
+  const maxBytes = options.maxBytes ?? CACHE_DEFAULTS.maxBytes;
+  positive('maxBytes', maxBytes, { allowInfinity: true });
+  const maxAgeMs = options.maxAgeMs ?? CACHE_DEFAULTS.maxAgeMs;
+  positive('maxAgeMs', maxAgeMs, { allowInfinity: true });
   const minRefreshMs = options.minRefreshMs ?? CACHE_DEFAULTS.minRefreshMs;
-  if (typeof minRefreshMs !== 'number' || !(minRefreshMs >= 0)) fail('minRefreshMs', minRefreshMs, 'a number >= 0');
+  nonNegative('minRefreshMs', minRefreshMs, { allowInfinity: true });
 
   // An entry bigger than the whole budget could never stay, so an explicit one is an error; the
   // default quietly shrinks to fit a small budget instead.
@@ -73,7 +77,8 @@ export function resolveCacheOptions(options: IdbResponseCacheOptions = {}): Reso
   if (options.maxEntryBytes === undefined) {
     maxEntryBytes = Math.min(CACHE_DEFAULTS.maxEntryBytes, maxBytes);
   } else {
-    maxEntryBytes = positive('maxEntryBytes', options.maxEntryBytes);
+    maxEntryBytes = options.maxEntryBytes;
+    positive('maxEntryBytes', maxEntryBytes, { allowInfinity: true });
     if (maxEntryBytes > maxBytes) fail('maxEntryBytes', maxEntryBytes, `at most maxBytes (${maxBytes})`);
   }
 
@@ -95,23 +100,6 @@ export function resolveCacheOptions(options: IdbResponseCacheOptions = {}): Reso
 export function checkPartition(field: string, value: unknown): string | null {
   if (value === null || (typeof value === 'string' && value !== '')) return value;
   return fail(field, value, 'a non-empty string or null');
-}
-
-function positive(field: string, value: unknown): number {
-  // Infinity is allowed: "no limit" is a legitimate choice for bytes and age.
-  if (typeof value !== 'number' || !(value > 0)) fail(field, value, 'a positive number');
-  return value;
-}
-
-function fail(field: string, value: unknown, expected: string): never {
-  throw new TypeError(`${field} must be ${expected}, got ${show(value)}`);
-}
-
-function show(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'function') return 'a function';
-  if (typeof value === 'object' && value !== null) return Object.prototype.toString.call(value);
-  return String(value);
 }
 
 function noop(): void {}

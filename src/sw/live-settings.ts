@@ -2,6 +2,7 @@ import { checkPartition } from '../cache/options.js';
 import type { PolicyConfig } from '../core/types.js';
 import { effectivePolicy, foldOverlay, type PolicyOverlay } from './config-overlay.js';
 import type { ConfigUpdate, LiveConfig } from './protocol.js';
+import { fail } from '../core/validation.js';
 
 /** Where pages' settings are kept between worker restarts. */
 export interface SettingsStore {
@@ -68,7 +69,7 @@ export class LiveSettings {
    * changing nothing, when the result is invalid.
    */
   async configure(partial: ConfigUpdate): Promise<LiveConfig> {
-    if (typeof partial !== 'object' || partial === null) throw new TypeError(`config must be an object, got ${String(partial)}`);
+    if (typeof partial !== 'object' || partial === null) fail('config', partial, 'an object');
     const partition = partial.cachePartition === undefined ? undefined : (checkPartition('cachePartition', partial.cachePartition) ?? this.script.partition);
     const overlay = foldOverlay(this.overlay, partial.policy);
     if (overlay !== this.overlay) {

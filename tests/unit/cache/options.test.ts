@@ -4,16 +4,16 @@ import { setup } from './helpers.js';
 
 describe('options', () => {
   it.each<[IdbResponseCacheOptions, string]>([
-    [{ maxBytes: -1 }, 'maxBytes must be a positive number, got -1'],
-    [{ maxBytes: Number.NaN }, 'maxBytes must be a positive number, got NaN'],
-    [{ maxEntries: 0 }, 'maxEntries must be a positive integer, got 0'],
-    [{ maxEntries: 2.5 }, 'maxEntries must be a positive integer, got 2.5'],
-    [{ maxEntryBytes: 0 }, 'maxEntryBytes must be a positive number, got 0'],
+    [{ maxBytes: -1 }, 'maxBytes must be a number > 0 (Infinity allowed), got -1'],
+    [{ maxBytes: Number.NaN }, 'maxBytes must be a number > 0 (Infinity allowed), got NaN'],
+    [{ maxEntries: 0 }, 'maxEntries must be an integer >= 1, got 0'],
+    [{ maxEntries: 2.5 }, 'maxEntries must be an integer >= 1, got 2.5'],
+    [{ maxEntryBytes: 0 }, 'maxEntryBytes must be a number > 0 (Infinity allowed), got 0'],
     [{ maxBytes: 1000, maxEntryBytes: 2000 }, 'maxEntryBytes must be at most maxBytes (1000), got 2000'],
-    [{ maxAgeMs: -5 }, 'maxAgeMs must be a positive number, got -5'],
+    [{ maxAgeMs: -5 }, 'maxAgeMs must be a number > 0 (Infinity allowed), got -5'],
     [{ dbName: '' }, 'dbName must be a non-empty string, got ""'],
     [{ partition: '' }, 'partition must be a non-empty string or null, got ""'],
-    [{ maxBytes: '10' as unknown as number }, 'maxBytes must be a positive number, got "10"'],
+    [{ maxBytes: '10' as unknown as number }, 'maxBytes must be a number > 0 (Infinity allowed), got "10"'],
   ])('rejects %o', (options, message) => {
     expect(() => createIdbResponseCache({ indexedDB: setup().factory, ...options })).toThrow(new TypeError(message));
   });
