@@ -1,0 +1,105 @@
+import { Backend } from './backend.js';
+import type { ClientKind } from './clients.js';
+import { RunMetrics } from './metrics.js';
+import { exponentialMs, seededRandom, streamSeed } from './prng.js';
+import type { Scenario } from './scenarios.js';
+import { VirtualTime } from './virtual-time.js';
+
+export interface FleetConfig {
+  seed: number;
+  /** Browsers in the fleet. */
+  fleetSize: number;
+  /**
+   * Share of them simulated, each with its own engine (0..1]. The backend's capacity and queue
+   * are scaled by the same share, so queue waits (backlog / capacity) are those of the whole
+   * fleet; counts are scaled back up for the report. Each simulated client is exact; sampling
+   * only adds noise to the sums.
+   */
+  sample: number;
+  /** Calls per second each browser makes (a Poisson process, independent of answers). */
+  callsPerClientPerSecond: number;
+  /** Nominal capacity as a multiple of the normal load. */
+  headroom: number;
+  /** The backend's queue limit, in seconds of work at nominal capacity. */
+  queueSeconds: number;
+  baseLatencyMs: number;
+  /** `Retry-After` seconds the backend sends on its 503s (undefined: none). */
+  retryAfterSeconds?: number;
+  binMs: number;
+}
+
+export const DEFAULT_FLEET: FleetConfig = {
+  seed: 1,
+  fleetSize: 10_000,
+  sample: 0.05,
+  callsPerClientPerSecond: 1,
+  headroom: 1.5,
+  queueSeconds: 20,
+  baseLatencyMs: 50,
+  binMs: 1000,
+};
+
+export interface RunResult {
+  scenario: Scenario;
+  kind: ClientKind;
+  config: FleetConfig;
+  clients: number;
+  /** Multiply simulated counts by this for fleet-wide figures. */
+  scale: number;
+  metrics: RunMetrics;
+  /** Nominal capacity of the whole fleet's backend, requests per second. */
+  capacityPerSecond: number;
+  events: number;
+  wallMs: number;
+}
+
+const URL_OF_THE_API = 'https://api.example.test/items';
+
+/** One scenario with one kind of client across the fleet, from a seed. */
+export async function runFleet(scenario: Scenario, kind: ClientKind, config: FleetConfig): Promise<RunResult> {
+  const started = performance.now();
+  const clients = Math.max(1, Math.round(config.fleetSize * config.sample));
+  const scale = config.fleetSize / clients;
+  const normalLoad = clients * config.callsPerClientPerSecond;
+  const time = new VirtualTime();
+  const metrics = new RunMetrics(config.binMs, scenario.durationMs, clients, scenario.returnsAtMs);
+  const capacityPerSecond = normalLoad * config.headroom;
+  const backend = new Backend(
+    {
+      capacityPerSecond,
+      capacityShare: (t) => scenario.capacityShare(t),
+      queueLimit: Math.round(capacityPerSecond * config.queueSeconds),
+      baseLatencyMs: config.baseLatencyMs,
+      retryAfterSeconds: config.retryAfterSeconds,
+    },
+    time,
+    metrics,
+  );
+  for (let client = 0; client < clients; client++) {
+    // Arrivals and the client's own randomness come from separate streams, so every kind of
+    // client faces the very same calls at the very same instants (common random numbers).
+    const arrivals = seededRandom(streamSeed(config.seed, 2 * client));
+    const call = kind.create({ transport: backend.fetch, time, random: seededRandom(streamSeed(config.seed, 2 * client + 1)) });
+    const url = `${URL_OF_THE_API}/${client}`;
+    const next = () => {
+      const now = time.elapsed();
+      if (now >= scenario.durationMs) return;
+      metrics.demand.add(now);
+      void call(url).then((outcome) => metrics.callEnded(client, outcome, time.elapsed()));
+      time.setTimeout(next, exponentialMs(arrivals, config.callsPerClientPerSecond));
+    };
+    time.setTimeout(next, exponentialMs(arrivals, config.callsPerClientPerSecond));
+  }
+  await time.runUntil(scenario.durationMs);
+  return {
+    scenario,
+    kind,
+    config,
+    clients,
+    scale,
+    metrics,
+    capacityPerSecond: capacityPerSecond * scale,
+    events: time.events,
+    wallMs: performance.now() - started,
+  };
+}
