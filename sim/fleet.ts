@@ -1,6 +1,6 @@
 import { Backend } from './backend.js';
 import type { ClientKind } from './clients.js';
-import { RunMetrics } from './metrics.js';
+import { RunMetrics, type Series } from './metrics.js';
 import { exponentialMs, seededRandom, streamSeed } from './prng.js';
 import type { Scenario } from './scenarios.js';
 import { VirtualTime } from './virtual-time.js';
@@ -39,16 +39,21 @@ export const DEFAULT_FLEET: FleetConfig = {
   binMs: 1000,
 };
 
-export interface RunResult {
-  scenario: Scenario;
-  kind: ClientKind;
-  config: FleetConfig;
+/** What one run measured, scaled to the whole fleet; plain data (it crosses process boundaries). */
+export interface RunData {
+  scenarioId: string;
+  kindId: string;
+  /** Browsers simulated, each with its own engine. */
   clients: number;
-  /** Multiply simulated counts by this for fleet-wide figures. */
+  /** Fleet browsers each simulated one stands for. */
   scale: number;
-  metrics: RunMetrics;
+  binMs: number;
   /** Nominal capacity of the whole fleet's backend, requests per second. */
   capacityPerSecond: number;
+  /** Per bin, per second, whole fleet: see RunMetrics for what each counts. */
+  series: Record<'demand' | 'fresh' | 'arrivals' | 'useful' | 'wasted' | 'shed', number[]>;
+  /** Per simulated client: ms from capacity returning to its first fresh answer (NaN: none). */
+  firstFreshAfterReturnMs: number[];
   events: number;
   wallMs: number;
 }
@@ -56,7 +61,7 @@ export interface RunResult {
 const URL_OF_THE_API = 'https://api.example.test/items';
 
 /** One scenario with one kind of client across the fleet, from a seed. */
-export async function runFleet(scenario: Scenario, kind: ClientKind, config: FleetConfig): Promise<RunResult> {
+export async function runFleet(scenario: Scenario, kind: ClientKind, config: FleetConfig): Promise<RunData> {
   const started = performance.now();
   const clients = Math.max(1, Math.round(config.fleetSize * config.sample));
   const scale = config.fleetSize / clients;
@@ -91,14 +96,23 @@ export async function runFleet(scenario: Scenario, kind: ClientKind, config: Fle
     time.setTimeout(next, exponentialMs(arrivals, config.callsPerClientPerSecond));
   }
   await time.runUntil(scenario.durationMs);
+  const perSecond = (series: Series) => series.perSecond(scale);
   return {
-    scenario,
-    kind,
-    config,
+    scenarioId: scenario.id,
+    kindId: kind.id,
     clients,
     scale,
-    metrics,
+    binMs: config.binMs,
     capacityPerSecond: capacityPerSecond * scale,
+    series: {
+      demand: perSecond(metrics.demand),
+      fresh: perSecond(metrics.fresh),
+      arrivals: perSecond(metrics.arrivals),
+      useful: perSecond(metrics.useful),
+      wasted: perSecond(metrics.wasted),
+      shed: perSecond(metrics.shed),
+    },
+    firstFreshAfterReturnMs: Array.from(metrics.firstFreshAfterReturn),
     events: time.events,
     wallMs: performance.now() - started,
   };

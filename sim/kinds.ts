@@ -50,3 +50,9 @@ export const TUNED_POLICY: PolicyOverrides = {};
 export const oursTuned: ClientKind = ours('ours-tuned', 'ours, tuned policy', TUNED_POLICY);
 
 export const ALL_KINDS: readonly ClientKind[] = [oursDefault, oursTuned, kyDefaults, naiveRetry3, noRetry];
+
+export function kindById(id: string): ClientKind {
+  const kind = ALL_KINDS.find((k) => k.id === id);
+  if (kind === undefined) throw new TypeError(`sim: unknown client kind ${JSON.stringify(id)} (known: ${ALL_KINDS.map((k) => k.id).join(', ')})`);
+  return kind;
+}

@@ -11,9 +11,9 @@ export interface Scenario {
 }
 
 /** Long enough for every breaker window and budget to fill before anything fails. */
-const WARM_UP_MS = 20_000;
+const WARM_UP_MS = 15_000;
 /** Long enough after capacity returns to tell a slow recovery from none (a metastable state). */
-const AFTER_MS = 90_000;
+const AFTER_MS = 60_000;
 
 function step(id: string, title: string, downForMs: number, share: number): Scenario {
   const returnsAtMs = WARM_UP_MS + downForMs;
@@ -33,17 +33,26 @@ export const dip = step('dip', 'capacity dips to 30% for 30 s', 30_000, 0.3);
 /** The backend is down for 60 s: its front end answers 503 at once. */
 export const outage = step('outage', 'full outage for 60 s', 60_000, 0);
 
-/** Capacity slides from 100% to 30% over 60 s, stays there 20 s, then is whole again. */
+const SLIDE_MS = 45_000;
+const HOLD_MS = 15_000;
+
+/** Capacity slides from 100% to 30% over 45 s, stays there 15 s, then is whole again. */
 export const brownOut: Scenario = {
   id: 'brownout',
-  title: 'slow brown-out: 100% → 30% over 60 s, 20 s at 30%',
+  title: 'slow brown-out: 100% → 30% over 45 s, 15 s at 30%',
   failsAtMs: WARM_UP_MS,
-  returnsAtMs: WARM_UP_MS + 80_000,
-  durationMs: WARM_UP_MS + 80_000 + AFTER_MS,
+  returnsAtMs: WARM_UP_MS + SLIDE_MS + HOLD_MS,
+  durationMs: WARM_UP_MS + SLIDE_MS + HOLD_MS + AFTER_MS,
   capacityShare(t) {
-    if (t < WARM_UP_MS || t >= WARM_UP_MS + 80_000) return 1;
-    return Math.max(0.3, 1 - (0.7 * (t - WARM_UP_MS)) / 60_000);
+    if (t < WARM_UP_MS || t >= WARM_UP_MS + SLIDE_MS + HOLD_MS) return 1;
+    return Math.max(0.3, 1 - (0.7 * (t - WARM_UP_MS)) / SLIDE_MS);
   },
 };
 
 export const ALL_SCENARIOS: readonly Scenario[] = [dip, outage, brownOut];
+
+export function scenarioById(id: string): Scenario {
+  const scenario = ALL_SCENARIOS.find((s) => s.id === id);
+  if (scenario === undefined) throw new TypeError(`sim: unknown scenario ${JSON.stringify(id)} (known: ${ALL_SCENARIOS.map((s) => s.id).join(', ')})`);
+  return scenario;
+}
