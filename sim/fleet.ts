@@ -31,7 +31,7 @@ export interface FleetConfig {
 export const DEFAULT_FLEET: FleetConfig = {
   seed: 1,
   fleetSize: 10_000,
-  sample: 0.05,
+  sample: 0.03,
   callsPerClientPerSecond: 1,
   headroom: 1.5,
   queueSeconds: 20,

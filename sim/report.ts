@@ -8,8 +8,8 @@ const seconds = (ms: number | null) => (ms === null || !Number.isFinite(ms) ? '�
 /** The results table: one row per scenario and kind of client. */
 export function resultsTable(summaries: RunSummary[], scenarios: readonly Scenario[], kinds: readonly ClientKind[]): string {
   const rows = [
-    '| scenario | client | fresh answers, whole run | load on the backend in trouble (× normal) | peak in the 20 s after return (× capacity) | time to full goodput after return | first fresh answer, fleet | first fresh answer per client, p50 / p95 | wasted work after return | healthy at the end |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+    '| scenario | client | fresh answers, whole run | load on the backend in trouble (× normal) | peak in the 20 s after return (× capacity) | time to full goodput after return | goodput lost after return (s of normal load) | first fresh answer, fleet | first fresh answer per client, p50 / p95 | wasted work after return | healthy at the end |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
   ];
   for (const scenario of scenarios) {
     for (const kind of kinds) {
@@ -17,7 +17,7 @@ export function resultsTable(summaries: RunSummary[], scenarios: readonly Scenar
       if (s === undefined) continue;
       const recovery = s.recoveryMs === null ? '**never** (within the run)' : seconds(s.recoveryMs);
       rows.push(
-        `| ${scenario.id} | ${kind.label} | ${pct(s.goodputShare)} | ${s.troubleLoad.toFixed(2)} | ${s.returnPeak.toFixed(2)} | ${recovery} | ${seconds(s.fleetFirstFreshMs)} | ${seconds(s.clientFirstFreshP50Ms)} / ${seconds(s.clientFirstFreshP95Ms)} | ${pct(s.wastedAfterReturn)} | ${s.healthyAtEnd ? 'yes' : '**no**'} |`,
+        `| ${scenario.id} | ${kind.label} | ${pct(s.goodputShare)} | ${s.troubleLoad.toFixed(2)} | ${s.returnPeak.toFixed(2)} | ${recovery} | ${s.deficitAfterReturnS.toFixed(1)} | ${seconds(s.fleetFirstFreshMs)} | ${seconds(s.clientFirstFreshP50Ms)} / ${seconds(s.clientFirstFreshP95Ms)} | ${pct(s.wastedAfterReturn)} | ${s.healthyAtEnd ? 'yes' : '**no**'} |`,
       );
     }
   }

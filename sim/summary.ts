@@ -16,6 +16,11 @@ export interface RunSummary {
   returnPeak: number;
   /** ms from capacity returning to full goodput, sustained; null: not within the run (see `healthyAtEnd`). */
   recoveryMs: number | null;
+  /**
+   * Goodput lost after capacity returned: the shortfall below normal load, summed, in seconds of
+   * normal load (robust where the recovery time hinges on one window crossing a threshold).
+   */
+  deficitAfterReturnS: number;
   /** ms from capacity returning to the fleet's first fresh answer (any client). */
   fleetFirstFreshMs: number;
   /** Per client, ms from capacity returning to its own first fresh answer: median and 95th percentile. */
@@ -54,6 +59,7 @@ export function summarize(run: RunData, scenario: Scenario): RunSummary {
     troubleLoad: rate(series.arrivals, scenario.failsAtMs + ONSET_MS, scenario.returnsAtMs) / normalLoad,
     returnPeak: peak / run.capacityPerSecond,
     recoveryMs: recoveryMs(series.fresh, binMs, returnBin, normalLoad),
+    deficitAfterReturnS: series.fresh.slice(returnBin).reduce((lost, v) => lost + Math.max(0, normalLoad - v), 0) * (binMs / 1000) / normalLoad,
     fleetFirstFreshMs: Math.min(...firstFresh.filter(Number.isFinite)),
     clientFirstFreshP50Ms: quantile(firstFresh, 0.5),
     clientFirstFreshP95Ms: quantile(firstFresh, 0.95),
