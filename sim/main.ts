@@ -10,7 +10,7 @@ import { goalsTable, resultsTable } from './report.js';
 import { ALL_SCENARIOS, scenarioById } from './scenarios.js';
 import { DEFAULT_STUDIES, describeSetup, type Study } from './studies.js';
 import { summarize } from './summary.js';
-import { kindOf, type RunTask } from './worker.js';
+import { kindOf, type RunTask } from './tasks.js';
 
 const COLORS: Record<string, string> = { ours: '#1565c0', 'ours-tuned': '#2e7d32', ky: '#ef6c00', naive3: '#c62828', none: '#757575', custom: '#6a1b9a' };
 

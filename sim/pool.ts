@@ -1,6 +1,6 @@
 import { fork } from 'node:child_process';
 import type { RunData } from './fleet.js';
-import type { RunTask } from './worker.js';
+import type { RunTask } from './tasks.js';
 
 /**
  * Runs the tasks on `jobs` child processes, longest first (each run is independent and seeded,
