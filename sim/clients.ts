@@ -1,4 +1,4 @@
-import { createResilientFetch, describeResponse, type OriginPolicy } from '../src/core/index.js';
+import { createResilientFetch, describeResponse, type DeepPartial, type OriginPolicy } from '../src/core/index.js';
 import type { Outcome } from './metrics.js';
 import type { VirtualTime } from './virtual-time.js';
 
@@ -22,10 +22,8 @@ export interface ClientKind {
   create(world: ClientWorld): Caller;
 }
 
-/** Policy fields a variant may override (the engine's own DeepPartial, spelled out for two levels). */
-export type PolicyOverrides = {
-  [K in keyof OriginPolicy]?: OriginPolicy[K] extends object ? Partial<OriginPolicy[K]> | OriginPolicy[K] : OriginPolicy[K];
-};
+/** Policy fields a variant overrides, over the engine's defaults. */
+export type PolicyOverrides = DeepPartial<OriginPolicy>;
 
 /**
  * Ours: the real engine, one instance per simulated browser, on the simulation's clock and
@@ -41,7 +39,7 @@ export function ours(id: string, label: string, policy: PolicyOverrides = {}): C
         clock: time,
         random,
         isOnline: () => true,
-        policy: { defaults: policy as never },
+        policy: { defaults: policy },
       });
       return async (url) => {
         try {
