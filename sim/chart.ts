@@ -80,7 +80,7 @@ function niceCeiling(value: number): number {
 }
 
 function formatCount(value: number): string {
-  return value >= 1000 ? `${(value / 1000).toFixed(value % 1000 === 0 ? 0 : 1)}k` : String(Math.round(value));
+  return value >= 1000 ? `${Number((value / 1000).toFixed(2))}k` : String(Number(value.toFixed(2)));
 }
 
 function escape(text: string): string {
