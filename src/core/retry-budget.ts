@@ -20,7 +20,7 @@ export class RetryBudget {
     now: number,
   ) {
     this.window = new SlidingWindow(windowMs, 2);
-    this.floorTokens = minPerSecond;
+    this.floorTokens = floorCapacity(minPerSecond);
     this.floorUpdatedAt = now;
   }
 
@@ -66,7 +66,15 @@ export class RetryBudget {
 
   private refill(now: number): void {
     const elapsed = Math.max(0, now - this.floorUpdatedAt);
-    this.floorTokens = Math.min(this.minPerSecond, this.floorTokens + (elapsed / 1000) * this.minPerSecond);
+    this.floorTokens = Math.min(floorCapacity(this.minPerSecond), this.floorTokens + (elapsed / 1000) * this.minPerSecond);
     this.floorUpdatedAt = now;
   }
+}
+
+/**
+ * The floor's bucket holds at least one retry: with a capacity of `minPerSecond` itself, any rate
+ * below 1 (one retry every few seconds) could never fill a whole token and meant no floor at all.
+ */
+function floorCapacity(minPerSecond: number): number {
+  return minPerSecond > 0 ? Math.max(1, minPerSecond) : 0;
 }

@@ -79,3 +79,25 @@ describe('retry budget', () => {
     expect(transport.count()).toBe(3);
   });
 });
+
+describe('retry budget floor below one per second', () => {
+  it('budgetMinPerSecond 0.1 allows one retry per 10 s, not none', async () => {
+    const clock = new FakeClock();
+    const transport = new FakeTransport(clock).reply(() => ({ status: 503 }));
+    const rf = createResilientFetch({
+      fetch: transport.fetch, clock, random: () => 0,
+      policy: { defaults: { throttle: false, breaker: { minimumCalls: 1_000 }, retry: { maxRetries: 1, baseDelayMs: 1, maxDelayMs: 1, budgetRatio: 0, budgetMinPerSecond: 0.1 } } },
+    });
+    const sends = async () => {
+      const before = transport.count();
+      const call = rf(`${A}/x`);
+      await clock.advance(10);
+      await call;
+      return transport.count() - before;
+    };
+    expect(await sends()).toBe(2); // the floor's one token
+    expect(await sends()).toBe(1); // spent
+    await clock.advance(10_000);
+    expect(await sends()).toBe(2); // refilled after 10 s
+  });
+});
