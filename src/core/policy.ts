@@ -44,6 +44,12 @@ function resolve(base: OriginPolicy, override: PolicyOverride | undefined, path:
   // `outbox: true` is the short way to say "with the default limits".
   const expanded = outbox === true ? { ...override, outbox: DEFAULT_OUTBOX } : isPlain(outbox) ? { ...override, outbox: { ...DEFAULT_OUTBOX, ...outbox } } : override;
   const policy = merge(base, expanded as DeepPartial<OriginPolicy> | undefined);
+  // A config that lengthens openMs alone means "stay open that long": the ceiling it did not
+  // mention follows, rather than refusing a value the user never wrote.
+  const breaker = (override as { breaker?: { maxOpenMs?: unknown } } | undefined)?.breaker;
+  if (breaker?.maxOpenMs === undefined && policy.breaker.maxOpenMs < policy.breaker.openMs) {
+    policy.breaker = { ...policy.breaker, maxOpenMs: policy.breaker.openMs };
+  }
   validatePolicy(policy, path);
   return policy;
 }

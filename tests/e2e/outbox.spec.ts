@@ -5,7 +5,7 @@ import { expect, Harness, test } from './fixtures.js';
 
 /** The outbox on for `origin`, one attempt per send (so each replay is one request), short timeouts. */
 function outboxOn(origin: string, extra: Record<string, unknown> = {}): LiveConfig {
-  return { policy: { origins: { [origin]: { outbox: { maxEntries: 100 }, retry: { maxRetries: 0 }, timeoutMs: 1_000, breaker: { minimumCalls: 1_000 }, ...extra } as never } } };
+  return { policy: { origins: { [origin]: { outbox: { maxEntries: 100 }, retry: { maxRetries: 0 }, timeoutMs: 1_000, breaker: { minimumCalls: 1_000 }, throttle: false, ...extra } as never } } };
 }
 
 const write = (key: string, body: string) => ({ method: 'POST', body, headers: { 'Content-Type': 'application/json', 'Idempotency-Key': key } });

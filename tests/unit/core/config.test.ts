@@ -49,3 +49,10 @@ describe('config validation', () => {
     expect(rf.namedOrigins()).toEqual([A]);
   });
 });
+
+describe('maxOpenMs follows a longer openMs the config did not bound', () => {
+  it('openMs: 60_000 alone is accepted and stays open 60 s; an explicit smaller maxOpenMs is still refused', () => {
+    expect(() => createResilientFetch({ policy: { defaults: { breaker: { openMs: 60_000 } } } })).not.toThrow();
+    expect(() => createResilientFetch({ policy: { defaults: { breaker: { openMs: 60_000, maxOpenMs: 1_000 } } } })).toThrow(/maxOpenMs must be at least breaker\.openMs/);
+  });
+});
