@@ -21,14 +21,21 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const SRC = process.env.BENCH_CORE_SRC !== undefined ? resolve(process.env.BENCH_CORE_SRC) : join(HERE, '..', '..', 'src', 'core');
 const OUT = join(HERE, '..', 'results', '.build', 'core');
 
-export async function loadCore(): Promise<{ core: Core; from: string }> {
+export interface LoadedCore {
+  core: Core;
+  from: string;
+  /** The plain-JS build imported (its index.js), for the browser bundle; undefined under BENCH_ENGINE=tsx. */
+  entry?: string;
+}
+
+export async function loadCore(): Promise<LoadedCore> {
   if (process.env.BENCH_ENGINE === 'tsx') {
     return { core: await import('../../src/core/index.js'), from: 'src/core via tsx (esbuild keepNames)' };
   }
   const index = pathToFileURL(join(OUT, 'index.js')).href;
   if (process.env.BENCH_CORE_PREBUILT === '1') {
     // The allocation child: measure exactly what the parent just built.
-    return { core: (await import(index)) as Core, from: 'prebuilt' };
+    return { core: (await import(index)) as Core, from: 'prebuilt', entry: join(OUT, 'index.js') };
   }
   const ts = (await import('typescript')).default;
   rmSync(OUT, { recursive: true, force: true });
@@ -47,5 +54,5 @@ export async function loadCore(): Promise<{ core: Core; from: string }> {
     writeFileSync(join(OUT, file.replace(/\.ts$/, '.js')), outputText);
   }
   const core = (await import(index)) as Core;
-  return { core, from: `${relative(process.cwd(), SRC) || '.'} transpiled by tsc (ES2022), plain JS` };
+  return { core, from: `${relative(process.cwd(), SRC) || '.'} transpiled by tsc (ES2022), plain JS`, entry: join(OUT, 'index.js') };
 }
