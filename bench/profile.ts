@@ -18,7 +18,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { dirname, join } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { PerformanceObserver, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { bare, cockatielPipeline, oursBreakerOnly, oursOpen, oursPipeline, opossumPipeline, useCore, type Contender } from './lib/contenders.js';
 import { loadCore } from './lib/load-core.js';
@@ -57,8 +57,30 @@ async function loopFor(c: Contender, ms: number): Promise<{ calls: number; ms: n
   while (performance.now() - started < ms) {
     for (let i = 0; i < 1000; i++) await c.op();
     calls += 1000;
+    // Yield to the event loop as bench:core's harness does between samples: without it, Node 20
+    // never runs the cleanup of the AbortSignals it tracks weakly, and GC time triples.
+    if (process.env.PROFILE_NO_YIELD !== '1') await new Promise((resolve) => setImmediate(resolve));
   }
   return { calls, ms: performance.now() - started };
+}
+
+/** An unprofiled run: µs per call, and the share of it V8 spent in GC (from `gc` performance entries). */
+async function plainRun(c: Contender, ms: number): Promise<{ usPerCall: number; cpuUsPerCall: number; gcShare: number; gcs: number }> {
+  let gcMs = 0;
+  let gcs = 0;
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      gcMs += e.duration;
+      gcs++;
+    }
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  const cpu = process.cpuUsage();
+  const run = await loopFor(c, ms);
+  const used = process.cpuUsage(cpu);
+  await new Promise((resolve) => setTimeout(resolve, 10)); // deliver the last entries
+  observer.disconnect();
+  return { usPerCall: (run.ms * 1000) / run.calls, cpuUsPerCall: (used.user + used.system) / run.calls, gcShare: gcMs / run.ms, gcs: gcs / run.calls };
 }
 
 async function main(): Promise<void> {
@@ -68,6 +90,7 @@ async function main(): Promise<void> {
   const c = await pick(name);
   await c.verify();
   await loopFor(c, 500); // warm-up: optimized code before we sample
+  const plain = await plainRun(c, 1500);
 
   const session = new Session();
   session.connect();
@@ -91,13 +114,15 @@ async function main(): Promise<void> {
   const usPerCall = (run.ms * 1000) / run.calls;
   const cpu = selfAndTotal(profile);
   const sampledUs = cpu.totalUs;
-  const perCall = (us: number) => (us / sampledUs) * usPerCall;
+  const perCall = (us: number) => (us / sampledUs) * plain.cpuUsPerCall;
   const md: string[] = [
     `# Profile: ${c.name}`,
     '',
     `Node ${process.version}; engine: ${loaded.from}. ${run.calls.toLocaleString('en-US')} sequential awaited calls in ${(run.ms / 1000).toFixed(1)} s = ` +
-      `**${usPerCall.toFixed(2)} µs per call** (shared machine: absolute figures are inflated; shares hold better). ` +
-      `CPU profile: 25 µs sampling; "µs/call" = the frame's share of sampled time × µs per call.`,
+      `${usPerCall.toFixed(2)} µs per call under the profiler; ${plain.usPerCall.toFixed(2)} µs wall and **${plain.cpuUsPerCall.toFixed(2)} µs of CPU per call without it** (CPU time is the steadier figure on a loaded machine), of which GC ` +
+      `${(plain.gcShare * 100).toFixed(0)} % (\`gc\` performance entries; one scavenge every ${Math.round(1 / plain.gcs)} calls). ` +
+      `Shared machine: absolute figures are inflated; shares hold better. ` +
+      `CPU profile: 25 µs sampling; "µs/call" = the frame's share of sampled time × the unprofiled CPU µs per call (the profiler slows every frame).`,
     '',
     '## Self time, top frames',
     '',

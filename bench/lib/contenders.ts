@@ -101,11 +101,11 @@ export function bare(): Contender {
 // ours
 
 /** The full pipeline with the default policy: breaker + bulkhead + timeout + budgeted retry. */
-export function oursPipeline(): Contender {
+export function oursPipeline(core: Core = engine(), name = 'ours: createResilientFetch (defaults)'): Contender {
   const t = new FakeTransport();
-  const rf = engine().createResilientFetch({ fetch: t.fetch });
+  const rf = core.createResilientFetch({ fetch: t.fetch });
   return {
-    name: 'ours: createResilientFetch (defaults)',
+    name,
     kind: 'ours',
     op: () => rf(URL_OK),
     verify: async () => {
@@ -122,14 +122,14 @@ export function oursPipeline(): Contender {
  * backoff), no attempt timer (timeoutMs and deadlineMs Infinity: the engine skips setTimeout for
  * anything past 2^31-1 ms), no fallback. The bulkhead cannot be turned off; it is a counter.
  */
-export function oursBreakerOnly(): Contender {
+export function oursBreakerOnly(core: Core = engine(), name = 'ours: breaker only (no retry/timer)'): Contender {
   const t = new FakeTransport();
-  const rf = engine().createResilientFetch({
+  const rf = core.createResilientFetch({
     fetch: t.fetch,
     policy: { defaults: { timeoutMs: Infinity, deadlineMs: Infinity, fallback: 'none', retry: { maxRetries: 0 } } },
   });
   return {
-    name: 'ours: breaker only (no retry/timer)',
+    name,
     kind: 'ours',
     op: () => rf(URL_OK),
     verify: async () => {

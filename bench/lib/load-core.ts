@@ -37,12 +37,26 @@ export async function loadCore(): Promise<LoadedCore> {
     // The allocation child: measure exactly what the parent just built.
     return { core: (await import(index)) as Core, from: 'prebuilt', entry: join(OUT, 'index.js') };
   }
+  await transpileCore(SRC, OUT);
+  const core = (await import(index)) as Core;
+  return { core, from: `${relative(process.cwd(), SRC) || '.'} transpiled by tsc (ES2022), plain JS`, entry: join(OUT, 'index.js') };
+}
+
+/** Another copy of the engine (e.g. a patched one), transpiled the same way, beside the default build. */
+export async function loadCoreFrom(src: string, name: string): Promise<LoadedCore> {
+  const out = join(OUT, '..', `core-${name}`);
+  await transpileCore(resolve(src), out);
+  const entry = join(out, 'index.js');
+  return { core: (await import(pathToFileURL(entry).href)) as Core, from: `${relative(process.cwd(), resolve(src)) || '.'} (plain JS)`, entry };
+}
+
+async function transpileCore(src: string, out: string): Promise<void> {
   const ts = (await import('typescript')).default;
-  rmSync(OUT, { recursive: true, force: true });
-  mkdirSync(OUT, { recursive: true });
-  for (const file of readdirSync(SRC)) {
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  for (const file of readdirSync(src)) {
     if (!file.endsWith('.ts') || file.endsWith('.d.ts')) continue;
-    const { outputText } = ts.transpileModule(readFileSync(join(SRC, file), 'utf8'), {
+    const { outputText } = ts.transpileModule(readFileSync(join(src, file), 'utf8'), {
       fileName: file,
       compilerOptions: {
         target: ts.ScriptTarget.ES2022,
@@ -51,8 +65,6 @@ export async function loadCore(): Promise<LoadedCore> {
         isolatedModules: true,
       },
     });
-    writeFileSync(join(OUT, file.replace(/\.ts$/, '.js')), outputText);
+    writeFileSync(join(out, file.replace(/\.ts$/, '.js')), outputText);
   }
-  const core = (await import(index)) as Core;
-  return { core, from: `${relative(process.cwd(), SRC) || '.'} transpiled by tsc (ES2022), plain JS`, entry: join(OUT, 'index.js') };
 }

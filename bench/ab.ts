@@ -1,0 +1,58 @@
+/**
+ * `npm run bench:ab -- <core dir> [<core dir> ...]` — copies of the engine side by side, in one
+ * process, interleaved: what a patch to src/core buys, measured as a ratio in the same rounds
+ * (on a shared machine, far steadier than two runs of bench:core). The first row is src/core
+ * as it is, the second an identical copy (their gap is the run's noise floor); each argument is
+ * a directory holding a (patched) copy of src/core's files. bare and opossum run alongside as
+ * yardsticks.
+ *
+ *   cp -r src/core /tmp/core-fast && $EDITOR /tmp/core-fast/call.ts && npm run bench:ab -- /tmp/core-fast
+ *
+ * `--closed` times the breaker-only configuration instead of the default pipeline.
+ * Knobs as bench:core: BENCH_ROUNDS (31), BENCH_SAMPLE_MS (10), BENCH_WARMUP_MS (150),
+ * BENCH_SCENARIO_BUDGET_MS (10000). Under Node 22: `npx -y -p node@22 node --import tsx bench/ab.ts …`.
+ */
+import os from 'node:os';
+import { basename } from 'node:path';
+import { bare, oursBreakerOnly, oursPipeline, opossumBreakerOnly, opossumPipeline, type Contender } from './lib/contenders.js';
+import { timeInterleaved } from './lib/harness.js';
+import { loadCore, loadCoreFrom } from './lib/load-core.js';
+import { timingTables } from './lib/report.js';
+import type { ScenarioResult } from './lib/scenarios.js';
+
+const env = (name: string, fallback: number) => {
+  const v = Number(process.env[name]);
+  return Number.isFinite(v) && v > 0 ? v : fallback;
+};
+
+const closed = process.argv.includes('--closed');
+const dirs = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+// src/core twice: the gap between two identical engines is the noise floor of this run.
+const engines = [
+  { name: 'src/core', core: (await loadCore()).core },
+  { name: 'src/core (A/A replica: the noise floor)', core: (await loadCoreFrom('src/core', 'replica')).core },
+];
+for (const [i, dir] of dirs.entries()) engines.push({ name: `${basename(dir)}`, core: (await loadCoreFrom(dir, `ab${i}`)).core });
+
+const ours = (core: (typeof engines)[number]['core'], name: string) => (closed ? oursBreakerOnly(core, name) : oursPipeline(core, name));
+const contenders: Contender[] = [
+  bare(),
+  ...engines.map((e) => ours(e.core, `ours: ${e.name}`)),
+  closed ? opossumBreakerOnly() : opossumPipeline(),
+];
+const timings = await timeInterleaved(contenders, {
+  rounds: env('BENCH_ROUNDS', 31),
+  minRounds: 9,
+  budgetMs: env('BENCH_SCENARIO_BUDGET_MS', 10_000),
+  sampleMs: env('BENCH_SAMPLE_MS', 10),
+  warmupMs: env('BENCH_WARMUP_MS', 150),
+  seed: 0xab,
+});
+for (const c of contenders) c.dispose?.();
+const result: ScenarioResult = {
+  id: closed ? 'closed' : 'success',
+  title: `${closed ? 'Closed breaker alone' : 'Success path, full pipeline'}: engines side by side (Node ${process.version}, ${timings[0]!.samples.length} rounds, load ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} CPUs)`,
+  ours: [`ours: ${engines[0]!.name}`],
+  timings: timings.map((t) => ({ name: t.contender.name, kind: t.contender.kind, samples: t.samples, cpuSamples: t.cpuSamples, opsPerSample: t.opsPerSample })),
+};
+process.stdout.write(`${timingTables([result], `Node ${process.versions.node.split('.')[0]}`).md.join('\n')}\n`);
