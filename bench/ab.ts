@@ -8,12 +8,18 @@
  *
  *   cp -r src/core /tmp/core-fast && $EDITOR /tmp/core-fast/call.ts && npm run bench:ab -- /tmp/core-fast
  *
- * `--closed` times the breaker-only configuration instead of the default pipeline.
+ * `--closed` times the breaker-only configuration instead of the default pipeline. Bytes per call
+ * (exact, load-independent: lib/alloc.ts in a child process) follow the timing table. Engines
+ * that allocate a lot slow the GC of every contender in the process, so on a loaded machine
+ * trust the byte counts and the direction of the timings more than their size.
  * Knobs as bench:core: BENCH_ROUNDS (31), BENCH_SAMPLE_MS (10), BENCH_WARMUP_MS (150),
  * BENCH_SCENARIO_BUDGET_MS (10000). Under Node 22: `npx -y -p node@22 node --import tsx bench/ab.ts …`.
  */
+import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { measureAllocation, type AllocResult } from './lib/alloc.js';
 import { bare, oursBreakerOnly, oursPipeline, opossumBreakerOnly, opossumPipeline, type Contender } from './lib/contenders.js';
 import { timeInterleaved } from './lib/harness.js';
 import { loadCore, loadCoreFrom } from './lib/load-core.js';
@@ -40,6 +46,15 @@ const contenders: Contender[] = [
   ...engines.map((e) => ours(e.core, `ours: ${e.name}`)),
   closed ? opossumBreakerOnly() : opossumPipeline(),
 ];
+
+if (process.argv.includes('--alloc-child')) {
+  const results: AllocResult[] = [];
+  for (const c of contenders) results.push(await measureAllocation(c, 2000, 7, 5_000));
+  for (const c of contenders) c.dispose?.();
+  process.stdout.write(`ALLOC_JSON ${JSON.stringify(results)}\n`);
+  process.exit(0);
+}
+
 const timings = await timeInterleaved(contenders, {
   rounds: env('BENCH_ROUNDS', 31),
   minRounds: 9,
@@ -56,3 +71,17 @@ const result: ScenarioResult = {
   timings: timings.map((t) => ({ name: t.contender.name, kind: t.contender.kind, samples: t.samples, cpuSamples: t.cpuSamples, opsPerSample: t.opsPerSample })),
 };
 process.stdout.write(`${timingTables([result], `Node ${process.versions.node.split('.')[0]}`).md.join('\n')}\n`);
+
+const child = spawnSync(
+  process.execPath,
+  ['--expose-gc', '--min-semi-space-size=64', '--max-semi-space-size=64', '--import', 'tsx', fileURLToPath(import.meta.url), ...process.argv.slice(2), '--alloc-child'],
+  { encoding: 'utf8', timeout: 120_000 },
+);
+const line = child.stdout?.split('\n').find((l) => l.startsWith('ALLOC_JSON '));
+if (line === undefined) {
+  process.stdout.write(`allocation child failed: ${(child.stderr || child.error?.message || '').slice(0, 400)}\n`);
+} else {
+  const alloc = JSON.parse(line.slice('ALLOC_JSON '.length)) as AllocResult[];
+  process.stdout.write('| contender | bytes/call (exact) |\n| --- | ---: |\n');
+  for (const r of alloc) process.stdout.write(`| ${r.name} | ${Math.round(r.bytesPerOp).toLocaleString('en-US')} B |\n`);
+}
