@@ -8,6 +8,8 @@
  *
  *   cp -r src/core /tmp/core-fast && $EDITOR /tmp/core-fast/call.ts && npm run bench:ab -- /tmp/core-fast
  *
+ * `--browser` races the same engines (the same plain-JS builds, bundled by esbuild) in headless
+ * Chromium instead (no CPU column, no byte counts there).
  * `--closed` times the breaker-only configuration instead of the default pipeline. Bytes per call
  * (exact, load-independent: lib/alloc.ts in a child process) follow the timing table. Engines
  * that allocate a lot slow the GC of every contender in the process, so on a loaded machine
@@ -20,11 +22,10 @@ import os from 'node:os';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measureAllocation, type AllocResult } from './lib/alloc.js';
-import { bare, oursBreakerOnly, oursPipeline, opossumBreakerOnly, opossumPipeline, type Contender } from './lib/contenders.js';
+import { abContenders, abResult } from './lib/ab-contenders.js';
 import { timeInterleaved } from './lib/harness.js';
 import { loadCore, loadCoreFrom } from './lib/load-core.js';
 import { timingTables } from './lib/report.js';
-import type { ScenarioResult } from './lib/scenarios.js';
 
 const env = (name: string, fallback: number) => {
   const v = Number(process.env[name]);
@@ -34,18 +35,32 @@ const env = (name: string, fallback: number) => {
 const closed = process.argv.includes('--closed');
 const dirs = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 // src/core twice: the gap between two identical engines is the noise floor of this run.
-const engines = [
-  { name: 'src/core', core: (await loadCore()).core },
-  { name: 'src/core (A/A replica: the noise floor)', core: (await loadCoreFrom('src/core', 'replica')).core },
+const loaded = [
+  { name: 'src/core', ...(await loadCore()) },
+  { name: 'src/core (A/A replica: the noise floor)', ...(await loadCoreFrom('src/core', 'replica')) },
 ];
-for (const [i, dir] of dirs.entries()) engines.push({ name: `${basename(dir)}`, core: (await loadCoreFrom(dir, `ab${i}`)).core });
+for (const [i, dir] of dirs.entries()) loaded.push({ name: basename(dir), ...(await loadCoreFrom(dir, `ab${i}`)) });
+const engines = loaded.map((l) => ({ name: l.name, core: l.core }));
+const builds = loaded.map((l) => ({ name: l.name, entry: l.entry! }));
 
-const ours = (core: (typeof engines)[number]['core'], name: string) => (closed ? oursBreakerOnly(core, name) : oursPipeline(core, name));
-const contenders: Contender[] = [
-  bare(),
-  ...engines.map((e) => ours(e.core, `ours: ${e.name}`)),
-  closed ? opossumBreakerOnly() : opossumPipeline(),
-];
+const opts = {
+  rounds: env('BENCH_ROUNDS', 31),
+  minRounds: 9,
+  budgetMs: env('BENCH_SCENARIO_BUDGET_MS', 10_000),
+  sampleMs: env('BENCH_SAMPLE_MS', 10),
+  warmupMs: env('BENCH_WARMUP_MS', 150),
+  seed: 0xab,
+};
+
+if (process.argv.includes('--browser')) {
+  const { bundlePage, withBenchPage, withTimeout } = await import('./browser/run.js');
+  const script = await bundlePage('ab-page.ts', undefined, builds);
+  const result = await withBenchPage(script, (page) => withTimeout(page.evaluate(([c, o]) => window.coreBench.ab!(c, o), [closed, opts] as const), 120_000, 'bench:ab in Chromium'));
+  process.stdout.write(`${timingTables([result], 'Chromium').md.join('\n')}\n`);
+  process.exit(0);
+}
+
+const contenders = abContenders(engines, closed);
 
 if (process.argv.includes('--alloc-child')) {
   const results: AllocResult[] = [];
@@ -55,21 +70,9 @@ if (process.argv.includes('--alloc-child')) {
   process.exit(0);
 }
 
-const timings = await timeInterleaved(contenders, {
-  rounds: env('BENCH_ROUNDS', 31),
-  minRounds: 9,
-  budgetMs: env('BENCH_SCENARIO_BUDGET_MS', 10_000),
-  sampleMs: env('BENCH_SAMPLE_MS', 10),
-  warmupMs: env('BENCH_WARMUP_MS', 150),
-  seed: 0xab,
-});
+const timings = await timeInterleaved(contenders, opts);
 for (const c of contenders) c.dispose?.();
-const result: ScenarioResult = {
-  id: closed ? 'closed' : 'success',
-  title: `${closed ? 'Closed breaker alone' : 'Success path, full pipeline'}: engines side by side (Node ${process.version}, ${timings[0]!.samples.length} rounds, load ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} CPUs)`,
-  ours: [`ours: ${engines[0]!.name}`],
-  timings: timings.map((t) => ({ name: t.contender.name, kind: t.contender.kind, samples: t.samples, cpuSamples: t.cpuSamples, opsPerSample: t.opsPerSample })),
-};
+const result = abResult(engines, closed, timings, `Node ${process.version}, load ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} CPUs`);
 process.stdout.write(`${timingTables([result], `Node ${process.versions.node.split('.')[0]}`).md.join('\n')}\n`);
 
 const child = spawnSync(

@@ -7,22 +7,16 @@ import * as core from '../../src/core/index.js';
 import { useCore } from '../lib/contenders.js';
 import type { TimingOptions } from '../lib/harness.js';
 import { runScenario, SCENARIOS, type ScenarioId, type ScenarioResult } from '../lib/scenarios.js';
+import type { CoreBenchPage } from './api.js';
 
 useCore(core);
 
-const coreBench = {
+const coreBench: CoreBenchPage = {
   ids: (): ScenarioId[] => SCENARIOS.map((s) => s.id),
-  isolated: (): boolean => globalThis.crossOriginIsolated === true,
   run(id: ScenarioId, opts: TimingOptions): Promise<ScenarioResult> {
     const scenario = SCENARIOS.find((s) => s.id === id);
     if (scenario === undefined) throw new Error(`no scenario ${id}`);
     return runScenario(scenario, opts);
   },
 };
-
-declare global {
-  interface Window {
-    coreBench: typeof coreBench;
-  }
-}
 window.coreBench = coreBench;
