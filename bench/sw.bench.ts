@@ -157,7 +157,7 @@ function coldEntries(e: Env, variants: Variant[]): ColdEntry[] {
   const by = new Map(variants.map((v) => [v.key, v]));
   const entry = (key: string, label: string, expected: string, check?: () => string | undefined): ColdEntry => {
     const v = by.get(key)!;
-    return { label, page: v.page!, context: v.context!, caller: v.caller, url: v.url, expected, samples: [], outcomes: {}, complaints: [], ...(check ? { check } : {}) };
+    return { label, page: v.page!, context: v.context!, caller: v.caller, url: v.url, expected, samples: [], outcomes: {}, complaints: [], probes: [], ...(check ? { check } : {}) };
   };
   let staleCalls = e.upStale.stats().total;
   const untouched = () => {

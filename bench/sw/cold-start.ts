@@ -6,10 +6,12 @@
  * `stopped` (the command returns while it is still `stopping`), then time one request from the
  * page (call + body, as the warm runs do). That request starts the worker: the script is
  * evaluated again, ours reads its saved config and per-origin state from IndexedDB before it
- * judges the request. The `ServiceWorker` domain stays enabled only to see the running status;
+ * judges the request. After each timed request (untimed) the worker's own probe (bench/app/probe.ts)
+ * says where its start went: modules evaluated, state restored, first fetch event. The `ServiceWorker` domain stays enabled only to see the running status;
  * every entry pays the same.
  */
 import type { BrowserContext, CDPSession, Page } from '@playwright/test';
+import type { ProbeTimings } from '../app/probe.js';
 import { runBatch, sleep } from './session.js';
 import { shuffle, summarize } from './stats.js';
 
@@ -26,6 +28,8 @@ export interface ColdEntry {
   samples: number[];
   outcomes: Record<string, number>;
   complaints: string[];
+  /** The worker's own timings of each cold start (bench/app/probe.ts), read after the timed request. */
+  probes: ProbeTimings[];
 }
 
 const STOP_TIMEOUT_MS = 5_000;
@@ -85,6 +89,7 @@ export async function measureColdStarts(
         const r = await runBatch(e.page, e.caller, e.url, 1);
         e.samples.push(...r.ms);
         for (const [k, c] of Object.entries(r.outcomes)) e.outcomes[k] = (e.outcomes[k] ?? 0) + c;
+        e.probes.push((await e.page.evaluate(() => window.swBench.json('/__probe'))) as ProbeTimings);
         const complaint = e.check?.();
         if (complaint !== undefined) e.complaints.push(`round ${rounds + 1}: ${complaint}`);
       }
@@ -115,6 +120,20 @@ export function coldReport(entries: ColdEntry[], rounds: number, seconds: number
     const x = summarize(e.samples);
     const first = e === entries[0];
     md.push(row([e.label, x.n, ms(x.p50), ms(x.p95), ms(x.max), first ? '1.00×' : `${(x.p50 / bare.p50).toFixed(2)}×`, first ? '1.00×' : `${(x.p95 / bare.p95).toFixed(2)}×`]));
+  }
+  md.push(
+    '',
+    'Inside the worker (bench/app/probe.ts; ms from the worker\'s start, median over rounds): when its modules were evaluated, when our saved config and state were restored (`ready`), and when the first fetch event arrived.',
+    '',
+    row(['worker', 'modules evaluated', 'state restored', 'first fetch event']),
+    row(['---', '---:', '---:', '---:']),
+  );
+  for (const e of entries) {
+    const med = (pick: (p: ProbeTimings) => number | null) => {
+      const xs = e.probes.map(pick).filter((x): x is number => x !== null);
+      return xs.length === 0 ? '—' : ms(summarize(xs).p50);
+    };
+    md.push(row([e.label, med((p) => p.evaluatedMs), med((p) => p.readyMs), med((p) => p.firstFetchMs)]));
   }
   md.push('');
   for (const e of entries) {
