@@ -11,8 +11,9 @@
  * Samples are estimates: read µs to ±10 % and bytes to ±15 % (compare the heap total with
  * bench:core's allocation row, which is exact).
  *
- * Usage: `npm run bench:profile -- [pipeline|breaker|open503|openThrow|cockatiel|opossum]`
- * (default pipeline). Knobs: PROFILE_MS (3000), PROFILE_HEAP_CALLS (20000), PROFILE_TOP (22).
+ * Usage: `npm run bench:profile -- [pipeline|breaker|open503|openThrow|cockatiel|opossum|bare] [--browser]`
+ * (default pipeline). `--browser` profiles the same loop in headless Chromium over CDP (the page
+ * bundle of bench:core --browser); there the per-call figure is wall time without the profiler. Knobs: PROFILE_MS (3000), PROFILE_HEAP_CALLS (20000), PROFILE_TOP (22).
  * Under Node 22: `npx -y -p node@22 node --import tsx bench/profile.ts`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -20,36 +21,15 @@ import { Session } from 'node:inspector/promises';
 import { dirname, join } from 'node:path';
 import { PerformanceObserver, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { bare, cockatielPipeline, oursBreakerOnly, oursOpen, oursPipeline, opossumPipeline, useCore, type Contender } from './lib/contenders.js';
+import { contenderByName, useCore, type Contender } from './lib/contenders.js';
 import { loadCore } from './lib/load-core.js';
-import { heapSites, selfAndTotal, type CpuProfile, type HeapProfile } from './lib/profile-analysis.js';
+import { heapSites, profileTarget, selfAndTotal, type CpuProfile, type Frame, type ProfileTarget as Target } from './lib/profile-analysis.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const env = (name: string, fallback: number) => {
   const v = Number(process.env[name]);
   return Number.isFinite(v) && v > 0 ? v : fallback;
 };
-
-async function pick(name: string): Promise<Contender> {
-  switch (name) {
-    case 'pipeline':
-      return oursPipeline();
-    case 'breaker':
-      return oursBreakerOnly();
-    case 'open503':
-      return (await oursOpen()).synthetic;
-    case 'openThrow':
-      return (await oursOpen()).thrown;
-    case 'cockatiel':
-      return cockatielPipeline();
-    case 'opossum':
-      return opossumPipeline();
-    case 'bare':
-      return bare();
-    default:
-      throw new TypeError(`bench:profile: unknown contender ${JSON.stringify(name)}`);
-  }
-}
 
 async function loopFor(c: Contender, ms: number): Promise<{ calls: number; ms: number }> {
   const started = performance.now();
@@ -83,87 +63,105 @@ async function plainRun(c: Contender, ms: number): Promise<{ usPerCall: number; 
   return { usPerCall: (run.ms * 1000) / run.calls, cpuUsPerCall: (used.user + used.system) / run.calls, gcShare: gcMs / run.ms, gcs: gcs / run.calls };
 }
 
-async function main(): Promise<void> {
-  const name = process.argv.slice(2).find((a) => !a.startsWith('-')) ?? 'pipeline';
-  const loaded = await loadCore();
-  useCore(loaded.core);
-  const c = await pick(name);
+async function nodeTarget(c: Contender): Promise<{ target: Target; close(): void }> {
   await c.verify();
   await loopFor(c, 500); // warm-up: optimized code before we sample
   const plain = await plainRun(c, 1500);
-
   const session = new Session();
   session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.setSamplingInterval', { interval: 25 });
-  await session.post('Profiler.start');
-  const run = await loopFor(c, env('PROFILE_MS', 3000));
-  const { profile } = (await session.post('Profiler.stop')) as unknown as { profile: CpuProfile };
-  await session.post('Profiler.disable');
+  return {
+    target: {
+      runtime: `Node ${process.version}`,
+      post: (method, params) => session.post(method as 'Profiler.enable', params as undefined),
+      loop: (ms) => loopFor(c, ms),
+      calls: async (n) => {
+        for (let i = 0; i < n; i++) await c.op();
+      },
+      baseline: {
+        usPerCall: plain.cpuUsPerCall,
+        what:
+          `${plain.usPerCall.toFixed(2)} µs wall and **${plain.cpuUsPerCall.toFixed(2)} µs of CPU per call without the profiler** (CPU time is the steadier figure on a loaded machine), of which GC ` +
+          `${(plain.gcShare * 100).toFixed(0)} % (\`gc\` performance entries; one scavenge every ${Math.round(1 / plain.gcs)} calls)`,
+      },
+    },
+    close: () => {
+      session.disconnect();
+      c.dispose?.();
+    },
+  };
+}
 
-  const heapCalls = env('PROFILE_HEAP_CALLS', 20_000);
-  await session.post('HeapProfiler.enable');
-  await session.post('HeapProfiler.startSampling', { samplingInterval: 64, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
-  for (let i = 0; i < heapCalls; i++) await c.op();
-  const { profile: heap } = (await session.post('HeapProfiler.stopSampling')) as unknown as { profile: HeapProfile };
-  await session.post('HeapProfiler.disable');
-  session.disconnect();
-  c.dispose?.();
-
+function render(name: string, label: string, from: string, t: Target, r: Awaited<ReturnType<typeof profileTarget>>): string[] {
   const top = env('PROFILE_TOP', 22);
-  const usPerCall = (run.ms * 1000) / run.calls;
-  const cpu = selfAndTotal(profile);
-  const sampledUs = cpu.totalUs;
-  const perCall = (us: number) => (us / sampledUs) * plain.cpuUsPerCall;
-  const md: string[] = [
-    `# Profile: ${c.name}`,
+  const cpu = selfAndTotal(r.profile);
+  const share = (us: number) => `${((us / cpu.totalUs) * 100).toFixed(1)} %`;
+  const perCall = (us: number) => ((us / cpu.totalUs) * t.baseline.usPerCall).toFixed(3);
+  const frames = (fs: Frame[]) => fs.slice(0, top).map((f) => `| ${f.name} | ${f.where} | ${share(f.us)} | ${perCall(f.us)} |`);
+  const sites = heapSites(r.heap);
+  return [
+    `# Profile: ${label} (${t.runtime})`,
     '',
-    `Node ${process.version}; engine: ${loaded.from}. ${run.calls.toLocaleString('en-US')} sequential awaited calls in ${(run.ms / 1000).toFixed(1)} s = ` +
-      `${usPerCall.toFixed(2)} µs per call under the profiler; ${plain.usPerCall.toFixed(2)} µs wall and **${plain.cpuUsPerCall.toFixed(2)} µs of CPU per call without it** (CPU time is the steadier figure on a loaded machine), of which GC ` +
-      `${(plain.gcShare * 100).toFixed(0)} % (\`gc\` performance entries; one scavenge every ${Math.round(1 / plain.gcs)} calls). ` +
-      `Shared machine: absolute figures are inflated; shares hold better. ` +
-      `CPU profile: 25 µs sampling; "µs/call" = the frame's share of sampled time × the unprofiled CPU µs per call (the profiler slows every frame).`,
+    `${t.runtime}; engine: ${from}. ${r.run.calls.toLocaleString('en-US')} sequential awaited calls in ${(r.run.ms / 1000).toFixed(1)} s under the profiler ` +
+      `(${((r.run.ms * 1000) / r.run.calls).toFixed(2)} µs per call); ${t.baseline.what}. ` +
+      'Shared machine (~9 agents on 2 cores): absolute figures are inflated; shares hold better. ' +
+      'CPU profile: 25 µs sampling; "µs/call" = the frame\'s share of sampled time × the unprofiled µs per call (the profiler slows every frame).',
     '',
     '## Self time, top frames',
     '',
     '| frame | where | share | µs/call |',
     '| --- | --- | ---: | ---: |',
-    ...cpu.self.slice(0, top).map((f) => `| ${f.name} | ${f.where} | ${((f.us / sampledUs) * 100).toFixed(1)} % | ${perCall(f.us).toFixed(3)} |`),
+    ...frames(cpu.self),
     '',
     '## By area (self time)',
     '',
     '| area | share | µs/call |',
     '| --- | ---: | ---: |',
-    ...cpu.areas.map((a) => `| ${a.name} | ${((a.us / sampledUs) * 100).toFixed(1)} % | ${perCall(a.us).toFixed(3)} |`),
+    ...cpu.areas.map((a) => `| ${a.name} | ${share(a.us)} | ${perCall(a.us)} |`),
     '',
     '## Inclusive time, engine frames',
     '',
     '| frame | where | share | µs/call |',
     '| --- | --- | ---: | ---: |',
-    ...cpu.total
-      .filter((f) => f.area === 'engine')
-      .slice(0, top)
-      .map((f) => `| ${f.name} | ${f.where} | ${((f.us / sampledUs) * 100).toFixed(1)} % | ${perCall(f.us).toFixed(3)} |`),
+    ...frames(cpu.total.filter((f) => f.area === 'engine')),
     '',
-  ];
-  const sites = heapSites(heap);
-  md.push(
-    `## Bytes by allocation site (sampling heap profiler, 64 B interval, garbage included; ${heapCalls.toLocaleString('en-US')} calls)`,
+    `## Bytes by allocation site (sampling heap profiler, 64 B interval, garbage included; ${r.heapCalls.toLocaleString('en-US')} calls)`,
     '',
-    `Total ≈ **${Math.round(sites.totalBytes / heapCalls).toLocaleString('en-US')} B per call**.`,
+    `Total ≈ **${Math.round(sites.totalBytes / r.heapCalls).toLocaleString('en-US')} B per call**${name === 'pipeline' ? ' (compare the exact figure in bench:core)' : ''}.`,
     '',
     '| allocated in | where | B/call | share |',
     '| --- | --- | ---: | ---: |',
-    ...sites.sites.slice(0, top).map((s) => `| ${s.name} | ${s.where} | ${Math.round(s.bytes / heapCalls)} | ${((s.bytes / sites.totalBytes) * 100).toFixed(1)} % |`),
+    ...sites.sites.slice(0, top).map((s) => `| ${s.name} | ${s.where} | ${Math.round(s.bytes / r.heapCalls)} | ${((s.bytes / sites.totalBytes) * 100).toFixed(1)} % |`),
     '',
-  );
+  ];
+}
+
+async function main(): Promise<void> {
+  const name = process.argv.slice(2).find((a) => !a.startsWith('-')) ?? 'pipeline';
+  const browser = process.argv.includes('--browser');
+  const loaded = await loadCore();
+  useCore(loaded.core);
+  let md: string[];
+  let raw: CpuProfile;
+  if (browser) {
+    const { profileInChromium } = await import('./browser/profile.js');
+    const out = await profileInChromium(loaded.entry, name, profileTarget);
+    md = render(name, out.label, loaded.from, out.target, out.result);
+    raw = out.result.profile;
+  } else {
+    const c = await contenderByName(name);
+    const { target, close } = await nodeTarget(c);
+    const result = await profileTarget(target);
+    close();
+    md = render(name, c.name, loaded.from, target, result);
+    raw = result.profile;
+  }
   process.stdout.write(`${md.join('\n')}\n`);
   const out = join(HERE, 'results');
   mkdirSync(out, { recursive: true });
-  const major = process.versions.node.split('.')[0];
-  writeFileSync(join(out, `profile-${name}-node${major}.md`), md.join('\n'));
-  writeFileSync(join(out, `profile-${name}-node${major}.cpuprofile`), JSON.stringify(profile));
-  process.stdout.write(`wrote bench/results/profile-${name}-node${major}.{md,cpuprofile}\n`);
+  const file = `profile-${name}-${browser ? 'chromium' : `node${process.versions.node.split('.')[0]}`}`;
+  writeFileSync(join(out, `${file}.md`), md.join('\n'));
+  writeFileSync(join(out, `${file}.cpuprofile`), JSON.stringify(raw));
+  process.stdout.write(`wrote bench/results/${file}.{md,cpuprofile}\n`);
 }
 
 await main();

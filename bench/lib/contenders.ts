@@ -381,3 +381,25 @@ export function opossumOpen(): Contender {
 function expectStatus(res: Response, status: number): void {
   if (res.status !== status) throw new Error(`expected status ${status}, got ${res.status}`);
 }
+
+/** A contender by a short name (bench:profile's argument). */
+export async function contenderByName(name: string): Promise<Contender> {
+  switch (name) {
+    case 'pipeline':
+      return oursPipeline();
+    case 'breaker':
+      return oursBreakerOnly();
+    case 'open503':
+      return (await oursOpen()).synthetic;
+    case 'openThrow':
+      return (await oursOpen()).thrown;
+    case 'cockatiel':
+      return cockatielPipeline();
+    case 'opossum':
+      return opossumPipeline();
+    case 'bare':
+      return bare();
+    default:
+      throw new TypeError(`unknown contender ${JSON.stringify(name)}`);
+  }
+}

@@ -38,7 +38,7 @@ export interface Frame {
 /** Where a frame lives, short: `core/call.js:212`, `node:internal/abort_controller:40`, `cockatiel/…`. */
 function where(f: CallFrame): string {
   if (f.url === '') return '(native)';
-  const url = f.url.replace(/^file:\/\//, '');
+  const url = f.url.replace(/^(file|bundle):\/\//, '/');
   const core = url.match(/\/(core\/[^/]+)$/);
   const pkg = url.match(/node_modules\/((?:@[^/]+\/)?[^/]+)\/(.*)$/);
   const short = core ? core[1] : pkg ? `${pkg[1]}/${pkg[2]}` : url.startsWith('node:') ? url : url.replace(/^.*\/bench\//, 'bench/');
@@ -110,4 +110,35 @@ export function heapSites(profile: HeapProfile): { sites: { name: string; where:
   };
   visit(profile.head);
   return { sites: [...sites.values()].sort((a, b) => b.bytes - a.bytes), totalBytes };
+}
+
+const envNumber = (name: string, fallback: number) => {
+  const v = Number(process.env[name]);
+  return Number.isFinite(v) && v > 0 ? v : fallback;
+};
+
+/** What both runtimes give the report: a way to talk to the profiler and to run the loop. */
+export interface ProfileTarget {
+  runtime: string;
+  post(method: string, params?: object): Promise<unknown>;
+  loop(ms: number): Promise<{ calls: number; ms: number }>;
+  calls(n: number): Promise<void>;
+  /** µs per call without the profiler, and what that figure is. */
+  baseline: { usPerCall: number; what: string };
+}
+
+export async function profileTarget(t: ProfileTarget): Promise<{ profile: CpuProfile; heap: HeapProfile; run: { calls: number; ms: number }; heapCalls: number }> {
+  await t.post('Profiler.enable');
+  await t.post('Profiler.setSamplingInterval', { interval: 25 });
+  await t.post('Profiler.start');
+  const run = await t.loop(envNumber('PROFILE_MS', 3000));
+  const { profile } = (await t.post('Profiler.stop')) as { profile: CpuProfile };
+  await t.post('Profiler.disable');
+  const heapCalls = envNumber('PROFILE_HEAP_CALLS', 20_000);
+  await t.post('HeapProfiler.enable');
+  await t.post('HeapProfiler.startSampling', { samplingInterval: 64, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  await t.calls(heapCalls);
+  const { profile: heap } = (await t.post('HeapProfiler.stopSampling')) as { profile: HeapProfile };
+  await t.post('HeapProfiler.disable');
+  return { profile, heap, run, heapCalls };
 }
