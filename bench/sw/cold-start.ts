@@ -142,14 +142,19 @@ export function coldReport(entries: ColdEntry[], rounds: number, seconds: number
     md.push(
       `- ${e.label}: ${ok}/${e.samples.length} cold requests were \`${e.expected}\`` +
         (other.length > 0 ? `; others: ${other.map(([k, c]) => `\`${k}\` × ${c}`).join(', ')}` : '') +
-        (e.check !== undefined ? (e.complaints.length === 0 ? '; the upstream in outage received no request: the breaker was OPEN before the first call was judged' : `; ${e.complaints.slice(0, 3).join(' | ')}`) : ''),
+        (e.check === undefined || e.samples.length === 0
+          ? ''
+          : e.complaints.length === 0
+            ? '; the upstream in outage received no request: the breaker was OPEN before the first call was judged'
+            : `; ${e.complaints.slice(0, 3).join(' | ')}`),
     );
   }
   md.push('');
   const ours = summarize(entries[1]!.samples);
   const ratio = ours.p50 / bare.p50;
+  if (rounds === 0) md.push('**No cold-start round ran: the time budget was spent on the warm variants (raise BENCH_SW_BUDGET_S).**', '');
   return {
     md,
-    target: { name: 'cold start: our p50 ≤ 1.2× bare worker p50', measured: `${ratio.toFixed(2)}× (${ms(ours.p50)} vs ${ms(bare.p50)} ms; p95 ${ms(ours.p95)} vs ${ms(bare.p95)} ms)`, pass: ratio <= 1.2 },
+    target: { name: 'cold start: our p50 ≤ 1.2× bare worker p50', measured: `${ratio.toFixed(2)}× (${ms(ours.p50)} vs ${ms(bare.p50)} ms; p95 ${ms(ours.p95)} vs ${ms(bare.p95)} ms)`, pass: rounds > 0 && ratio <= 1.2 },
   };
 }
