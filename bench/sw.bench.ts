@@ -18,9 +18,16 @@
  * batch from each variant in a freshly shuffled order, so machine noise lands on all alike.
  * Warm-up batches are interleaved the same way and thrown away.
  *
+ * Then cold starts (sw/cold-start.ts): BENCH_SW_COLD_ROUNDS rounds, each stopping the worker of
+ * every cold entry (CDP ServiceWorker.stopAllWorkers, interleaved in shuffled order) and timing
+ * the one request that starts it again: the bare worker, ours (cache on and off), and ours with
+ * the breaker OPEN, whose first call must be rejected locally (served stale, upstream untouched),
+ * which shows the breaker state is restored before the call is judged.
+ *
  * Prints a Markdown table and the targets with PASS/MISS (always exits 0 on a MISS) and writes
  * them to bench/results/sw.md. Knobs: BENCH_SW_WARMUP (300), BENCH_SW_N (2000),
- * BENCH_SW_BATCH (25), BENCH_SW_BUDGET_S (170, whole run including the build).
+ * BENCH_SW_BATCH (25), BENCH_SW_COLD_ROUNDS (30), BENCH_SW_BUDGET_S (170, whole run including
+ * the build).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -29,6 +36,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type { BrowserContext, Page } from '@playwright/test';
 import type { LiveConfig } from '../src/index.js';
+import { coldReport, measureColdStarts, type ColdEntry } from './sw/cold-start.js';
 import { interleave, registerOurs, registerPlain, runBatch as run, sleep, startSession, type Session, type Timed } from './sw/session.js';
 import { bootstrapMedianDiff, mulberry32, summarize, type Summary } from './sw/stats.js';
 
@@ -42,9 +50,12 @@ const env = (name: string, fallback: number) => {
 const WARMUP = env('BENCH_SW_WARMUP', 300);
 const MEASURED = env('BENCH_SW_N', 2000);
 const BATCH = env('BENCH_SW_BATCH', 25);
+const COLD_ROUNDS = env('BENCH_SW_COLD_ROUNDS', 30);
 const BUDGET_MS = env('BENCH_SW_BUDGET_S', 170) * 1000;
 /** Time kept back from the budget for teardown and the report. */
 const RESERVE_MS = 8_000;
+/** Time kept back from the warm measurement for the cold-start rounds (about 0.3 s per round here, ×2 for a loaded machine). */
+const COLD_RESERVE_MS = Math.min(30_000, COLD_ROUNDS * 700);
 const SEED = 0x5eed5;
 
 const elapsed = () => performance.now() - T0;
@@ -143,6 +154,28 @@ function makeVariants(e: Env): Variant[] {
   return variants;
 }
 
+/** The cold-start entries reuse the warm variants' pages (and so their workers and IndexedDB). */
+function coldEntries(e: Env, variants: Variant[]): ColdEntry[] {
+  const by = new Map(variants.map((v) => [v.key, v]));
+  const entry = (key: string, label: string, expected: string, check?: () => string | undefined): ColdEntry => {
+    const v = by.get(key)!;
+    return { label, page: v.page!, context: v.context!, caller: v.caller, url: v.url, expected, samples: [], outcomes: {}, complaints: [], probes: [], ...(check ? { check } : {}) };
+  };
+  let staleCalls = e.upStale.stats().total;
+  const untouched = () => {
+    const now = e.upStale.stats().total;
+    const sent = now - staleCalls;
+    staleCalls = now;
+    return sent === 0 ? undefined : `the upstream in outage received ${sent} request(s): the breaker was not OPEN when the call was judged`;
+  };
+  return [
+    entry('bare', 'bare pass-through worker', '200 - -'),
+    entry('ours', 'ours, cache on', '200 - -'),
+    entry('nocache', 'ours, cache off', '200 - -'),
+    entry('stale', 'ours, breaker OPEN (restored from IndexedDB)', '200 cache circuit-open', untouched),
+  ];
+}
+
 async function main(): Promise<void> {
   const watchdog = setTimeout(() => {
     log(`watchdog: still running after ${BUDGET_MS + 20_000} ms, giving up`);
@@ -170,8 +203,9 @@ async function main(): Promise<void> {
 
     const random = mulberry32(SEED);
     const expired = () => elapsed() > BUDGET_MS - RESERVE_MS;
+    const warmExpired = () => elapsed() > BUDGET_MS - RESERVE_MS - COLD_RESERVE_MS;
     log(`warm-up: ${WARMUP} requests per variant in batches of ${BATCH}`);
-    let complete = await interleave(variants, { target: WARMUP, batch: BATCH, record: false, random, expired });
+    let complete = await interleave(variants, { target: WARMUP, batch: BATCH, record: false, random, expired: warmExpired });
     log(`measuring: ${MEASURED} requests per variant in batches of ${BATCH}`);
     const measureStarted = performance.now();
     if (complete) {
@@ -180,7 +214,7 @@ async function main(): Promise<void> {
         batch: BATCH,
         record: true,
         random,
-        expired,
+        expired: warmExpired,
         progress: (round) => {
           if (round % 20 === 19) log(`measure: round ${round + 1}, ${((performance.now() - measureStarted) / 1000).toFixed(1)} s`);
         },
@@ -189,13 +223,23 @@ async function main(): Promise<void> {
     if (!complete) log('time budget reached: reporting what was measured');
     const measureSeconds = (performance.now() - measureStarted) / 1000;
 
+    const staleUpstreamCalls = e.upStale.stats().total - staleHitsBefore;
+    log(`cold start: ${COLD_ROUNDS} rounds`);
+    const cold = coldEntries(e, variants);
+    const coldStarted = performance.now();
+    const coldRounds = await measureColdStarts(cold, { rounds: COLD_ROUNDS, random, expired, log });
+    const coldSeconds = (performance.now() - coldStarted) / 1000;
+
     const report = buildReport({
       e,
       variants,
       measureSeconds,
       stoppedEarly: !complete,
-      staleUpstreamCalls: e.upStale.stats().total - staleHitsBefore,
+      staleUpstreamCalls,
       exportRequests: e.receiver.requestCount - receiverRequestsBefore,
+      cold,
+      coldRounds,
+      coldSeconds,
     });
     process.stdout.write(`${report}\n`);
     const resultsDir = path.join(HERE, 'results');
@@ -223,6 +267,9 @@ function buildReport(r: {
   stoppedEarly: boolean;
   staleUpstreamCalls: number;
   exportRequests: number;
+  cold: ColdEntry[];
+  coldRounds: number;
+  coldSeconds: number;
 }): string {
   const by = new Map(r.variants.map((v) => [v.key, v]));
   const sum = new Map<string, Summary>(r.variants.map((v) => [v.key, summarize(v.samples)]));
@@ -260,6 +307,8 @@ function buildReport(r: {
   const cacheMeasurable = cacheCost > noise && cacheCI[0] > 0;
   const stale = s('stale');
   const ratio = ours.p50 / bare.p50;
+  const cold = coldReport(r.cold, r.coldRounds, r.coldSeconds);
+  out.push(...cold.md);
   const targets = [
     { name: 'our p50 ≤ 1.2× bare worker p50', measured: `${ratio.toFixed(2)}× (${ms(ours.p50)} vs ${ms(bare.p50)} ms)`, pass: ratio <= 1.2 },
     {
@@ -276,6 +325,7 @@ function buildReport(r: {
       pass: !cacheMeasurable,
     },
     { name: 'stale-serve p99 < 20 ms (breaker open)', measured: `${ms(stale.p99)} ms (p50 ${ms(stale.p50)} ms, max ${ms(stale.max)} ms)`, pass: stale.p99 < 20 },
+    cold.target,
   ];
   out.push('## Targets', '', row(['target', 'measured', 'result']), row(['---', '---', '---']));
   for (const t of targets) out.push(row([t.name, t.measured, t.pass ? 'PASS' : '**MISS**']));
@@ -294,9 +344,10 @@ function buildReport(r: {
     );
   }
   const upStats = r.e.up.stats();
-  const sentToUp = r.variants.filter((v) => v.key !== 'stale').reduce((a, v) => a + v.samples.length + v.warm + 1, 0);
+  const coldToUp = r.cold.filter((c) => c.check === undefined).reduce((a, c) => a + c.samples.length, 0);
+  const sentToUp = r.variants.filter((v) => v.key !== 'stale').reduce((a, v) => a + v.samples.length + v.warm + 1, coldToUp);
   out.push(
-    `- healthy upstream received ${upStats.total} requests for ${sentToUp} sent by variants 1–5 (so no HTTP-cache hits), ${upStats.preflights} CORS preflights.`,
+    `- healthy upstream received ${upStats.total} requests for ${sentToUp} sent by variants 1–5 and their cold starts (so no HTTP-cache hits), ${upStats.preflights} CORS preflights.`,
     `- stale variant: the upstream in outage received ${r.staleUpstreamCalls} requests during warm-up and measurement (0 = every call was rejected locally by the open breaker).`,
     `- tracing variant: ${r.exportRequests} OTLP export requests reached the receiver during warm-up and measurement (${r.e.receiver.spans().length} spans kept).`,
     `- Timer: performance.now() in a page that is not cross-origin isolated is coarsened by Chromium to 100 µs (with jitter), so p50s move in ~0.1 ms steps.`,

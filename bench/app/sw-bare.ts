@@ -3,8 +3,11 @@
  * The baseline: a bare pass-through service worker, the least any fetch-handling worker costs.
  * It claims the page on activation so the benchmark page is controlled without a reload.
  */
+import { installProbe } from './probe.js';
+
 declare const self: ServiceWorkerGlobalScope;
-export {};
+
+installProbe(performance.now());
 
 self.addEventListener('install', () => void self.skipWaiting());
 self.addEventListener('activate', (e) => e.waitUntil(self.clients.claim()));

@@ -8,13 +8,17 @@
  */
 import { installResilience } from '../../src/sw/index.js';
 import { setupWorkerTracing } from '../../src/telemetry/worker.js';
+import { installProbe } from './probe.js';
 
 declare const self: ServiceWorkerGlobalScope;
 
+const evaluatedMs = performance.now(); // the imports above have been evaluated by now
 const params = new URL(self.location.href).searchParams;
 const otlp = params.get('otlp');
 
-installResilience({
+const probe = installProbe(evaluatedMs); // its fetch listener must come before ours
+const installed = installResilience({
   cache: params.has('nocache') ? false : {},
   ...(otlp !== null ? { telemetry: setupWorkerTracing({ serviceName: 'bench-worker', endpoint: otlp }) } : {}),
 });
+probe.whenReady(installed.ready);

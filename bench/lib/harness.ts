@@ -7,8 +7,11 @@
  * Besides wall time, each sample records the process's CPU time (`process.cpuUsage()`, all
  * threads, so GC helper threads count): on a shared, loaded machine it is the steadier number,
  * since time spent descheduled is not in it.
+ *
+ * The same file runs in Node and, bundled, in a Chromium page (bench/browser/): it touches only
+ * `performance.now()` (a global in both) and feature-detects the rest. A page has no CPU clock,
+ * so there `cpuSamples` stay empty.
  */
-import { performance } from 'node:perf_hooks';
 import type { Contender, Op } from './contenders.js';
 import { mulberry32, shuffle } from '../sw/stats.js';
 
@@ -31,7 +34,23 @@ export interface Timing {
   opsPerSample: number;
 }
 
-const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
+/**
+ * Yields to the event loop so due timers (opossum's bucket intervals) run between samples, not
+ * inside them: `setImmediate` in Node, a `setTimeout(0)` task in a page.
+ */
+const tick: () => Promise<void> =
+  typeof setImmediate === 'function'
+    ? () => new Promise<void>((resolve) => setImmediate(resolve))
+    : () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+/** Process CPU time in µs (user + system), or undefined where there is no such clock (a page). */
+const cpuMicros: (() => number) | undefined =
+  typeof process !== 'undefined' && typeof process.cpuUsage === 'function'
+    ? () => {
+        const used = process.cpuUsage();
+        return used.user + used.system;
+      }
+    : undefined;
 
 async function batch(op: Op, n: number): Promise<number> {
   const start = performance.now();
@@ -39,14 +58,13 @@ async function batch(op: Op, n: number): Promise<number> {
   return performance.now() - start;
 }
 
-/** Wall ms and CPU µs for n calls. */
+/** Wall ms and CPU µs (NaN without a CPU clock) for n calls. */
 async function timedBatch(op: Op, n: number): Promise<{ ms: number; cpuUs: number }> {
-  const cpu = process.cpuUsage();
+  const cpu = cpuMicros?.() ?? NaN;
   const start = performance.now();
   for (let i = 0; i < n; i++) await op();
   const ms = performance.now() - start;
-  const used = process.cpuUsage(cpu);
-  return { ms, cpuUs: used.user + used.system };
+  return { ms, cpuUs: (cpuMicros?.() ?? NaN) - cpu };
 }
 
 /** Runs `op` for about `ms` milliseconds; returns the µs per call it saw. */
@@ -81,7 +99,7 @@ export async function timeInterleaved(contenders: Contender[], opts: TimingOptio
       await tick(); // let timers and intervals (opossum's buckets) run between samples, not inside them
       const { ms, cpuUs } = await timedBatch(t.contender.op, t.opsPerSample);
       t.samples.push((ms * 1000) / t.opsPerSample);
-      t.cpuSamples.push(cpuUs / t.opsPerSample);
+      if (Number.isFinite(cpuUs)) t.cpuSamples.push(cpuUs / t.opsPerSample);
     }
   }
   for (const t of timings) await t.contender.verify(); // still doing what we claim after the run

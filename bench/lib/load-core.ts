@@ -21,21 +21,42 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const SRC = process.env.BENCH_CORE_SRC !== undefined ? resolve(process.env.BENCH_CORE_SRC) : join(HERE, '..', '..', 'src', 'core');
 const OUT = join(HERE, '..', 'results', '.build', 'core');
 
-export async function loadCore(): Promise<{ core: Core; from: string }> {
+export interface LoadedCore {
+  core: Core;
+  from: string;
+  /** The plain-JS build imported (its index.js), for the browser bundle; undefined under BENCH_ENGINE=tsx. */
+  entry?: string;
+}
+
+export async function loadCore(): Promise<LoadedCore> {
   if (process.env.BENCH_ENGINE === 'tsx') {
     return { core: await import('../../src/core/index.js'), from: 'src/core via tsx (esbuild keepNames)' };
   }
   const index = pathToFileURL(join(OUT, 'index.js')).href;
   if (process.env.BENCH_CORE_PREBUILT === '1') {
     // The allocation child: measure exactly what the parent just built.
-    return { core: (await import(index)) as Core, from: 'prebuilt' };
+    return { core: (await import(index)) as Core, from: 'prebuilt', entry: join(OUT, 'index.js') };
   }
+  await transpileCore(SRC, OUT);
+  const core = (await import(index)) as Core;
+  return { core, from: `${relative(process.cwd(), SRC) || '.'} transpiled by tsc (ES2022), plain JS`, entry: join(OUT, 'index.js') };
+}
+
+/** Another copy of the engine (e.g. a patched one), transpiled the same way, beside the default build. */
+export async function loadCoreFrom(src: string, name: string): Promise<LoadedCore> {
+  const out = join(OUT, '..', `core-${name}`);
+  await transpileCore(resolve(src), out);
+  const entry = join(out, 'index.js');
+  return { core: (await import(pathToFileURL(entry).href)) as Core, from: `${relative(process.cwd(), resolve(src)) || '.'} (plain JS)`, entry };
+}
+
+async function transpileCore(src: string, out: string): Promise<void> {
   const ts = (await import('typescript')).default;
-  rmSync(OUT, { recursive: true, force: true });
-  mkdirSync(OUT, { recursive: true });
-  for (const file of readdirSync(SRC)) {
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  for (const file of readdirSync(src)) {
     if (!file.endsWith('.ts') || file.endsWith('.d.ts')) continue;
-    const { outputText } = ts.transpileModule(readFileSync(join(SRC, file), 'utf8'), {
+    const { outputText } = ts.transpileModule(readFileSync(join(src, file), 'utf8'), {
       fileName: file,
       compilerOptions: {
         target: ts.ScriptTarget.ES2022,
@@ -44,8 +65,6 @@ export async function loadCore(): Promise<{ core: Core; from: string }> {
         isolatedModules: true,
       },
     });
-    writeFileSync(join(OUT, file.replace(/\.ts$/, '.js')), outputText);
+    writeFileSync(join(out, file.replace(/\.ts$/, '.js')), outputText);
   }
-  const core = (await import(index)) as Core;
-  return { core, from: `${relative(process.cwd(), SRC) || '.'} transpiled by tsc (ES2022), plain JS` };
 }

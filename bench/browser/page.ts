@@ -1,0 +1,46 @@
+/**
+ * The page side of `bench:core --browser`: the scenarios of lib/scenarios.ts, unchanged, exposed
+ * on `window.coreBench` for Playwright to run one at a time. run.ts bundles this file with
+ * esbuild and points the engine import below at the same plain-JS build the Node run measures.
+ */
+import * as core from '../../src/core/index.js';
+import { contenderByName, useCore, type Contender } from '../lib/contenders.js';
+import type { TimingOptions } from '../lib/harness.js';
+import { runScenario, SCENARIOS, type ScenarioId, type ScenarioResult } from '../lib/scenarios.js';
+import type { CoreBenchPage } from './api.js';
+
+useCore(core);
+
+let prepared: Contender | undefined;
+
+async function loopFor(c: Contender, ms: number): Promise<{ calls: number; ms: number }> {
+  const started = performance.now();
+  let calls = 0;
+  while (performance.now() - started < ms) {
+    for (let i = 0; i < 1000; i++) await c.op();
+    calls += 1000;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+  return { calls, ms: performance.now() - started };
+}
+
+const coreBench: CoreBenchPage = {
+  ids: (): ScenarioId[] => SCENARIOS.map((s) => s.id),
+  run(id: ScenarioId, opts: TimingOptions): Promise<ScenarioResult> {
+    const scenario = SCENARIOS.find((s) => s.id === id);
+    if (scenario === undefined) throw new Error(`no scenario ${id}`);
+    return runScenario(scenario, opts);
+  },
+  async prepare(name: string) {
+    prepared?.dispose?.();
+    prepared = await contenderByName(name);
+    await prepared.verify();
+    await loopFor(prepared, 500);
+    return prepared.name;
+  },
+  loop: (ms: number) => loopFor(prepared!, ms),
+  async calls(n: number) {
+    for (let i = 0; i < n; i++) await prepared!.op();
+  },
+};
+window.coreBench = coreBench;

@@ -1,0 +1,120 @@
+/**
+ * Runs the `bench:core` scenarios in a headless Chromium page (Playwright, the launch options of
+ * playwright.config.ts). The page bundle (page.ts + lib/scenarios.ts + the harness + the engine +
+ * cockatiel + opossum) is built in memory by esbuild for the browser:
+ *   - the engine is the plain-JS build that load-core.ts made for the Node run (byte-identical
+ *     code in both runtimes); under BENCH_ENGINE=tsx esbuild compiles src/core itself;
+ *   - opossum is CommonJS and `require('events')`: esbuild resolves that to the `events` npm
+ *     polyfill (the EventEmitter browserify and webpack ship), the only shim it needs. We bundle
+ *     opossum's lib/ rather than its own dist/opossum.js, which is Babel-compiled to ES5 and
+ *     would penalise it.
+ * Served from 127.0.0.1 with COOP/COEP so the page is cross-origin isolated: performance.now()
+ * then ticks at 5 µs instead of Chromium's 100 µs (with jitter) for ordinary pages.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Page } from '@playwright/test';
+import { build, version as esbuildVersion, type Plugin } from 'esbuild';
+import playwrightConfig from '../../playwright.config.js';
+import type { TimingOptions } from '../lib/harness.js';
+import type { ScenarioId, ScenarioResult } from '../lib/scenarios.js';
+import './api.js';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const SCENARIO_TIMEOUT_MS = 90_000;
+
+export interface BrowserRun {
+  results: ScenarioResult[];
+  version: string;
+  esbuild: string;
+  isolated: boolean;
+}
+
+/** Resolves page.ts's `src/core/index.js` to `entry`, and ab-page.ts's `bench:engines` to a module listing `engines`. */
+function engineBuilds(entry: string | undefined, engines: { name: string; entry: string }[]): Plugin {
+  return {
+    name: 'engine-builds',
+    setup(b) {
+      b.onResolve({ filter: /\/src\/core\/index\.js$/ }, (args) =>
+        entry !== undefined && args.importer === path.join(HERE, 'page.ts') ? { path: entry } : undefined,
+      );
+      b.onResolve({ filter: /^bench:engines$/ }, () => ({ path: 'bench:engines', namespace: 'engines' }));
+      b.onLoad({ filter: /.*/, namespace: 'engines' }, () => ({
+        resolveDir: HERE,
+        contents:
+          engines.map((e, i) => `import * as e${i} from ${JSON.stringify(e.entry)};`).join('\n') +
+          `\nexport default [${engines.map((e, i) => `{ name: ${JSON.stringify(e.name)}, core: e${i} }`).join(', ')}];\n`,
+      }));
+    },
+  };
+}
+
+export async function bundlePage(page: 'page.ts' | 'ab-page.ts', coreEntry: string | undefined, engines: { name: string; entry: string }[] = []): Promise<string> {
+  const out = await build({
+    entryPoints: [path.join(HERE, page)],
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    logLevel: 'warning',
+    plugins: [engineBuilds(coreEntry, engines)],
+  });
+  return out.outputFiles[0]!.text;
+}
+
+function serve(script: string): Promise<Server> {
+  const html = '<!doctype html><meta charset="utf-8"><title>bench:core</title><script type="module" src="/bench.js"></script>';
+  const server = createServer((req, res) => {
+    const isolation = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp', 'Cross-Origin-Resource-Policy': 'same-origin' };
+    if (req.url === '/bench.js') res.writeHead(200, { ...isolation, 'Content-Type': 'text/javascript' }).end(script);
+    else if (req.url === '/') res.writeHead(200, { ...isolation, 'Content-Type': 'text/html' }).end(html);
+    else res.writeHead(404).end();
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+/** Serves `script` in a fresh headless Chromium page, waits for `window.coreBench`, runs `use`, tears all down. */
+export async function withBenchPage<T>(script: string, use: (page: Page, info: { version: string; isolated: boolean }) => Promise<T>): Promise<T> {
+  const server = await serve(script);
+  const launch = playwrightConfig.use?.launchOptions ?? {};
+  const browser = await chromium.launch({ ...launch, executablePath: process.env.CHROMIUM_PATH ?? launch.executablePath ?? '/usr/bin/chromium' });
+  try {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+    await page.waitForFunction(() => window.coreBench !== undefined || document.readyState === 'complete', undefined, { timeout: 20_000 });
+    if (errors.length > 0) throw new Error(`the bench page failed: ${errors.join(' | ')}`);
+    const isolated = await page.evaluate(() => globalThis.crossOriginIsolated === true);
+    return await use(page, { version: browser.version(), isolated });
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
+
+export async function runInChromium(coreEntry: string | undefined, opts: TimingOptions, log: (m: string) => void): Promise<BrowserRun> {
+  const script = await bundlePage('page.ts', coreEntry);
+  log(`bundled the page with esbuild ${esbuildVersion}: ${(script.length / 1024).toFixed(0)} KiB`);
+  return withBenchPage(script, async (page, info) => {
+    const results: ScenarioResult[] = [];
+    for (const id of await page.evaluate(() => window.coreBench.ids())) {
+      log(`timing ${id} in Chromium …`);
+      results.push(await withTimeout(page.evaluate(([i, o]) => window.coreBench.run(i as ScenarioId, o), [id, opts] as const), SCENARIO_TIMEOUT_MS, id));
+    }
+    return { results, version: info.version, esbuild: esbuildVersion, isolated: info.isolated };
+  });
+}
+
+export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
+    }),
+  ]);
+}
