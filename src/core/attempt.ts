@@ -1,11 +1,10 @@
-import type { Span } from '@opentelemetry/api';
-import type { CallSpan } from './call-span.js';
 import type { Permit } from './circuit-breaker.js';
 import { isFailureStatus, isPushbackStatus } from './classify.js';
 import { serverDelayMs } from './server-delay.js';
 import type { Deps } from './deps.js';
 import type { OriginState } from './origin-state.js';
 import type { RequestPlan } from './request-plan.js';
+import type { AttemptTrace, CallTrace } from './types.js';
 
 /** What one attempt came to. `durationMs` runs from the attempt's own start, never the call's. */
 export type AttemptResult =
@@ -24,7 +23,7 @@ export interface AttemptHost {
   readonly plan: RequestPlan;
   readonly url: string;
   readonly signal: AbortSignal | undefined;
-  readonly span: CallSpan | undefined;
+  readonly span: CallTrace | undefined;
   /** What the caller's abort cancels right now (the attempt sets and clears it). */
   onAbort: (() => void) | null;
   safeUrl(): string;
@@ -45,12 +44,12 @@ export function sendAttempt(call: AttemptHost, permit: Permit, timeoutMs: number
   const init: RequestInit = plan.init === undefined ? { signal: controller?.signal ?? call.signal } : { ...plan.init, signal: controller?.signal ?? call.signal };
   if (plan.body !== undefined) init.body = plan.body;
   let headers = plan.headers;
-  let span: Span | undefined;
+  let span: AttemptTrace | undefined;
   if (call.span !== undefined) {
     span = call.span.startAttempt(plan.method, call.url, call.safeUrl(), resend);
     if (span !== undefined && call.mayPropagate()) {
       headers = new Headers(headers ?? plan.init?.headers ?? (plan.input instanceof Request ? plan.input.headers : undefined));
-      call.span.inject(span, headers);
+      span.inject(headers);
     }
   }
   if (headers !== undefined) init.headers = headers;
@@ -73,7 +72,7 @@ export function sendAttempt(call: AttemptHost, permit: Permit, timeoutMs: number
         const stateAfter = breaker.current(now);
         if (stateAfter !== stateBefore) call.span?.event('resilience.breaker.transition', { 'resilience.breaker.from': stateBefore, 'resilience.breaker.to': stateAfter });
       }
-      if (span !== undefined) call.span?.endAttempt(span, status, errorType, result.kind === 'aborted');
+      span?.end(status, errorType, result.kind === 'aborted');
       if (result.kind === 'response' && controller !== null && call.signal !== undefined) linkBodyToCaller(controller, call.signal);
       resolve(result);
     };

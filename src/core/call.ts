@@ -1,7 +1,6 @@
 import { admitLater } from './admission.js';
 import { sendAttempt, MAX_TIMER_MS, type AttemptHost, type AttemptResult } from './attempt.js';
 import { backoffDelay } from './backoff.js';
-import { CallSpan, type CallOutcome } from './call-span.js';
 import { isPushbackStatus } from './classify.js';
 import type { CallHost, Deps } from './deps.js';
 import { ResilienceError } from './errors.js';
@@ -12,7 +11,7 @@ import type { RequestPlan } from './request-plan.js';
 import { annotate, syntheticResponse } from './responses.js';
 import { staleWhileWaiting } from './stale-while-waiting.js';
 import { redactUrl } from './tracing.js';
-import type { CallOptions, FailureReason, FallbackPolicy, OriginPolicy, ResilienceReason } from './types.js';
+import type { CallOptions, CallOutcome, CallTrace, FailureReason, FallbackPolicy, OriginPolicy, ResilienceReason } from './types.js';
 
 /** The attempts ran out: why, and the last thing the network said. */
 interface Exhausted {
@@ -30,7 +29,7 @@ export class Call implements AttemptHost, FallbackHost {
   readonly method: string;
   readonly fallback: FallbackPolicy;
   readonly maxStaleMs: number;
-  readonly span: CallSpan | undefined;
+  readonly span: CallTrace | undefined;
   attempts = 0;
   onAbort: (() => void) | null = null;
   private readonly deadline: number;
@@ -62,7 +61,7 @@ export class Call implements AttemptHost, FallbackHost {
     this.fallback = options?.fallback ?? this.policy.fallback;
     this.maxStaleMs = options?.maxStaleMs ?? this.policy.maxStaleMs;
     const tracing = this.deps.tracing;
-    this.span = tracing === undefined ? undefined : CallSpan.start(tracing, options?.traceContext, plan.method, this.safeUrl());
+    this.span = tracing?.startCall(options?.traceContext, plan.method, this.safeUrl());
   }
 
   async run(): Promise<Response> {

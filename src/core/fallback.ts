@@ -1,8 +1,7 @@
 import type { CallHost } from './deps.js';
 import { messageOf, reportError } from './report-error.js';
 import { annotate } from './responses.js';
-import type { CallSpan } from './call-span.js';
-import type { FallbackPolicy, OriginPolicy, ResilienceReason } from './types.js';
+import type { CallTrace, FallbackPolicy, OriginPolicy, ResilienceReason } from './types.js';
 
 /** What a fallback needs from its call. */
 export interface FallbackHost {
@@ -10,7 +9,7 @@ export interface FallbackHost {
   readonly policy: OriginPolicy;
   readonly method: string;
   readonly url: string;
-  readonly span: CallSpan | undefined;
+  readonly span: CallTrace | undefined;
   readonly maxStaleMs: number;
   readonly fallback: FallbackPolicy;
   attempts: number;
