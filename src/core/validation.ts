@@ -37,16 +37,19 @@ export function isObject(value: unknown): value is Record<string, unknown> {
 
 /** Checks `value` against `schema`, refusing keys the schema does not have (a typo would otherwise be silently ignored). */
 export function check(schema: Schema, value: Record<string, unknown>, path: string): void {
-  const known = Object.keys(schema);
-  for (const key of Object.keys(value)) {
-    if (!known.includes(key)) throw new TypeError(`${path}.${key} is not a known option (known: ${known.join(', ')})`);
-  }
-  for (const key of known) {
+  rejectUnknownKeys(schema, value, path);
+  for (const key of Object.keys(schema)) {
     const rule = schema[key]!;
     const field = `${path}.${key}`;
     if (typeof rule === 'function') rule(value[key], field);
     else if (isObject(value[key])) check(rule, value[key], field);
     else fail(field, value[key], 'an object');
+  }
+}
+
+export function rejectUnknownKeys(schema: Schema, value: Record<string, unknown>, path: string): void {
+  for (const key in value) {
+    if (!Object.hasOwn(schema, key)) throw new TypeError(`${path}.${key} is not a known option (known: ${Object.keys(schema).join(', ')})`);
   }
 }
 
