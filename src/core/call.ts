@@ -267,7 +267,7 @@ export class Call implements AttemptHost, FallbackHost {
     }
     this.span?.outcome(this.attempts === 1 ? 'fresh' : 'retried');
     if (this.attempts === 1) return response; // first try from the network: pass through untouched
-    return annotate(response, { source: 'network', attempts: this.attempts, ...this.traceIdHeader() });
+    return annotate(response, { source: 'network', attempts: this.attempts, traceId: this.span?.ids().traceId });
   }
 
   /** Attempts ran out: a stored or app-given answer if allowed, else the last 5xx as it is, else fetch's error. */
@@ -281,7 +281,7 @@ export class Call implements AttemptHost, FallbackHost {
     }
     this.outcome('failed', reason);
     if (last?.kind === 'response') {
-      return annotate(last.response, { source: 'network', reason, attempts: this.attempts, ...this.traceIdHeader() });
+      return annotate(last.response, { source: 'network', reason, attempts: this.attempts, traceId: this.span?.ids().traceId });
     }
     if (last?.kind === 'timeout' || (last === undefined && reason === 'deadline')) {
       throw new DOMException(`resilient-fetch: ${this.safeUrl()} timed out (${reason})`, 'TimeoutError');
@@ -363,11 +363,6 @@ export class Call implements AttemptHost, FallbackHost {
 
   traceIds(): { traceId?: string; spanId?: string } {
     return this.span?.ids() ?? {};
-  }
-
-  private traceIdHeader(): { traceId?: string } {
-    const traceId = this.span?.ids().traceId;
-    return traceId === undefined ? {} : { traceId };
   }
 }
 

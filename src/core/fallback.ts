@@ -1,5 +1,6 @@
 import type { CallHost } from './deps.js';
 import { messageOf, reportError } from './report-error.js';
+import { originOf } from './origin.js';
 import { annotate } from './responses.js';
 import type { CallTrace, FallbackPolicy, OriginPolicy, ResilienceReason } from './types.js';
 
@@ -43,11 +44,11 @@ export async function storedCopy(call: FallbackHost, reason: ResilienceReason): 
     return undefined;
   }
   const ageSeconds = Math.floor(ageMs / 1000);
-  call.engine.emit({ type: 'fallback', origin: new URL(call.url).origin, at: now, url: call.url, reason, ageMs, ...call.traceIds() });
+  call.engine.emit({ type: 'fallback', origin: originOf(call.url), at: now, url: call.url, reason, ageMs, ...call.traceIds() });
   call.span?.event('resilience.fallback', { 'resilience.reason': reason, 'resilience.cache.age_s': ageSeconds });
   call.span?.set({ 'resilience.cache.age_s': ageSeconds });
   call.span?.outcome('stale', reason);
-  return annotate(hit.response, { source: 'cache', reason, attempts: call.attempts, ageSeconds, ...traceId(call) });
+  return annotate(hit.response, { source: 'cache', reason, attempts: call.attempts, ageSeconds, traceId: call.traceIds().traceId });
 }
 
 /**
@@ -69,17 +70,12 @@ export async function handlerAnswer(call: FallbackHost, reason: ResilienceReason
     ]);
     if (!(answer instanceof Response)) throw new TypeError(`fallback handler must return a Response, got ${String(answer)}`);
     call.span?.outcome('fallback', reason);
-    return annotate(answer, { source: 'fallback', reason, attempts: call.attempts, ...traceId(call) });
+    return annotate(answer, { source: 'fallback', reason, attempts: call.attempts, traceId: call.traceIds().traceId });
   } catch (error) {
     reportError(error);
-    call.engine.emit({ type: 'degraded', origin: new URL(call.url).origin, at: clock.now(), component: 'fallback-handler', message: messageOf(error) });
+    call.engine.emit({ type: 'degraded', origin: originOf(call.url), at: clock.now(), component: 'fallback-handler', message: messageOf(error) });
     return undefined;
   } finally {
     clock.clearTimeout(timer);
   }
-}
-
-function traceId(call: FallbackHost): { traceId?: string } {
-  const id = call.traceIds().traceId;
-  return id === undefined ? {} : { traceId: id };
 }
