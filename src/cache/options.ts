@@ -1,3 +1,4 @@
+import { fail } from '../core/validation.js';
 import type { CacheEvent } from './events.js';
 
 const MiB = 1024 * 1024;
@@ -101,17 +102,6 @@ function positive(field: string, value: unknown): number {
   // Infinity is allowed: "no limit" is a legitimate choice for bytes and age.
   if (typeof value !== 'number' || !(value > 0)) fail(field, value, 'a positive number');
   return value;
-}
-
-function fail(field: string, value: unknown, expected: string): never {
-  throw new TypeError(`${field} must be ${expected}, got ${show(value)}`);
-}
-
-function show(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'function') return 'a function';
-  if (typeof value === 'object' && value !== null) return Object.prototype.toString.call(value);
-  return String(value);
 }
 
 function noop(): void {}

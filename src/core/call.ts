@@ -101,8 +101,8 @@ export class Call implements AttemptHost, FallbackHost {
   /**
    * The fast path: a free slot and a closed breaker send the first attempt at once, and a plain
    * success goes back through one `.then` (no async frames of the retry loop). Anything else, a
-   * queue, a probe, a failure to retry, goes on in the loop. Measured in bench:core (Node 20):
-   * 6.2 -> x µs per successful call.
+   * queue, a probe, a failure to retry, goes on in the loop. Measured on a focused loop of
+   * sequential calls (Node 22): 3.3-4.0 -> 2.2-2.9 µs and 1.3 KB less allocated per call.
    */
   private send(): Promise<Response> {
     if (this.admission !== null) return this.rejectLocally(this.admission);
