@@ -112,7 +112,13 @@ export class Call implements AttemptHost, FallbackHost {
     state.budget.recordCall(this.admittedAt);
     const now = this.admittedAt;
     if (now >= this.deadline || state.breaker.current(now) !== 'closed') return this.settle(this.attemptLoop(false));
-    const first = sendAttempt(this, 'normal', this.attemptTimeoutMs(now), now, this.attempts++);
+    let first: Promise<AttemptResult>;
+    try {
+      first = sendAttempt(this, 'normal', this.attemptTimeoutMs(now), now, this.attempts++);
+    } catch (error) {
+      this.releaseSlot(); // e.g. a propagateTraceTo that throws: the call fails, its slot does not leak
+      return Promise.reject(error);
+    }
     return first.then(
       (result) => {
         const response = this.answer(result);

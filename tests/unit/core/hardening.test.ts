@@ -60,6 +60,25 @@ describe('item 1: user callbacks never hang or break a call', () => {
   });
 });
 
+describe('a call that throws while sending its first attempt gives its concurrency slot back', () => {
+  it('a propagateTraceTo that throws rejects that call only; the next call still gets a slot', async () => {
+    const span = { spanContext: () => ({ traceId: '1'.repeat(32), spanId: '2'.repeat(16), traceFlags: 1 }), setAttributes() {}, setAttribute() {}, addEvent() {}, setStatus() {}, end() {} };
+    const tracing = engineTracing({ startSpan: () => span } as unknown as Tracer);
+    let throwing = true;
+    const propagateTraceTo = () => {
+      if (throwing) throw new Error('propagate bug');
+      return false;
+    };
+    const { rf, transport, clock } = setup({ concurrency: { maxInFlight: 1, maxQueue: 0 } }, { tracing, propagateTraceTo });
+    transport.reply(() => ({ status: 200, body: 'ok' }));
+    await expect(settle(clock, rf(`${A}/x`))).rejects.toThrow('propagate bug');
+    throwing = false;
+    const res = await settle(clock, rf(`${A}/y`));
+    expect(describeResponse(res).source).not.toBe('synthetic');
+    expect(await res.text()).toBe('ok');
+  });
+});
+
 describe('item 2: queue time is not attempt time; the deadline covers everything', () => {
   it('calls that waited in the queue are not judged slow for the wait', async () => {
     const { rf, transport, clock } = setup({
