@@ -95,33 +95,40 @@ export function sendAttempt(call: AttemptHost, permit: Permit, timeoutMs: number
   return new Promise<AttemptResult>((resolve) => {
     let settled = false;
     let timer: unknown;
-    const finish = (result: AttemptResult) => {
+    // Settled before it is judged: judging runs listeners (a breaker event), and an abort they
+    // cause must find this attempt already over.
+    const finish = (judged: () => AttemptResult) => {
       if (settled) return;
       settled = true;
       clock.clearTimeout(timer);
       call.onAbort = null;
+      const result = judged();
       if (result.kind === 'response' && controller !== null && call.signal !== undefined) linkBodyToCaller(controller, call.signal);
       resolve(result);
     };
     if (controller !== null) {
       timer = clock.setTimeout(() => {
         controller.abort(new DOMException(`attempt timed out after ${timeoutMs} ms`, 'TimeoutError'));
-        const now = clock.now();
-        finish(judge({ kind: 'timeout', error: controller.signal.reason, durationMs: now - startedAt }, now, undefined, 'timeout'));
+        finish(() => {
+          const now = clock.now();
+          return judge({ kind: 'timeout', error: controller.signal.reason, durationMs: now - startedAt }, now, undefined, 'timeout');
+        });
       }, timeoutMs);
     }
     call.onAbort = () => {
       controller?.abort(call.signal?.reason); // without one, the caller's signal itself reached fetch
-      const now = clock.now();
-      finish(judge({ kind: 'aborted', durationMs: now - startedAt }, now));
+      finish(() => {
+        const now = clock.now();
+        return judge({ kind: 'aborted', durationMs: now - startedAt }, now);
+      });
     };
     transport(plan.input, init).then(
       (response) => {
         if (settled) void response.body?.cancel().catch(() => undefined); // answered after we gave up: free the connection
-        else finish(answered(response));
+        else finish(() => answered(response));
       },
       (error: unknown) => {
-        if (!settled) finish(failed(error));
+        finish(() => failed(error));
       },
     );
   });
