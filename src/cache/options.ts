@@ -1,5 +1,5 @@
 import type { CacheEvent } from './events.js';
-import { fail, integer, nonNegative, positive } from '../core/validation.js';
+import { fail, integer, nonNegativeOrInfinity, positiveOrInfinity } from '../core/validation.js';
 
 const MiB = 1024 * 1024;
 
@@ -61,15 +61,15 @@ export function resolveCacheOptions(options: IdbResponseCacheOptions = {}): Reso
   if (typeof dbName !== 'string' || dbName === '') fail('dbName', dbName, 'a non-empty string');
 
   const maxEntries = options.maxEntries ?? CACHE_DEFAULTS.maxEntries;
-  integer('maxEntries', maxEntries, 1);
+  integer(1)(maxEntries, 'maxEntries');
 
   // Infinity is allowed: "no limit" is a legitimate choice for bytes and age.
   const maxBytes = options.maxBytes ?? CACHE_DEFAULTS.maxBytes;
-  positive('maxBytes', maxBytes, { allowInfinity: true });
+  positiveOrInfinity(maxBytes, 'maxBytes');
   const maxAgeMs = options.maxAgeMs ?? CACHE_DEFAULTS.maxAgeMs;
-  positive('maxAgeMs', maxAgeMs, { allowInfinity: true });
+  positiveOrInfinity(maxAgeMs, 'maxAgeMs');
   const minRefreshMs = options.minRefreshMs ?? CACHE_DEFAULTS.minRefreshMs;
-  nonNegative('minRefreshMs', minRefreshMs, { allowInfinity: true });
+  nonNegativeOrInfinity(minRefreshMs, 'minRefreshMs');
 
   // An entry bigger than the whole budget could never stay, so an explicit one is an error; the
   // default quietly shrinks to fit a small budget instead.
@@ -78,7 +78,7 @@ export function resolveCacheOptions(options: IdbResponseCacheOptions = {}): Reso
     maxEntryBytes = Math.min(CACHE_DEFAULTS.maxEntryBytes, maxBytes);
   } else {
     maxEntryBytes = options.maxEntryBytes;
-    positive('maxEntryBytes', maxEntryBytes, { allowInfinity: true });
+    positiveOrInfinity(maxEntryBytes, 'maxEntryBytes');
     if (maxEntryBytes > maxBytes) fail('maxEntryBytes', maxEntryBytes, `at most maxBytes (${maxBytes})`);
   }
 

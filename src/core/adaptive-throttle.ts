@@ -26,9 +26,10 @@ export class AdaptiveThrottle {
   }
 
   probability(now: number): number {
-    const requests = this.window.sum(now, REQUESTS);
+    const totals = this.window.sums(now);
+    const requests = totals[REQUESTS]!;
     if (requests < this.minimumRequests) return 0;
-    const accepts = this.window.sum(now, ACCEPTS);
+    const accepts = totals[ACCEPTS]!;
     return Math.max(0, (requests - this.k * accepts) / (requests + 1));
   }
 

@@ -84,11 +84,12 @@ export class CircuitBreaker {
     w.add(now, CALLS);
     if (verdict === 'failure') w.add(now, FAILURES);
     if (durationMs > this.policy.slowCallMs) w.add(now, SLOW);
-    const calls = w.sum(now, CALLS);
+    const totals = w.sums(now);
+    const calls = totals[CALLS]!;
     if (calls < this.policy.minimumCalls) return;
     if (
-      w.sum(now, FAILURES) / calls >= this.policy.failureRateThreshold ||
-      w.sum(now, SLOW) / calls >= this.policy.slowCallRateThreshold
+      totals[FAILURES]! / calls >= this.policy.failureRateThreshold ||
+      totals[SLOW]! / calls >= this.policy.slowCallRateThreshold
     ) {
       this.trip(now, this.policy.openMs, serverDelayMs);
     }
@@ -96,9 +97,10 @@ export class CircuitBreaker {
 
   snapshot(now: number): BreakerSnapshot {
     const state = this.current(now);
-    const calls = this.window.sum(now, CALLS);
-    const failures = this.window.sum(now, FAILURES);
-    const slowCalls = this.window.sum(now, SLOW);
+    const totals = this.window.sums(now);
+    const calls = totals[CALLS]!;
+    const failures = totals[FAILURES]!;
+    const slowCalls = totals[SLOW]!;
     return {
       state,
       calls,

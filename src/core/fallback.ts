@@ -1,8 +1,8 @@
 import type { CallHost } from './deps.js';
 import { messageOf, reportError } from './report-error.js';
+import { originOf } from './origin.js';
 import { annotate } from './responses.js';
-import type { CallSpan } from './call-span.js';
-import type { FallbackPolicy, OriginPolicy, ResilienceReason } from './types.js';
+import type { CallTrace, FallbackPolicy, OriginPolicy, ResilienceReason } from './types.js';
 
 /** What a fallback needs from its call. */
 export interface FallbackHost {
@@ -10,7 +10,7 @@ export interface FallbackHost {
   readonly policy: OriginPolicy;
   readonly method: string;
   readonly url: string;
-  readonly span: CallSpan | undefined;
+  readonly span: CallTrace | undefined;
   readonly maxStaleMs: number;
   readonly fallback: FallbackPolicy;
   attempts: number;
@@ -44,11 +44,11 @@ export async function storedCopy(call: FallbackHost, reason: ResilienceReason): 
     return undefined;
   }
   const ageSeconds = Math.floor(ageMs / 1000);
-  call.engine.emit({ type: 'fallback', origin: new URL(call.url).origin, at: now, url: call.url, reason, ageMs, ...call.traceIds() });
+  call.engine.emit({ type: 'fallback', origin: originOf(call.url), at: now, url: call.url, reason, ageMs, ...call.traceIds() });
   call.span?.event('resilience.fallback', { 'resilience.reason': reason, 'resilience.cache.age_s': ageSeconds });
   call.span?.set({ 'resilience.cache.age_s': ageSeconds });
   call.span?.outcome('stale', reason);
-  return annotate(hit.response, { source: 'cache', reason, attempts: call.attempts, ageSeconds, ...traceId(call) });
+  return annotate(hit.response, { source: 'cache', reason, attempts: call.attempts, ageSeconds, traceId: call.traceIds().traceId });
 }
 
 /**
@@ -70,17 +70,12 @@ export async function handlerAnswer(call: FallbackHost, reason: ResilienceReason
     ]);
     if (!(answer instanceof Response)) throw new TypeError(`fallback handler must return a Response, got ${String(answer)}`);
     call.span?.outcome('fallback', reason);
-    return annotate(answer, { source: 'fallback', reason, attempts: call.attempts, ...traceId(call) });
+    return annotate(answer, { source: 'fallback', reason, attempts: call.attempts, traceId: call.traceIds().traceId });
   } catch (error) {
     reportError(error);
-    call.engine.emit({ type: 'degraded', origin: new URL(call.url).origin, at: clock.now(), component: 'fallback-handler', message: messageOf(error) });
+    call.engine.emit({ type: 'degraded', origin: originOf(call.url), at: clock.now(), component: 'fallback-handler', message: messageOf(error) });
     return undefined;
   } finally {
     clock.clearTimeout(timer);
   }
-}
-
-function traceId(call: FallbackHost): { traceId?: string } {
-  const id = call.traceIds().traceId;
-  return id === undefined ? {} : { traceId: id };
 }

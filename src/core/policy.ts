@@ -1,6 +1,7 @@
 import { DEFAULT_MAX_ORIGINS, DEFAULT_OUTBOX, DEFAULT_POLICY } from './defaults.js';
 import type { DeepPartial, OriginPolicy, PolicyConfig, PolicyOverride } from './types.js';
 import { validatePolicy } from './validate.js';
+import { isObject } from './validation.js';
 
 /**
  * A validated policy config: the defaults merged once, and each named origin's policy merged
@@ -37,12 +38,12 @@ export class ResolvedPolicy {
 }
 
 function resolve(base: OriginPolicy, override: PolicyOverride | undefined, path: string): OriginPolicy {
-  if (override !== undefined && (override === null || typeof override !== 'object' || Array.isArray(override))) {
+  if (override !== undefined && !isObject(override)) {
     throw new TypeError(`${path} must be an object, got ${JSON.stringify(override)}`);
   }
   const outbox = (override as { outbox?: unknown } | undefined)?.outbox;
   // `outbox: true` is the short way to say "with the default limits".
-  const expanded = outbox === true ? { ...override, outbox: DEFAULT_OUTBOX } : isPlain(outbox) ? { ...override, outbox: { ...DEFAULT_OUTBOX, ...outbox } } : override;
+  const expanded = outbox === true ? { ...override, outbox: DEFAULT_OUTBOX } : isObject(outbox) ? { ...override, outbox: { ...DEFAULT_OUTBOX, ...outbox } } : override;
   const policy = merge(base, expanded as DeepPartial<OriginPolicy> | undefined);
   // A config that lengthens openMs alone means "stay open that long": the ceiling it did not
   // mention follows, rather than refusing a value the user never wrote.
@@ -62,19 +63,15 @@ function normalizeOriginKey(key: string): string {
   }
 }
 
-function isPlain(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** Deep merge for plain objects; arrays, functions' owners and `false` replace what they override. */
 export function merge<T>(base: T, override: DeepPartial<T> | undefined): T {
   if (override === undefined) return base;
-  if (!isPlain(base) || !isPlain(override)) return override as T;
+  if (!isObject(base) || !isObject(override)) return override as T;
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(override)) {
     if (value === undefined) continue;
     const current = out[key];
-    out[key] = isPlain(current) && isPlain(value) && !('handler' in value) ? merge(current, value) : value;
+    out[key] = isObject(current) && isObject(value) && !('handler' in value) ? merge(current, value) : value;
   }
   return out as T;
 }

@@ -34,10 +34,6 @@ export class OriginRegistry {
     return state;
   }
 
-  peek(origin: string): OriginState | undefined {
-    return this.origins.get(origin);
-  }
-
   all(): IterableIterator<OriginState> {
     return this.origins.values();
   }

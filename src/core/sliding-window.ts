@@ -7,6 +7,7 @@ export class SlidingWindow {
   private readonly bucketMs: number;
   private readonly starts: Float64Array;
   private readonly counts: Float64Array;
+  private readonly totals: Float64Array;
 
   constructor(
     readonly windowMs: number,
@@ -16,6 +17,7 @@ export class SlidingWindow {
     this.bucketMs = windowMs / buckets;
     this.starts = new Float64Array(buckets).fill(-Infinity);
     this.counts = new Float64Array(buckets * metrics);
+    this.totals = new Float64Array(metrics);
   }
 
   add(now: number, metric: number, n = 1): void {
@@ -23,13 +25,22 @@ export class SlidingWindow {
   }
 
   sum(now: number, metric: number): number {
+    return this.sums(now)[metric]!;
+  }
+
+  /**
+   * Every metric's total in one pass over the ring (the breaker reads three on each attempt).
+   * The array is the window's own and is overwritten by the next call: read it at once.
+   */
+  sums(now: number): Float64Array {
     const oldest = this.bucketStart(now) - (this.buckets - 1) * this.bucketMs;
-    let total = 0;
+    const totals = this.totals.fill(0);
     for (let slot = 0; slot < this.buckets; slot++) {
       const start = this.starts[slot]!;
-      if (start >= oldest && start <= now) total += this.counts[slot * this.metrics + metric]!;
+      if (start < oldest || start > now) continue;
+      for (let metric = 0; metric < this.metrics; metric++) totals[metric]! += this.counts[slot * this.metrics + metric]!;
     }
-    return total;
+    return totals;
   }
 
   reset(): void {

@@ -1,4 +1,5 @@
 import { storedCopy, type FallbackHost } from './fallback.js';
+import { originOf } from './origin.js';
 
 /**
  * A reader never waits longer than a stored copy allows: once `waitMs` passes without a network
@@ -28,7 +29,7 @@ export function staleWhileWaiting(call: FallbackHost, sending: Promise<Response>
         }
         // The caller has the stored copy; this answer went into the store (see Call.succeed).
         if (response.ok) {
-          call.engine.emit({ type: 'refreshed', origin: new URL(call.url).origin, at: clock.now(), url: call.url, status: response.status });
+          call.engine.emit({ type: 'refreshed', origin: originOf(call.url), at: clock.now(), url: call.url, status: response.status });
         }
         void response.body?.cancel().catch(() => undefined);
       },

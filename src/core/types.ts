@@ -1,19 +1,39 @@
-import type { Context, Span, Tracer } from '@opentelemetry/api';
+import type { Attributes, Context } from '@opentelemetry/api';
 
 /**
- * What the engine needs from OpenTelemetry, handed over by the telemetry entry so that core has
- * no runtime import of `@opentelemetry/api` (types only).
+ * What the engine needs from tracing, built by the telemetry entry (`engineTracing(tracer)`), so
+ * that core holds only this interface: an app that does not trace ships no span-building code
+ * and no `@opentelemetry/api` (core imports its types only).
  */
 export interface TracingPort {
-  readonly tracer: Tracer;
   /** The caller's context now (zone.js in a page). */
   active(): Context;
-  /** `parent` with `span` as the current span. */
-  withSpan(parent: Context, span: Span): Context;
-  /** Writes `traceparent` (and what else the propagator writes) into `headers`. */
-  inject(ctx: Context, headers: Headers): void;
   /** Reads a context from incoming headers (the page's `traceparent` in the worker). */
   extract(headers: Headers): Context;
+  /** Starts one call's span (undefined when the tracer failed: the call goes on untraced). */
+  startCall(parent: Context | undefined, method: string, safeUrl: string): CallTrace | undefined;
+}
+
+export type CallOutcome = 'fresh' | 'retried' | 'stale' | 'rejected' | 'failed' | 'aborted' | 'fallback' | 'queued';
+
+/**
+ * One call's span and its attempts' spans. An implementation never throws: a tracer that does
+ * is isolated there, so tracing can never break a call.
+ */
+export interface CallTrace {
+  ids(): { traceId?: string; spanId?: string };
+  event(name: string, attributes: Attributes): void;
+  set(attributes: Attributes): void;
+  outcome(outcome: CallOutcome, reason?: ResilienceReason): void;
+  startAttempt(method: string, url: string, safeUrl: string, resend: number): AttemptTrace | undefined;
+  /** Ends the call span; `error` set means the call threw something other than a verdict. */
+  end(attributes: Attributes, error?: unknown): void;
+}
+
+export interface AttemptTrace {
+  /** Writes the attempt's trace context (`traceparent`) into `headers`. */
+  inject(headers: Headers): void;
+  end(status: number | undefined, errorType: string | undefined, aborted: boolean): void;
 }
 
 /** Time source. Injected so tests drive every time-based behaviour exactly. */

@@ -1,21 +1,27 @@
 /**
- * The one way this library checks input: every message names the field and the bad value,
- * because a config usually arrives from far away (a page message, a JSON file) and "invalid
- * config" alone sends the user hunting. Used for the policy, per-call options, the worker's live
- * config and the cache options.
+ * The one way this library checks input: a schema is a table of field → rule, and every message
+ * names the field and the bad value, because a config usually arrives from far away (a page
+ * message, a JSON file) and "invalid config" alone sends the user hunting. Rules are data, so the
+ * policy and the per-call options share one checker and one message format.
  */
+export type Rule = (value: unknown, field: string) => void;
+
+/** Field name → rule, or → a nested schema for a nested object. */
+export interface Schema {
+  readonly [key: string]: Rule | Schema;
+}
+
 export function fail(field: string, value: unknown, expected: string): never {
   throw new TypeError(`${field} must be ${expected}, got ${show(value)}`);
 }
 
-export function show(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
+function show(value: unknown): string {
   if (typeof value === 'function') return 'a function';
-  if (typeof value === 'object' && value !== null) {
+  if (typeof value === 'string' || (typeof value === 'object' && value !== null)) {
     try {
       return JSON.stringify(value);
     } catch {
-      return String(value);
+      // a cycle: fall through
     }
   }
   return String(value);
@@ -29,41 +35,56 @@ export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-export function positive(field: string, value: unknown, opts: { allowInfinity?: boolean } = {}): void {
-  if (!isNumber(value) || value <= 0 || (!opts.allowInfinity && !Number.isFinite(value))) {
-    fail(field, value, opts.allowInfinity ? 'a number > 0 (Infinity allowed)' : 'a finite number > 0');
+/** Checks `value` against `schema`, refusing keys the schema does not have (a typo would otherwise be silently ignored). */
+export function check(schema: Schema, value: Record<string, unknown>, path: string): void {
+  rejectUnknownKeys(schema, value, path);
+  for (const key of Object.keys(schema)) {
+    const rule = schema[key]!;
+    const field = `${path}.${key}`;
+    if (typeof rule === 'function') rule(value[key], field);
+    else if (isObject(value[key])) check(rule, value[key], field);
+    else fail(field, value[key], 'an object');
   }
 }
 
-export function nonNegative(field: string, value: unknown, opts: { allowInfinity?: boolean } = {}): void {
-  if (!isNumber(value) || value < 0 || (!opts.allowInfinity && !Number.isFinite(value))) {
-    fail(field, value, opts.allowInfinity ? 'a number >= 0 (Infinity allowed)' : 'a finite number >= 0');
+export function rejectUnknownKeys(schema: Schema, value: Record<string, unknown>, path: string): void {
+  for (const key in value) {
+    if (!Object.hasOwn(schema, key)) throw new TypeError(`${path}.${key} is not a known option (known: ${Object.keys(schema).join(', ')})`);
   }
 }
 
-export function fraction(field: string, value: unknown): void {
-  if (!isNumber(value) || value <= 0 || value > 1) fail(field, value, 'a number in (0, 1]');
-}
+// ---- rules ----
 
-export function integer(field: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): void {
-  if (!Number.isInteger(value) || (value as number) < min || (value as number) > max) {
-    fail(field, value, max === Number.MAX_SAFE_INTEGER ? `an integer >= ${min}` : `an integer from ${min} to ${max}`);
-  }
-}
+export const rule = (ok: (value: unknown) => boolean, expected: string): Rule => (value, field) => {
+  if (!ok(value)) fail(field, value, expected);
+};
 
-export function oneOf(field: string, value: unknown, allowed: readonly string[]): void {
-  if (typeof value !== 'string' || !allowed.includes(value)) {
-    fail(field, value, `one of ${allowed.map((a) => `"${a}"`).join(', ')}`);
-  }
-}
+export const positive = rule((v) => isNumber(v) && v > 0 && v < Infinity, 'a finite number > 0');
+export const positiveOrInfinity = rule((v) => isNumber(v) && v > 0, 'a number > 0 (Infinity allowed)');
+export const nonNegative = rule((v) => isNumber(v) && v >= 0 && v < Infinity, 'a finite number >= 0');
+export const nonNegativeOrInfinity = rule((v) => isNumber(v) && v >= 0, 'a number >= 0 (Infinity allowed)');
+export const fraction = rule((v) => isNumber(v) && v > 0 && v <= 1, 'a number in (0, 1]');
+export const boolean = rule((v) => typeof v === 'boolean', 'true or false');
+export const anything: Rule = () => undefined;
 
-export function boolean(field: string, value: unknown): void {
-  if (typeof value !== 'boolean') fail(field, value, 'true or false');
-}
+export const integer = (min: number, max?: number): Rule =>
+  rule((v) => Number.isInteger(v) && (v as number) >= min && (v as number) <= (max ?? Infinity), max === undefined ? `an integer >= ${min}` : `an integer from ${min} to ${max}`);
 
-/** Refuses keys the shape does not have (a typo would otherwise be silently ignored). */
-export function rejectUnknownKeys(value: object, known: readonly string[], path: string): void {
-  for (const key of Object.keys(value)) {
-    if (!known.includes(key)) throw new TypeError(`${path}.${key} is not a known option (known: ${known.join(', ')})`);
-  }
-}
+export const oneOf = (...allowed: string[]): Rule => rule((v) => allowed.includes(v as string), `one of ${allowed.map((a) => `"${a}"`).join(', ')}`);
+
+export const optional = (inner: Rule): Rule => (value, field) => {
+  if (value !== undefined) inner(value, field);
+};
+
+/** An array whose items each pass `item` (reported with their index). */
+export const listOf = (item: Rule, expected: string): Rule => (value, field) => {
+  if (!Array.isArray(value)) fail(field, value, expected);
+  value.forEach((v, i) => item(v, `${field}[${i}]`));
+};
+
+/** `false` (the feature is off) or an object of `schema`. */
+export const falseOr = (schema: Schema, expected = `false or { ${Object.keys(schema).join(', ')} }`): Rule => (value, field) => {
+  if (value === false) return;
+  if (!isObject(value)) fail(field, value, expected);
+  check(schema, value, field);
+};

@@ -1,5 +1,6 @@
-import { context, propagation, trace, ROOT_CONTEXT, type Tracer } from '@opentelemetry/api';
-import type { TracingPort } from '../core/types.js';
+import { context, propagation, trace, ROOT_CONTEXT, SpanKind, SpanStatusCode, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import { messageOf, reportError } from '../core/report-error.js';
+import type { AttemptTrace, CallOutcome, CallTrace, ResilienceReason, TracingPort } from '../core/types.js';
 
 const setter = { set: (carrier: Headers, key: string, value: string) => carrier.set(key, value) };
 const getter = {
@@ -8,15 +9,114 @@ const getter = {
 };
 
 /**
- * What the engine needs from OpenTelemetry, built here so that `resilient-fetch/core` has no
- * runtime dependency on `@opentelemetry/api`: `createResilientFetch({ tracing: engineTracing(tracer) })`.
+ * What the engine needs from OpenTelemetry, built here so that `resilient-fetch/core` carries no
+ * span-building code and no runtime dependency on `@opentelemetry/api`:
+ * `createResilientFetch({ tracing: engineTracing(tracer) })`.
  */
 export function engineTracing(tracer: Tracer): TracingPort {
   return {
-    tracer,
     active: () => context.active(),
-    withSpan: (parent, span) => trace.setSpan(parent, span),
-    inject: (ctx, headers) => propagation.inject(ctx, headers, setter),
     extract: (headers) => propagation.extract(ROOT_CONTEXT, headers, getter),
+    startCall: (parent, method, safeUrl) => CallSpan.start(tracer, parent, method, safeUrl),
   };
+}
+
+/**
+ * One call's INTERNAL span and its attempts' CLIENT spans. A tracer that throws is reported once
+ * and then left alone for the rest of the call: tracing must never break a call.
+ */
+class CallSpan implements CallTrace {
+  private broken = false;
+
+  private constructor(
+    private readonly tracer: Tracer,
+    private readonly span: Span,
+    private readonly context: Context,
+  ) {}
+
+  static start(tracer: Tracer, parent: Context | undefined, method: string, safeUrl: string): CallSpan | undefined {
+    try {
+      const from = parent ?? context.active();
+      const span = tracer.startSpan(`resilientFetch ${method}`, { kind: SpanKind.INTERNAL, attributes: { 'http.request.method': method, 'url.full': safeUrl } }, from);
+      return new CallSpan(tracer, span, trace.setSpan(from, span));
+    } catch (error) {
+      reportError(error);
+      return undefined;
+    }
+  }
+
+  ids(): { traceId?: string; spanId?: string } {
+    const ctx = this.guard(() => this.span.spanContext());
+    return ctx === undefined ? {} : { traceId: ctx.traceId, spanId: ctx.spanId };
+  }
+
+  event(name: string, attributes: Attributes): void {
+    this.guard(() => this.span.addEvent(name, attributes));
+  }
+
+  set(attributes: Attributes): void {
+    this.guard(() => this.span.setAttributes(attributes));
+  }
+
+  outcome(outcome: CallOutcome, reason?: ResilienceReason): void {
+    this.set(reason === undefined ? { 'resilience.outcome': outcome } : { 'resilience.outcome': outcome, 'resilience.reason': reason });
+  }
+
+  startAttempt(method: string, url: string, safeUrl: string, resend: number): AttemptTrace | undefined {
+    const span = this.guard(() => startAttemptSpan(this.tracer, this.context, method, url, safeUrl, resend));
+    if (span === undefined) return undefined;
+    return {
+      inject: (headers) => this.guard(() => propagation.inject(trace.setSpan(this.context, span), headers, setter)),
+      end: (status, errorType, aborted) => this.guard(() => endAttemptSpan(span, status, errorType, aborted)),
+    };
+  }
+
+  end(attributes: Attributes, error?: unknown): void {
+    this.guard(() => {
+      this.span.setAttributes(attributes);
+      if (error !== undefined) {
+        this.span.setAttributes({ 'resilience.outcome': 'failed', 'error.type': error instanceof Error ? error.name : 'Error' });
+        this.span.setStatus({ code: SpanStatusCode.ERROR, message: messageOf(error) });
+      }
+      this.span.end();
+    });
+  }
+
+  private guard<T>(fn: () => T): T | undefined {
+    if (this.broken) return undefined;
+    try {
+      return fn();
+    } catch (error) {
+      this.broken = true;
+      reportError(error);
+      return undefined;
+    }
+  }
+}
+
+function startAttemptSpan(tracer: Tracer, parent: Context, method: string, url: string, fullUrl: string, resendCount: number): Span {
+  const parsed = new URL(url);
+  const attributes: Attributes = {
+    'http.request.method': method,
+    'url.full': fullUrl,
+    'server.address': parsed.hostname,
+    'server.port': parsed.port !== '' ? Number(parsed.port) : parsed.protocol === 'https:' ? 443 : 80,
+  };
+  if (resendCount > 0) attributes['http.request.resend_count'] = resendCount;
+  return tracer.startSpan(method, { kind: SpanKind.CLIENT, attributes }, parent);
+}
+
+/** Ends an attempt span the way the HTTP client conventions say: 4xx/5xx and errors are errors. */
+function endAttemptSpan(span: Span, status: number | undefined, errorType: string | undefined, aborted: boolean): void {
+  if (aborted) {
+    span.addEvent('aborted by caller');
+    return span.end();
+  }
+  if (status !== undefined) span.setAttribute('http.response.status_code', status);
+  const type = errorType ?? (status !== undefined && status >= 400 ? String(status) : undefined);
+  if (type !== undefined) {
+    span.setAttribute('error.type', type);
+    span.setStatus({ code: SpanStatusCode.ERROR });
+  }
+  span.end();
 }

@@ -2,6 +2,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createResilientFetch, describeResponse, type ResilienceEvent } from '../../../src/core/index.js';
 import { ResolvedPolicy } from '../../../src/core/policy.js';
+import type { Tracer } from '@opentelemetry/api';
+import { engineTracing } from '../../../src/telemetry/engine-tracing.js';
 import { A, FakeClock, FakeTransport } from './fakes.js';
 
 type Extra = Record<string, unknown>;
@@ -50,17 +52,30 @@ describe('item 1: user callbacks never hang or break a call', () => {
 
   it('a tracer that throws does not break the call', async () => {
     const reported = vi.spyOn(console, 'error').mockImplementation(() => {});
-    const broken = {
-      tracer: { startSpan: () => { throw new Error('tracer bug'); }, startActiveSpan: () => { throw new Error('tracer bug'); } },
-      active: () => ({}) as never,
-      withSpan: (c: never) => c,
-      inject: () => {},
-      extract: () => ({}) as never,
-    };
+    const broken = engineTracing({ startSpan: () => { throw new Error('tracer bug'); }, startActiveSpan: () => { throw new Error('tracer bug'); } } as unknown as Tracer);
     const { rf, transport, clock } = setup({}, { tracing: broken });
     transport.sequence({ status: 200, body: 'ok' });
     expect(await (await settle(clock, rf(`${A}/x`))).text()).toBe('ok');
     reported.mockRestore();
+  });
+});
+
+describe('a call that throws while sending its first attempt gives its concurrency slot back', () => {
+  it('a propagateTraceTo that throws rejects that call only; the next call still gets a slot', async () => {
+    const span = { spanContext: () => ({ traceId: '1'.repeat(32), spanId: '2'.repeat(16), traceFlags: 1 }), setAttributes() {}, setAttribute() {}, addEvent() {}, setStatus() {}, end() {} };
+    const tracing = engineTracing({ startSpan: () => span } as unknown as Tracer);
+    let throwing = true;
+    const propagateTraceTo = () => {
+      if (throwing) throw new Error('propagate bug');
+      return false;
+    };
+    const { rf, transport, clock } = setup({ concurrency: { maxInFlight: 1, maxQueue: 0 } }, { tracing, propagateTraceTo });
+    transport.reply(() => ({ status: 200, body: 'ok' }));
+    await expect(settle(clock, rf(`${A}/x`))).rejects.toThrow('propagate bug');
+    throwing = false;
+    const res = await settle(clock, rf(`${A}/y`));
+    expect(describeResponse(res).source).not.toBe('synthetic');
+    expect(await res.text()).toBe('ok');
   });
 });
 
