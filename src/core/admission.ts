@@ -30,3 +30,15 @@ export function admitLater(state: OriginState, now: number, deps: Deps, isRetry:
   if (state.throttle !== null && state.breaker.current(now) === 'closed' && state.throttle.shouldReject(now, deps.random)) return new LocalRejection('throttled');
   return null;
 }
+
+/**
+ * Whether a call refused at admission should rather wait: a write has no stored copy to stand in
+ * for it, so refusing it during a pause the server asked for (or until the rate limit's next
+ * token) loses a write plain fetch would have landed. It waits when the wait ends before its
+ * deadline; a read keeps its immediate answer (a stored copy, or the synthetic 503).
+ */
+export function outwaits(rejection: LocalRejection, method: string, now: number, deadline: number): boolean {
+  if (rejection.reason !== 'paused' && rejection.reason !== 'rate-limited') return false;
+  if (method === 'GET' || method === 'HEAD' || rejection.retryAfterMs === undefined) return false;
+  return now + rejection.retryAfterMs < deadline;
+}

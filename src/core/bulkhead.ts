@@ -1,6 +1,10 @@
 /** A queued call: `admit` hands it a slot; `cancel` removes it (abort, deadline). */
 export interface Waiter {
   admit(): void;
+  /** Its caller already has an answer (a stored copy): it may give its place to one who has none. */
+  answered?: boolean;
+  /** Told when it gave its place up. */
+  yieldPlace?(): void;
 }
 
 /**
@@ -39,9 +43,24 @@ export class Bulkhead {
 
   /** Join the queue; false when it is full. The waiter's `admit` runs when a slot frees. */
   enqueue(waiter: Waiter): boolean {
-    if (this.queue.size >= this.maxQueue) return false;
+    if (this.queue.size >= this.maxQueue && !this.makeRoom()) return false;
     this.queue.add(waiter);
     return true;
+  }
+
+  /**
+   * A full queue makes room by dropping the oldest waiter whose caller was already answered from
+   * a stored copy (it only waited to refresh the store), so a write is not refused for a read
+   * that has its answer. O(queue) only when the queue is full.
+   */
+  private makeRoom(): boolean {
+    for (const waiter of this.queue) {
+      if (waiter.answered !== true) continue;
+      this.queue.delete(waiter);
+      waiter.yieldPlace?.();
+      return true;
+    }
+    return false;
   }
 
   cancel(waiter: Waiter): void {

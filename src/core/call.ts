@@ -1,6 +1,7 @@
-import { admitLater } from './admission.js';
+import { admitLater, outwaits } from './admission.js';
 import { sendAttempt, MAX_TIMER_MS, type AttemptHost, type AttemptResult } from './attempt.js';
 import { backoffDelay } from './backoff.js';
+import type { Waiter } from './bulkhead.js';
 import { isPushbackStatus } from './classify.js';
 import type { CallHost, Deps } from './deps.js';
 import { ResilienceError } from './errors.js';
@@ -34,6 +35,10 @@ export class Call implements AttemptHost, FallbackHost {
   onAbort: (() => void) | null = null;
   private readonly deadline: number;
   private holdsSlot = false;
+  /** The next attempt passes the whole admission (rate-limit token, throttle), not only the pause. */
+  private admitFully = false;
+  /** Its place in the queue, while it waits there. */
+  private waiter: Waiter | undefined;
   /** When the call got its slot (it may have waited in the queue since it started). */
   private admittedAt: number;
   private queueWaitMs = 0;
@@ -105,7 +110,10 @@ export class Call implements AttemptHost, FallbackHost {
    * sequential calls (Node 22): 3.3-4.0 -> 2.2-2.9 µs and 1.3 KB less allocated per call.
    */
   private send(): Promise<Response> {
-    if (this.admission !== null) return this.rejectLocally(this.admission);
+    if (this.admission !== null) {
+      const wait = this.admission;
+      return outwaits(wait, this.method, this.admittedAt, this.deadline) ? this.sendAfter(wait.retryAfterMs!) : this.rejectLocally(wait);
+    }
     const state = this.state;
     if (!state.bulkhead.tryEnter()) return this.sendQueued();
     this.holdsSlot = true;
@@ -133,8 +141,20 @@ export class Call implements AttemptHost, FallbackHost {
     );
   }
 
+  /** A write that meets a pause or the rate limit waits it out (see `outwaits`), then is admitted in full. */
+  private async sendAfter(waitMs: number): Promise<Response> {
+    await this.sleep(waitMs);
+    this.admitFully = true;
+    if (!this.state.bulkhead.tryEnter()) return this.sendQueued();
+    this.holdsSlot = true;
+    this.admittedAt = this.deps.clock.now();
+    this.state.budget.recordCall(this.admittedAt);
+    return this.settle(this.attemptLoop(true));
+  }
+
   private async sendQueued(): Promise<Response> {
     const refused = await this.acquireSlot();
+    if (refused === GAVE_PLACE) throw new DOMException('gave its queue place to a call with no answer yet', 'AbortError');
     if (refused !== null) return await this.rejectLocally(refused);
     this.state.budget.recordCall(this.admittedAt);
     return this.settle(this.attemptLoop(true));
@@ -176,7 +196,12 @@ export class Call implements AttemptHost, FallbackHost {
     const queuedAt = clock.now();
     return new Promise<LocalRejection | null>((resolve, reject) => {
       let timer: unknown;
-      const waiter = {
+      const waiter: Waiter = {
+        yieldPlace: () => {
+          clock.clearTimeout(timer);
+          this.onAbort = null;
+          resolve(GAVE_PLACE);
+        },
         admit: () => {
           clock.clearTimeout(timer);
           this.onAbort = null;
@@ -187,6 +212,7 @@ export class Call implements AttemptHost, FallbackHost {
         },
       };
       if (!bulkhead.enqueue(waiter)) return resolve(new LocalRejection('queue-full'));
+      this.waiter = waiter;
       const wait = this.deadline - queuedAt;
       if (wait <= MAX_TIMER_MS) {
         timer = clock.setTimeout(() => {
@@ -216,7 +242,8 @@ export class Call implements AttemptHost, FallbackHost {
       let result = sent;
       if (result === undefined) {
         if (last !== undefined || queued) {
-          const refused = await this.waitForAdmission(last !== undefined);
+          const refused = await this.waitForAdmission(last !== undefined || this.admitFully);
+          this.admitFully = false;
           if (refused !== null) return last === undefined ? refused : { reason: refused.reason === 'deadline' ? 'deadline' : failureReason(last), last };
           now = clock.now();
         }
@@ -314,6 +341,10 @@ export class Call implements AttemptHost, FallbackHost {
     return new Request(this.url, { headers: this.plan.init?.headers ?? (input instanceof Request ? input.headers : undefined) });
   }
 
+  answeredEarly(): void {
+    if (this.waiter !== undefined) this.waiter.answered = true;
+  }
+
   remainingMs(): number {
     return this.deadline - this.deps.clock.now();
   }
@@ -371,6 +402,9 @@ export class Call implements AttemptHost, FallbackHost {
     return this.span?.ids() ?? {};
   }
 }
+
+/** What a queued call's wait came to when it gave its place to a call that had no answer yet. */
+const GAVE_PLACE = new LocalRejection('queue-full');
 
 function cancelBody(response: Response): void {
   void response.body?.cancel().catch(() => undefined);

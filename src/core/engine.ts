@@ -1,4 +1,4 @@
-import { admit } from './admission.js';
+import { admit, outwaits } from './admission.js';
 import { Call } from './call.js';
 import { validateCallOptions } from './call-options.js';
 import type { Deps } from './deps.js';
@@ -105,8 +105,8 @@ export class Engine {
     const now = this.deps.clock.now();
     const deadlineMs = options?.deadlineMs ?? policy.deadlineMs;
     const rejection = deadlineMs <= 0 ? new LocalRejection('deadline') : admit(state, now, this.deps);
-    if (rejection !== null && this.deps.tracing === undefined && !this.mayFallBack(input, init, options, policy)) {
-      // Refused before anything was planned, with nothing to trace and nothing to fall back to.
+    if (rejection !== null && this.deps.tracing === undefined && !this.mayFallBack(input, init, options, policy) && !outwaits(rejection, methodOf(input, init), now, now + deadlineMs)) {
+      // Refused before anything was planned, with nothing to trace, nothing to fall back to and no wait worth it.
       if (this.deps.listening) this.emit({ type: 'rejected', origin: state.origin, at: now, url, reason: rejection.reason });
       if (options?.throwOnReject === true) return rejectSoon(new ResilienceError(rejection.reason, state.origin, rejection.retryAfterMs));
       return Promise.resolve(syntheticResponse(rejection.reason, rejection.retryAfterMs, 0, undefined));
@@ -122,8 +122,7 @@ export class Engine {
     const fallback = options?.fallback ?? policy.fallback;
     if (typeof fallback === 'object') return true; // the app's handler answers any method
     if (this.deps.cache === undefined || !usesCache(fallback)) return false;
-    const method = init?.method ?? (input instanceof Request ? input.method : 'GET');
-    return method.toUpperCase() === 'GET';
+    return methodOf(input, init) === 'GET';
   }
 
   // ---- shared services for calls ----
@@ -194,6 +193,10 @@ function rejectSoon(error: unknown): Promise<never> {
   return Promise.resolve().then(() => {
     throw error;
   });
+}
+
+function methodOf(input: RequestInfo | URL, init: RequestInit | undefined): string {
+  return (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
 }
 
 /** The init fetch should see: ours minus `resilience` (unchanged when there is none). */

@@ -18,6 +18,8 @@ export interface FallbackHost {
   traceIds(): { traceId?: string; spanId?: string };
   /** Milliseconds left before the call's deadline. */
   remainingMs(): number;
+  /** The caller has its answer (a stored copy) while the call goes on to refresh the store. */
+  answeredEarly?(): void;
 }
 
 /** Whether a stored copy may stand in (GET only: a stored answer to a write would be a lie). */

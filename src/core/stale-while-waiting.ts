@@ -17,6 +17,7 @@ export function staleWhileWaiting(call: FallbackHost, sending: Promise<Response>
         if (copy === undefined) return;
         if (answered) return void copy.body?.cancel().catch(() => undefined);
         answered = true;
+        call.answeredEarly?.();
         resolve(copy);
       });
     }, waitMs);

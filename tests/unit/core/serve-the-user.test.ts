@@ -154,3 +154,62 @@ describe('partial failure: the default policy never refuses writes a plain fetch
     expect(rf.snapshot()[0]!.throttleProbability).toBe(0);
   });
 });
+
+describe('a write meets a server pause it can outwait', () => {
+  async function paused() {
+    const s = setup();
+    s.transport.reply((r) => (r.url.endsWith('/push') ? { status: 429, headers: { 'Retry-After': '2' } } : { status: 201 }));
+    await s.rf(`${A}/push`, { resilience: { retries: 0, fallback: 'none' } }); // pauses the origin for 2 s
+    return s;
+  }
+
+  it('waits until the pause ends and is then sent once, instead of being refused', async () => {
+    const { rf, transport, clock } = await paused();
+    const start = clock.now();
+    const call = watch(clock, rf(`${A}/orders`, { method: 'POST', body: 'x' }));
+    await clock.advance(1_999);
+    expect(transport.seen.filter((r) => r.url.endsWith('/orders'))).toHaveLength(0); // nothing during the pause
+    await clock.advance(1);
+    expect(call.at).toBe(start + 2_000);
+    expect(call.value!.status).toBe(201);
+    expect(transport.seen.filter((r) => r.url.endsWith('/orders'))).toHaveLength(1);
+  });
+
+  it('is refused at once when the pause outlasts its deadline, and a read is never held', async () => {
+    const { rf, transport } = await paused();
+    const write = await rf(`${A}/orders`, { method: 'POST', body: 'x', resilience: { deadlineMs: 1_000 } });
+    expect(describeResponse(write)).toMatchObject({ source: 'synthetic', reason: 'paused' });
+    const read = await rf(`${A}/new`, { resilience: { fallback: 'none' } });
+    expect(describeResponse(read)).toMatchObject({ source: 'synthetic', reason: 'paused' });
+    expect(transport.count()).toBe(1);
+  });
+});
+
+describe('a full queue', () => {
+  it('takes a write by dropping a read whose caller was already answered from a stored copy', async () => {
+    const { rf, transport, clock, cache } = setup({ concurrency: { maxInFlight: 1, maxQueue: 1 }, staleAfterMs: 1_000 });
+    transport.reply((r) => (r.url.endsWith('/slow') ? { status: 200, body: 'slow', delayMs: 5_000 } : { status: r.method === 'POST' ? 201 : 200, body: 'ok' }));
+    await rf(`${A}/item`);
+    await rf.settled();
+    expect(cache.entries.has(`${A}/item`)).toBe(true);
+    void rf(`${A}/slow`, { resilience: { staleAfterMs: Infinity } }); // holds the only slot for 5 s
+    await clock.advance(1);
+    const read = watch(clock, rf(`${A}/item`)); // queued
+    await clock.advance(1_000);
+    expect(describeResponse(read.value!)).toMatchObject({ source: 'cache', reason: 'slow' }); // answered, still queued to refresh
+    const write = watch(clock, rf(`${A}/orders`, { method: 'POST', body: 'x' }));
+    await clock.advance(4_100);
+    expect(write.value!.status).toBe(201); // not refused queue-full
+    expect(transport.seen.filter((r) => r.url.endsWith('/orders'))).toHaveLength(1);
+  });
+
+  it('still refuses when every queued caller is waiting for its first answer', async () => {
+    const { rf, transport, clock } = setup({ concurrency: { maxInFlight: 1, maxQueue: 1 } });
+    transport.reply(() => ({ status: 200, delayMs: 5_000 }));
+    void rf(`${A}/a`);
+    await clock.advance(1);
+    void rf(`${A}/b`, { method: 'POST', body: '1' });
+    const refused = await rf(`${A}/c`, { method: 'POST', body: '2' });
+    expect(describeResponse(refused)).toMatchObject({ source: 'synthetic', reason: 'queue-full' });
+  });
+});
