@@ -10,7 +10,7 @@ export function admit(state: OriginState, now: number, deps: Deps): LocalRejecti
   if (!deps.isOnline()) return new LocalRejection('offline');
   if (state.pausedUntil > now) return new LocalRejection('paused', state.pausedUntil - now);
   if (state.limiter !== null && !state.limiter.tryTake(now)) return new LocalRejection('rate-limited', state.limiter.waitMs(now));
-  if (!state.breaker.wouldAllow(now)) return new LocalRejection('circuit-open', state.breaker.retryAfterMs(now) || undefined);
+  if (!state.breaker.wouldAllow(now)) return new LocalRejection('circuit-open', state.breaker.retryAfterMs(now) || undefined, state.breaker.current(now) === 'half-open');
   // While the breaker is not closed its probes decide; the throttle, still full of the outage's
   // failures, would refuse the very probe that proves the backend is back.
   if (state.throttle !== null && state.breaker.current(now) === 'closed' && state.throttle.shouldReject(now, deps.random)) return new LocalRejection('throttled');
@@ -38,7 +38,19 @@ export function admitLater(state: OriginState, now: number, deps: Deps, isRetry:
  * deadline; a read keeps its immediate answer (a stored copy, or the synthetic 503).
  */
 export function outwaits(rejection: LocalRejection, method: string, now: number, deadline: number): boolean {
-  if (rejection.reason !== 'paused' && rejection.reason !== 'rate-limited') return false;
-  if (method === 'GET' || method === 'HEAD' || rejection.retryAfterMs === undefined) return false;
-  return now + rejection.retryAfterMs < deadline;
+  if (method === 'GET' || method === 'HEAD') return false;
+  return now + waitFor(rejection) < deadline;
+}
+
+/**
+ * How often a write waiting on a half-open breaker asks again: its probe's verdict is one round
+ * trip away. (An open breaker is not waited on: in an outage a write is refused at once.)
+ */
+export const PROBE_POLL_MS = 100;
+
+/** How long an outwaitable rejection asks to wait; Infinity when it is not one. */
+export function waitFor(rejection: LocalRejection): number {
+  if (rejection.reason === 'circuit-open') return rejection.probing ? PROBE_POLL_MS : Infinity;
+  if (rejection.reason !== 'paused' && rejection.reason !== 'rate-limited') return Infinity;
+  return rejection.retryAfterMs ?? Infinity;
 }

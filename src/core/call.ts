@@ -1,4 +1,4 @@
-import { admitLater, outwaits } from './admission.js';
+import { admitLater, outwaits, PROBE_POLL_MS, waitFor } from './admission.js';
 import { sendAttempt, MAX_TIMER_MS, type AttemptHost, type AttemptResult } from './attempt.js';
 import { backoffDelay } from './backoff.js';
 import type { Waiter } from './bulkhead.js';
@@ -112,7 +112,7 @@ export class Call implements AttemptHost, FallbackHost {
   private send(): Promise<Response> {
     if (this.admission !== null) {
       const wait = this.admission;
-      return outwaits(wait, this.method, this.admittedAt, this.deadline) ? this.sendAfter(wait.retryAfterMs!) : this.rejectLocally(wait);
+      return outwaits(wait, this.method, this.admittedAt, this.deadline) ? this.sendAfter(waitFor(wait)) : this.rejectLocally(wait);
     }
     const state = this.state;
     if (!state.bulkhead.tryEnter()) return this.sendQueued();
@@ -250,6 +250,11 @@ export class Call implements AttemptHost, FallbackHost {
         if (now >= this.deadline) return last === undefined ? new LocalRejection('deadline') : { reason: 'deadline', last };
         const permit = state.breaker.tryAcquire(now);
         if (permit === null) {
+          if (last === undefined && this.waitsForProbe(now)) {
+            await this.sleep(PROBE_POLL_MS);
+            now = clock.now();
+            continue;
+          }
           return last === undefined ? new LocalRejection('circuit-open', state.breaker.retryAfterMs(now) || undefined) : { reason: 'circuit-open', last };
         }
         result = await sendAttempt(this, permit, this.attemptTimeoutMs(now), now, this.attempts++);
@@ -339,6 +344,11 @@ export class Call implements AttemptHost, FallbackHost {
     const input = this.plan.input;
     if (input instanceof Request && this.plan.init?.headers === undefined && input.method === 'GET') return input;
     return new Request(this.url, { headers: this.plan.init?.headers ?? (input instanceof Request ? input.headers : undefined) });
+  }
+
+  /** A write not yet sent waits for a half-open breaker's probe rather than being refused (see `outwaits`). */
+  private waitsForProbe(now: number): boolean {
+    return this.method !== 'GET' && this.method !== 'HEAD' && this.state.breaker.current(now) === 'half-open' && now + PROBE_POLL_MS < this.deadline;
   }
 
   answeredEarly(): void {

@@ -5,5 +5,7 @@ export class LocalRejection {
   constructor(
     readonly reason: RejectReason,
     readonly retryAfterMs?: number,
+    /** Refused because a half-open breaker's probe is in flight: its verdict is moments away. */
+    readonly probing = false,
   ) {}
 }

@@ -213,3 +213,36 @@ describe('a full queue', () => {
     expect(describeResponse(refused)).toMatchObject({ source: 'synthetic', reason: 'queue-full' });
   });
 });
+
+describe('a write meets a half-open breaker whose probe is in flight', () => {
+  async function halfOpen(probeStatus: number) {
+    const s = setup({ breaker: { minimumCalls: 1 }, retry: { maxRetries: 0 } });
+    s.transport.sequence('network-error', { status: probeStatus, delayMs: 300 }, { status: 201 });
+    await s.rf(`${A}/x`, { resilience: { fallback: 'none' } }).catch(() => undefined); // opens the breaker
+    await s.clock.advance(DEFAULT_POLICY.breaker.openMs); // half-open
+    const probe = watch(s.clock, s.rf(`${A}/probe`, { method: 'PUT', body: 'p' }));
+    await s.clock.advance(1);
+    return { ...s, probe };
+  }
+
+  it('waits for the probe and is sent when it succeeds', async () => {
+    const { rf, clock, transport } = await halfOpen(200);
+    const write = watch(clock, rf(`${A}/orders`, { method: 'POST', body: 'x' }));
+    await clock.advance(400);
+    expect(write.value!.status).toBe(201);
+    expect(transport.seen.filter((r) => r.url.endsWith('/orders'))).toHaveLength(1);
+  });
+
+  it('is refused when the probe fails, without having been sent', async () => {
+    const { rf, clock, transport } = await halfOpen(503);
+    const write = watch(clock, rf(`${A}/orders`, { method: 'POST', body: 'x' }));
+    await clock.advance(400);
+    expect(describeResponse(write.value!)).toMatchObject({ source: 'synthetic', reason: 'circuit-open' });
+    expect(transport.seen.filter((r) => r.url.endsWith('/orders'))).toHaveLength(0);
+  });
+
+  it('a read is answered at once, as before', async () => {
+    const { rf } = await halfOpen(200);
+    expect(describeResponse(await rf(`${A}/new`, { resilience: { fallback: 'none' } }))).toMatchObject({ source: 'synthetic', reason: 'circuit-open' });
+  });
+});
