@@ -10,6 +10,7 @@ import { createResilientFetch } from '../../src/core/create-resilient-fetch.js';
 import { Outbox } from '../../src/sw/outbox/outbox.js';
 import { OutboxStore } from '../../src/sw/outbox/store.js';
 import { startIdempotentServer, type Fault } from './idempotent-server.js';
+import { seededRandom as seeded } from '../lib/seeded-random.js';
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: number) => {
@@ -20,18 +21,6 @@ const WRITES = arg('writes', 200);
 const SEED = arg('seed', 7);
 /** Most recovery rounds before giving up (each round is one flush). */
 const MAX_ROUNDS = 50;
-
-/** mulberry32: a seeded generator, so a run can be repeated exactly. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function scenario(honourKeys: boolean) {
   const random = seeded(SEED);

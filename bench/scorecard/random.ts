@@ -1,15 +1,6 @@
-/** mulberry32: a small seeded PRNG, so the schedule and the upstream's coin flips repeat run to run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+import { seededRandom } from '../lib/seeded-random.js';
 
+export { seededRandom };
 /**
  * A coin that fails exactly `share` of every `deck` flips, in a seeded order: "50% 503" then
  * means half of the requests in any stretch of the phase, not a streak of bad luck (the first 50

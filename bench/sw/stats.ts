@@ -1,3 +1,7 @@
+import { seededRandom } from '../lib/seeded-random.js';
+
+/** The seeded generator shuffles and bootstraps use (one home: ../lib/seeded-random.ts). */
+export const mulberry32 = seededRandom;
 /** Small, dependency-free statistics for the service-worker benchmark. */
 
 /** Linear-interpolated quantile (R type 7) of an already sorted array. */
@@ -36,18 +40,6 @@ export function summarize(values: readonly number[]): Summary {
     p99: quantileSorted(s, 0.99),
     mean: s.length > 0 ? sum / s.length : Number.NaN,
     max: s.length > 0 ? s[s.length - 1]! : Number.NaN,
-  };
-}
-
-/** mulberry32: a tiny seeded PRNG, so shuffles and bootstraps repeat run to run. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 
