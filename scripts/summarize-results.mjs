@@ -35,4 +35,12 @@ if (engines) {
   skipped += engines.skipped;
 }
 
+// `npm test`'s own exit status (second argument): a stage that is not a counted suite (typecheck,
+// size budgets) or a runner that crashed must not close the run as "0 failed".
+const status = Number(process.argv[3] ?? 0);
+if (status !== 0 && failed === 0) {
+  failed = 1;
+  console.error(`npm test exited with ${status} outside the counted tests (typecheck, size budgets, or a runner that stopped): counted as 1 failed`);
+}
+
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
