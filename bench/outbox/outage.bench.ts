@@ -9,7 +9,8 @@ import { IDBFactory } from 'fake-indexeddb';
 import { createResilientFetch } from '../../src/core/create-resilient-fetch.js';
 import { Outbox } from '../../src/sw/outbox/outbox.js';
 import { OutboxStore } from '../../src/sw/outbox/store.js';
-import { startIdempotentServer, type Fault } from './idempotent-server.js';
+import { startIdempotentServer, type Fault, type IdempotentServer } from './idempotent-server.js';
+import { runWorkboxQueue } from './workbox-queue.js';
 import { seededRandom as seeded } from '../lib/seeded-random.js';
 
 const args = process.argv.slice(2);
@@ -22,14 +23,36 @@ const SEED = arg('seed', 7);
 /** Most recovery rounds before giving up (each round is one flush). */
 const MAX_ROUNDS = 50;
 
-async function scenario(honourKeys: boolean) {
-  const random = seeded(SEED);
-  const server = await startIdempotentServer(honourKeys);
-  // During the outage: 40% 503, 20% reset before applying, 20% applied but the answer lost, 20% fine.
+/** During the outage: 40% 503, 20% reset before applying, 20% applied but the answer lost, 20% fine. */
+function outage(server: IdempotentServer, random: () => number): void {
   server.setFault((): Fault => {
     const r = random();
     return r < 0.4 ? '503' : r < 0.6 ? 'reset' : r < 0.8 ? 'lost-answer' : 'none';
   });
+}
+
+/** Writes applied, counted by each write's own number (Workbox sends no Idempotency-Key to count by). */
+function appliedWrites(server: IdempotentServer): { delivered: number; duplicates: number; inOrder: boolean } {
+  const numbers = server.order.map((body) => (JSON.parse(body) as { n: number }).n);
+  const distinct = new Set(numbers);
+  return { delivered: distinct.size, duplicates: numbers.length - distinct.size, inOrder: numbers.every((n, i) => i === 0 || n > numbers[i - 1]!) };
+}
+
+async function workboxScenario() {
+  const random = seeded(SEED);
+  const server = await startIdempotentServer(true);
+  outage(server, random);
+  const run = await runWorkboxQueue(server, WRITES, () => undefined, () => server.setFault(() => 'none'), MAX_ROUNDS);
+  const applied = appliedWrites(server);
+  const result = { ...run, ...applied, requests: server.received };
+  await server.close();
+  return result;
+}
+
+async function scenario(honourKeys: boolean) {
+  const random = seeded(SEED);
+  const server = await startIdempotentServer(honourKeys);
+  outage(server, random);
   const rf = createResilientFetch({
     random,
     isOnline: () => true,
@@ -64,6 +87,7 @@ async function scenario(honourKeys: boolean) {
 }
 
 const results = [await scenario(true), await scenario(false)];
+const workbox = await workboxScenario();
 console.log(`outbox under an outage: ${WRITES} writes, seed ${SEED} (faults during the outage: 40% 503, 20% reset, 20% answer lost after applying)`);
 console.table(results.map((r) => ({
   server: r.honourKeys ? 'honours Idempotency-Key' : 'ignores the key',
@@ -76,3 +100,14 @@ console.table(results.map((r) => ({
   'left in outbox': r.left,
   'requests sent': r.requests,
 })));
+console.log('workbox-background-sync (Queue + replay on demand, as its BackgroundSyncPlugin does), same outage and server:');
+console.table([{
+  'answered at once': workbox.answeredAtOnce,
+  'queued (network error)': workbox.queued,
+  '5xx taken as answers (never queued)': workbox.lostAs5xx,
+  'delivered after recovery': `${workbox.delivered}/${WRITES} (${((100 * workbox.delivered) / WRITES).toFixed(1)}%)`,
+  'duplicates applied': workbox.duplicates,
+  'applied in order': workbox.inOrder,
+  'left in queue': workbox.left,
+  'requests sent': workbox.requests,
+}]);
