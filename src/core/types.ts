@@ -68,57 +68,71 @@ export interface OutboxPolicy {
 }
 
 export interface BreakerPolicy {
-  /** Sliding window the rates are judged over. */
+  /** Sliding window the rates are judged over. (10_000) */
   windowMs: number;
-  /** Calls in the window before the breaker judges at all. */
+  /** Attempts in the window before the breaker judges at all. (10) */
   minimumCalls: number;
-  /** 0..1; opens at or above. */
+  /** 0..1; opens at or above. The breaker is the outage backstop; partial failure is the throttle's. (0.8) */
   failureRateThreshold: number;
-  /** An attempt slower than this is slow. */
+  /** An attempt slower than this (timed from its own start) is slow. (5_000) */
   slowCallMs: number;
-  /** 0..1; opens at or above; 1 = only when every call is slow. */
+  /** 0..1; opens at or above; 1 = only when every call is slow. (1) */
   slowCallRateThreshold: number;
-  /** First open period. */
+  /** First open period, when the server gave no delay; shortened at random by up to half. (1_000) */
   openMs: number;
-  /** The open period doubles on each re-trip, up to this. */
+  /** Our open period doubles on each failed probe up to this; a server's Retry-After overrides it. (2_500; follows a longer openMs the config did not bound) */
   maxOpenMs: number;
-  /** Trial calls let through when half-open. */
+  /** Trial calls let through when half-open. (1) */
   halfOpenProbes: number;
 }
 
 export interface RetryPolicy {
-  /** Attempts = maxRetries + 1. */
+  /** Attempts = maxRetries + 1; only idempotent methods, an Idempotency-Key, or `idempotent: true`. (2) */
   maxRetries: number;
+  /** First backoff step. (100) */
   baseDelayMs: number;
+  /** Largest backoff step. (5_000) */
   maxDelayMs: number;
+  /** ('full') */
   jitter: Jitter;
+  /** Statuses worth another attempt. ([408, 429, 500, 502, 503, 504]) */
   retryOnStatus: number[];
-  /** Cap on a server-given delay (Retry-After, RateLimit-Reset). */
+  /** Cap on a server-given delay (Retry-After, RateLimit, X-RateLimit-Reset). (30_000) */
   maxRetryAfterMs: number;
-  /** Retries allowed as a share of the calls made in the last breaker.windowMs. */
+  /** Retries allowed as a share of the calls made in the last breaker.windowMs. (0.2) */
   budgetRatio: number;
-  /** Retries always allowed per second, so a quiet origin can still retry a call fully. */
+  /** Retries always allowed per second, so a quiet origin can still retry a call; below 1, one per 1/n seconds. (3) */
   budgetMinPerSecond: number;
-  /** Largest request body buffered for replay; a larger one is sent once, never retried. */
+  /** Largest request body buffered for replay; a larger one is sent once, never retried. (1_048_576) */
   maxBufferedBodyBytes: number;
 }
 
 export interface OriginPolicy {
+  /** Per attempt; aborts the fetch; clamped to what is left of the deadline. (10_000) */
   timeoutMs: number;
+  /** Whole call: queue, attempts and backoff. (30_000) */
   deadlineMs: number;
+  /** The stored copy, nothing, or the stored copy then the app's handler (worker policy only). ('cache') */
   fallback: FallbackPolicy;
+  /** Oldest stored response that may be served. (86_400_000) */
   maxStaleMs: number;
   /**
    * A GET with a stored copy answers from it after this long without a network answer (queued
-   * or in flight); the request goes on within its timeout to refresh the store.
+   * or in flight); the request goes on within its timeout to refresh the store. (3_000)
    */
   staleAfterMs: number;
   breaker: BreakerPolicy;
+  /** In flight at once, and waiting in the FIFO queue. ({ maxInFlight: 6, maxQueue: 64 }) */
   concurrency: { maxInFlight: number; maxQueue: number };
   retry: RetryPolicy;
+  /** Client-side token bucket. (false) */
   rateLimit: false | { perSecond: number; burst: number };
-  /** SRE adaptive throttling: refuse locally when the backend accepts fewer than 1/k of requests. */
+  /**
+   * SRE adaptive throttling: refuse locally when the backend accepts fewer than 1/k of the
+   * requests it answered; judges only while the breaker is closed. ({ k: 2, windowMs: 10_000, minimumRequests: 10 })
+   */
   throttle: false | { k: number; windowMs: number; minimumRequests?: number };
+  /** The worker's outbox for writes that cannot be delivered now; `true` means the default limits. (false) */
   outbox: false | OutboxPolicy;
 }
 
@@ -141,11 +155,17 @@ export interface PolicyConfig {
 }
 
 /** Per-call options, passed as `init.resilience`. */
+/** Per-call options, `init.resilience`: each overrides the origin's policy for this call; validated like it. */
 export interface CallOptions {
+  /** Per attempt (policy: 10_000). */
   timeoutMs?: number;
+  /** Whole call; 0 or less means already past: a local `deadline` rejection (policy: 30_000). */
   deadlineMs?: number;
+  /** Retries for this call (policy: retry.maxRetries, 2). */
   retries?: number;
+  /** (policy: 'cache') */
   fallback?: FallbackMode;
+  /** (policy: 86_400_000) */
   maxStaleMs?: number;
   /** Allow retrying a method that is not idempotent. */
   idempotent?: boolean;
