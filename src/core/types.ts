@@ -154,7 +154,6 @@ export interface PolicyConfig {
   maxOrigins?: number;
 }
 
-/** Per-call options, passed as `init.resilience`. */
 /** Per-call options, `init.resilience`: each overrides the origin's policy for this call; validated like it. */
 export interface CallOptions {
   /** Per attempt (policy: 10_000). */
