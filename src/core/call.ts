@@ -37,6 +37,8 @@ export class Call implements AttemptHost, FallbackHost {
   private holdsSlot = false;
   /** The next attempt passes the whole admission (rate-limit token, throttle), not only the pause. */
   private admitFully = false;
+  /** Its caller has its answer (a stored copy); the call goes on only to refresh the store. */
+  private answered = false;
   /** Its place in the queue, while it waits there. */
   private waiter: Waiter | undefined;
   /** When the call got its slot (it may have waited in the queue since it started). */
@@ -312,7 +314,7 @@ export class Call implements AttemptHost, FallbackHost {
   private async fail(reason: FailureReason | 'circuit-open', last: AttemptResult | undefined): Promise<Response> {
     const origin = this.state.origin;
     this.engine.emit({ type: 'failed', origin, at: this.deps.clock.now(), url: this.url, reason: reason === 'circuit-open' ? 'upstream-error' : reason, attempts: this.attempts, ...this.traceIds() });
-    const fallback = (await storedCopy(this, reason)) ?? (await handlerAnswer(this, reason));
+    const fallback = await this.fallbackFor(reason);
     if (fallback !== undefined) {
       if (last?.kind === 'response') cancelBody(last.response);
       return fallback;
@@ -333,7 +335,7 @@ export class Call implements AttemptHost, FallbackHost {
     const { reason, retryAfterMs } = rejection;
     const origin = this.state.origin;
     if (this.deps.listening) this.engine.emit({ type: 'rejected', origin, at: this.deps.clock.now(), url: this.url, reason, ...this.traceIds() });
-    const fallback = (await storedCopy(this, reason)) ?? (await handlerAnswer(this, reason));
+    const fallback = await this.fallbackFor(reason);
     if (fallback !== undefined) return fallback;
     this.outcome('rejected', reason);
     if (this.options?.throwOnReject === true) throw new ResilienceError(reason, origin, retryAfterMs);
@@ -351,7 +353,18 @@ export class Call implements AttemptHost, FallbackHost {
     return this.method !== 'GET' && this.method !== 'HEAD' && this.state.breaker.current(now) === 'half-open' && now + PROBE_POLL_MS < this.deadline;
   }
 
+  /**
+   * The stored copy, then the app's answer. None for a call whose caller was already answered from
+   * the stored copy: nobody would read it, and when an outage empties a full queue at once, those
+   * lookups are a burst of IndexedDB reads in front of the calls that do need one.
+   */
+  private async fallbackFor(reason: ResilienceReason): Promise<Response | undefined> {
+    if (this.answered) return undefined;
+    return (await storedCopy(this, reason)) ?? (await handlerAnswer(this, reason));
+  }
+
   answeredEarly(): void {
+    this.answered = true;
     if (this.waiter !== undefined) this.waiter.answered = true;
   }
 

@@ -246,3 +246,22 @@ describe('a write meets a half-open breaker whose probe is in flight', () => {
     expect(describeResponse(await rf(`${A}/new`, { resilience: { fallback: 'none' } }))).toMatchObject({ source: 'synthetic', reason: 'circuit-open' });
   });
 });
+
+describe('a call already answered from the stored copy', () => {
+  it('does not look the copy up again when its refresh is refused later', async () => {
+    const { rf, transport, clock, cache } = setup({ concurrency: { maxInFlight: 1, maxQueue: 5 }, staleAfterMs: 1_000 });
+    transport.reply((r) => (r.url.endsWith('/slow') ? 'hang' : { status: 200, body: 'v1' }));
+    await rf(`${A}/item`);
+    await rf.settled();
+    let lookups = 0;
+    const match = cache.match.bind(cache);
+    cache.match = (request: Request) => (lookups++, match(request));
+    void rf(`${A}/slow`, { resilience: { staleAfterMs: Infinity, timeoutMs: 5_000, fallback: 'none' } }).catch(() => undefined);
+    await clock.advance(1);
+    const read = watch(clock, rf(`${A}/item`, { resilience: { deadlineMs: 3_000 } }));
+    await clock.advance(1_000);
+    expect(describeResponse(read.value!)).toMatchObject({ source: 'cache', reason: 'slow' });
+    await clock.advance(2_100); // its deadline passes in the queue: refused, and nobody reads the answer
+    expect(lookups).toBe(1);
+  });
+});
