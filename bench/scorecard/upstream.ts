@@ -8,12 +8,10 @@
  * with the page, the hung requests must be cut when the outage starts (a dead process resets its
  * connections), and the log must keep every request of a run, not the newest 500.
  */
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import http from 'node:http';
 import type { Socket } from 'node:net';
-import path from 'node:path';
 import { baseUrl, closeServer, listen } from '../../demo-app/server/http-util.js';
+import { serveFile } from '../../demo-app/server/static-server.js';
 import { balancedCoin, seededRandom } from './random.js';
 import { phaseAt, type Phase, type PhaseName } from './scenario.js';
 
@@ -43,7 +41,6 @@ export interface ScorecardUpstream {
 
 const SLOW_MS = 2_000;
 const STORM_RETRY_AFTER_S = '2';
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.map': 'application/json' };
 
 interface Run {
   t0: number;
@@ -160,22 +157,4 @@ export async function startScorecardUpstream(root: string): Promise<ScorecardUps
     },
     close: () => closeServer(server),
   };
-}
-
-/** Serves the built app; workers may control the whole origin wherever their file lives. */
-async function serveFile(root: string, pathname: string, res: http.ServerResponse): Promise<void> {
-  let file = path.join(root, decodeURIComponent(pathname));
-  if (!file.startsWith(root)) return void res.writeHead(403).end();
-  try {
-    if ((await stat(file)).isDirectory()) file = path.join(file, 'index.html');
-    await stat(file);
-  } catch {
-    return void res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
-  }
-  res.writeHead(200, {
-    'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream',
-    'Cache-Control': 'no-cache',
-    'Service-Worker-Allowed': '/',
-  });
-  createReadStream(file).pipe(res);
 }

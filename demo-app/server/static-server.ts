@@ -28,28 +28,28 @@ export interface StaticServerHandle {
  * for an update on every registration, and `Service-Worker-Allowed: /` so a worker may control
  * the whole origin wherever its file lives.
  */
+/** Serves one file of `root`; a worker may control the whole origin wherever its file lives. */
+export async function serveFile(root: string, pathname: string, res: http.ServerResponse): Promise<void> {
+  let file = path.join(root, decodeURIComponent(pathname));
+  if (!file.startsWith(root)) return void res.writeHead(403).end();
+  try {
+    if ((await stat(file)).isDirectory()) file = path.join(file, 'index.html');
+    await stat(file);
+  } catch {
+    return void res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
+  }
+  res.writeHead(200, {
+    'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream',
+    'Cache-Control': 'no-cache',
+    'Service-Worker-Allowed': '/',
+  });
+  createReadStream(file).pipe(res);
+}
+
 export async function startStaticServer(options: { root: string; port?: number; host?: string }): Promise<StaticServerHandle> {
   const root = path.resolve(options.root);
   const host = options.host ?? '127.0.0.1';
-  const server = http.createServer((req, res) => {
-    void (async () => {
-      const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-      let file = path.join(root, pathname);
-      if (!file.startsWith(root)) return void res.writeHead(403).end();
-      try {
-        if ((await stat(file)).isDirectory()) file = path.join(file, 'index.html');
-        await stat(file);
-      } catch {
-        return void res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
-      }
-      res.writeHead(200, {
-        'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream',
-        'Cache-Control': 'no-cache',
-        'Service-Worker-Allowed': '/',
-      });
-      createReadStream(file).pipe(res);
-    })();
-  });
+  const server = http.createServer((req, res) => void serveFile(root, new URL(req.url ?? '/', 'http://x').pathname, res));
   const port = await listen(server, options.port ?? 0, host);
   return { url: baseUrl(host, port), port, close: () => closeServer(server) };
 }

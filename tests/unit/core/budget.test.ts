@@ -1,21 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { createResilientFetch, describeResponse } from '../../../src/core/index.js';
 import { A, FakeClock, FakeTransport } from './fakes.js';
+import { seededRandom } from '../../../bench/lib/seeded-random.js';
 
-/** A small seeded generator, so the property runs are random but repeatable. */
-function mulberry32(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('retry budget', () => {
   it('caps what a failing upstream sees at calls × (1 + budgetRatio) plus the floor, for any traffic', async () => {
     for (let seed = 1; seed <= 20; seed++) {
-      const random = mulberry32(seed);
+      const random = seededRandom(seed);
       const clock = new FakeClock();
       const transport = new FakeTransport(clock).reply(() => ({ status: 503 }));
       const ratio = [0.1, 0.2, 0.5][seed % 3]!;

@@ -1,6 +1,7 @@
 import { createResilientFetch, describeResponse, type Clock, type ResilienceEvent, type ResilientFetch } from '../../../../src/core/index.js';
 import { A, FakeClock, FakeTransport } from '../fakes.js';
 import { replyFor, type Scenario, type Step } from './scenario.js';
+import { seededRandom } from '../../../../bench/lib/seeded-random.js';
 
 /** What one call did, seen from outside. */
 export interface CallRecord {
@@ -81,7 +82,7 @@ class Simulation {
     this.rf = createResilientFetch({
       fetch: (input, init) => this.send(input, init),
       clock: this.engineClock(),
-      random: mulberry32(scenario.randomSeed),
+      random: seededRandom(scenario.randomSeed),
       onEvent: (event) => this.onEvent(event),
       policy: { defaults: scenario.policy },
     });
@@ -228,12 +229,3 @@ async function flushFew(): Promise<void> {
   for (let i = 0; i < 16; i++) await Promise.resolve();
 }
 
-/** A small seeded generator: the engine's jitter is random but repeatable. */
-function mulberry32(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
