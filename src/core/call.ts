@@ -162,17 +162,23 @@ export class Call implements AttemptHost, FallbackHost {
     return this.settle(this.attemptLoop(true));
   }
 
-  /** What the attempts came to, as the caller sees it; the slot is given back whatever happens. */
+  /**
+   * What the attempts came to, as the caller sees it. The slot is given back as soon as the
+   * attempts are over, before any fallback lookup: when a breaker opens in front of a full queue,
+   * each queued call would otherwise hold the slot through its IndexedDB read, and the queue would
+   * drain one read after another (the scorecard's outage tail). Here, not in run(): a call answered
+   * early from a stored copy keeps its slot while it refreshes.
+   */
   private async settle(attempts: Promise<Response | LocalRejection | Exhausted>): Promise<Response> {
+    let outcome: Response | LocalRejection | Exhausted;
     try {
-      const outcome = await attempts;
-      if (outcome instanceof Response) return outcome;
-      if (outcome instanceof LocalRejection) return await this.rejectLocally(outcome);
-      return await this.fail(outcome.reason, outcome.last);
+      outcome = await attempts;
     } finally {
-      // Here, not in run(): a call answered early from a stored copy keeps its slot while it refreshes.
       this.releaseSlot();
     }
+    if (outcome instanceof Response) return outcome;
+    if (outcome instanceof LocalRejection) return await this.rejectLocally(outcome);
+    return await this.fail(outcome.reason, outcome.last);
   }
 
   private releaseSlot(): void {
@@ -276,6 +282,9 @@ export class Call implements AttemptHost, FallbackHost {
       previousDelay = backoff;
       const delay = Math.max(backoff, serverDelay);
       if (after + delay >= this.deadline) return { reason: 'deadline', last };
+      // A retry the breaker would still refuse after the backoff (a failed probe re-opened it): stop
+      // now, so the caller gets its fallback without waiting out a delay that cannot help it.
+      if (state.breaker.retryAfterMs(after) > delay) return { reason: 'circuit-open', last };
       if (!state.budget.tryWithdraw(after)) return { reason: 'budget-exhausted', last };
       const cause = causeOf(result);
       if (this.deps.listening) this.engine.emit({ type: 'retry', origin: state.origin, at: after, url: this.url, attempt: this.attempts, delayMs: delay, cause, ...this.traceIds() });

@@ -265,3 +265,40 @@ describe('a call already answered from the stored copy', () => {
     expect(lookups).toBe(1);
   });
 });
+
+describe('outage tail: a caller never waits for work that cannot help it', () => {
+  it('a failed probe answers from the stored copy at once, not after a backoff whose retry the re-opened breaker would refuse', async () => {
+    const { rf, transport, clock } = setup({ breaker: { minimumCalls: 1 } });
+    transport.sequence({ status: 200, body: 'v1' }, 'network-error', 'network-error', 'network-error', 'network-error');
+    await rf(`${A}/item`);
+    await clock.advance(DEFAULT_POLICY.breaker.windowMs); // the success leaves the breaker's window
+    await rf(`${A}/other`, { resilience: { fallback: 'none', retries: 0 } }).catch(() => undefined); // opens the breaker
+    await clock.advance(DEFAULT_POLICY.breaker.maxOpenMs); // half-open
+    const start = clock.now();
+    const probe = watch(clock, rf(`${A}/item`));
+    await clock.advance(0);
+    expect(describeResponse(probe.value!)).toMatchObject({ source: 'cache', reason: 'circuit-open' });
+    expect(probe.at).toBe(start);
+    expect(transport.seen.filter((r) => r.url.endsWith('/item'))).toHaveLength(2); // the probe, no retry
+  });
+
+  it('calls queued behind a breaker that opens are answered together, not one stored-copy lookup after another', async () => {
+    const { rf, transport, clock, cache } = setup({ breaker: { minimumCalls: 1 }, concurrency: { maxInFlight: 1, maxQueue: 10 }, retry: { maxRetries: 0 } });
+    transport.reply((r) => (r.url.endsWith('/hung') ? { status: 503, delayMs: 2_000 } : { status: 200, body: r.url }));
+    for (let i = 0; i < 4; i++) await rf(`${A}/item/${i}`);
+    await rf.settled();
+    await clock.advance(DEFAULT_POLICY.breaker.windowMs); // the successes leave the breaker's window
+    const match = cache.match.bind(cache);
+    cache.match = async (request: Request) => {
+      await new Promise((resolve) => clock.setTimeout(resolve, 10)); // an IndexedDB read takes time
+      return match(request);
+    };
+    const opensAt = clock.now() + 2_000;
+    void rf(`${A}/hung`, { resilience: { fallback: 'none' } }); // holds the only slot, then opens the breaker
+    await clock.advance(1);
+    const reads = [0, 1, 2, 3].map((i) => watch(clock, rf(`${A}/item/${i}`)));
+    await clock.advance(2_000 + 10);
+    for (const read of reads) expect(describeResponse(read.value!)).toMatchObject({ source: 'cache', reason: 'circuit-open' });
+    expect(reads.map((read) => read.at)).toEqual(reads.map(() => opensAt + 10)); // one read's time, not four
+  });
+});
