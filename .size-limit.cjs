@@ -32,8 +32,8 @@ module.exports = [
   { ...entry('page: registerResilience + resilientFetch + describeResponse', PAGE, '3 KB'), modifyEsbuildConfig: eagerPage },
   entry('page: in-page engine chunk (loaded when no worker of ours controls the page)', { './src/client/page-engine.ts': '{ pageEngine }' }, '20 KB'),
   { ...entry('page + setupPageTracing', { ...PAGE, './src/telemetry/index.ts': '{ setupPageTracing }' }, '50 KB'), modifyEsbuildConfig: eagerPage },
-  entry('worker: installResilience', WORKER, '27 KB'),
-  entry('worker + setupWorkerTracing', { ...WORKER, './src/telemetry/worker.ts': '{ setupWorkerTracing }' }, '43 KB'),
+  entry('worker: installResilience', WORKER, '27.5 KB'),
+  entry('worker + setupWorkerTracing', { ...WORKER, './src/telemetry/worker.ts': '{ setupWorkerTracing }' }, '43.3 KB'),
   entry('engine: createResilientFetch (resilient-fetch/core)', { './src/core/index.ts': '{ createResilientFetch }' }, '12.6 KB'),
   entry('workbox: ResilientStrategy', { './src/workbox/index.ts': '{ ResilientStrategy }' }, '21 KB'),
 ];

@@ -11,8 +11,9 @@ export interface Connection {
  * One lazily opened connection. It is dropped, and reopened on the next use, when another
  * connection asks for a version upgrade (we close so that tab or worker isn't blocked) and when
  * the browser terminates it. A failed open is not remembered, so the next use tries again.
+ * `onDrop` hears each drop and close: what was read through the old connection may be gone.
  */
-export function createConnection(factory: IDBFactory, name: string): Connection {
+export function createConnection(factory: IDBFactory, name: string, onDrop: () => void = () => undefined): Connection {
   let current: Promise<CacheDb> | undefined;
   let currentDb: CacheDb | undefined;
 
@@ -21,6 +22,7 @@ export function createConnection(factory: IDBFactory, name: string): Connection 
     if (currentDb !== db) return;
     current = undefined;
     currentDb = undefined;
+    onDrop();
   };
 
   const open = (): Promise<CacheDb> => {
@@ -50,6 +52,7 @@ export function createConnection(factory: IDBFactory, name: string): Connection 
       const closing = current;
       current = undefined;
       currentDb = undefined;
+      onDrop();
       if (closing === undefined) return;
       try {
         (await closing).close();
