@@ -34,6 +34,6 @@ module.exports = [
   { ...entry('page + setupPageTracing', { ...PAGE, './src/telemetry/index.ts': '{ setupPageTracing }' }, '50 KB'), modifyEsbuildConfig: eagerPage },
   entry('worker: installResilience', WORKER, '27.5 KB'),
   entry('worker + setupWorkerTracing', { ...WORKER, './src/telemetry/worker.ts': '{ setupWorkerTracing }' }, '43.3 KB'),
-  entry('engine: createResilientFetch (resilient-fetch/core)', { './src/core/index.ts': '{ createResilientFetch }' }, '12.6 KB'),
+  entry('engine: createResilientFetch (resilient-fetch/core)', { './src/core/index.ts': '{ createResilientFetch }' }, '12.7 KB'),
   entry('workbox: ResilientStrategy', { './src/workbox/index.ts': '{ ResilientStrategy }' }, '21.2 KB'),
 ];
