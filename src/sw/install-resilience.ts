@@ -108,7 +108,7 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
   const endpoint = telemetry?.endpoint;
   const routes = createRouter(config, () => rf.namedOrigins());
   // outbox: writes that cannot be delivered now are kept and replayed (src/sw/outbox/).
-  const outbox = installOutbox({ scope, engine: rf, policy: () => settings.current().policy, partition: () => settings.current().cachePartition ?? null, ready, broadcast: (e) => broadcaster.outbox(e), onEvent: (e) => broadcaster.event(e), tracing: telemetry !== undefined, flushTelemetry: async () => telemetry?.flush() });
+  const outbox = installOutbox({ scope, engine: rf, policy: () => settings.current().policy, partition: () => settings.current().cachePartition ?? null, ready, broadcast: (e) => broadcaster.outbox(e), onEvent: (e) => broadcaster.event(e), ...(telemetry !== undefined ? { traceContext: (traceparent, tracestate) => telemetry.tracing.extract(new Headers(tracestate !== undefined ? { traceparent, tracestate } : { traceparent })) } : {}), flushTelemetry: async () => telemetry?.flush() });
 
   scope.addEventListener('fetch', (event) => {
     const request = event.request;
