@@ -8,6 +8,7 @@
 // - Figures are minified and gzipped, so they compare with the usual "x KB gz" of other packages.
 const PAGE = { './src/index.ts': '{ registerResilience, resilientFetch, describeResponse }' };
 const WORKER = { './src/sw/index.ts': '{ installResilience }' };
+const OUTBOX = { './src/sw/outbox/index.ts': '{ outbox }' };
 
 // Production builds, as an app's bundler makes them (Workbox drops its dev-mode checks and logs).
 const asAppBundles = (config) => ({ ...config, external: [], define: { 'process.env.NODE_ENV': '"production"' } });
@@ -33,6 +34,7 @@ module.exports = [
   entry('page: in-page engine chunk (loaded when no worker of ours controls the page)', { './src/client/page-engine.ts': '{ pageEngine }' }, '20 KB'),
   { ...entry('page + setupPageTracing', { ...PAGE, './src/telemetry/index.ts': '{ setupPageTracing }' }, '50 KB'), modifyEsbuildConfig: eagerPage },
   entry('worker: installResilience', WORKER, '27 KB'),
+  entry('worker + outbox', { ...WORKER, ...OUTBOX }, '30 KB'),
   entry('worker + setupWorkerTracing', { ...WORKER, './src/telemetry/worker.ts': '{ setupWorkerTracing }' }, '43 KB'),
   entry('engine: createResilientFetch (resilient-fetch/core)', { './src/core/index.ts': '{ createResilientFetch }' }, '12.6 KB'),
   entry('workbox: ResilientStrategy', { './src/workbox/index.ts': '{ ResilientStrategy }' }, '21 KB'),

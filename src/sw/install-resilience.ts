@@ -7,7 +7,7 @@ import type { PolicyConfig, ResilienceEvent, ResilientFetch } from '../core/type
 import { createEventLogger, type LogSink } from '../telemetry/event-logger.js';
 import { StateBroadcaster } from './broadcaster.js';
 import { IdbStateStore } from './idb-state-store.js';
-import { installOutbox } from './outbox/install.js'; // outbox
+import { requireOutboxFor, withoutOutbox, type OutboxModule } from './outbox-slot.js';
 import { PageAborts } from './page-aborts.js';
 import { carriesPageHeaders, readCallOptions, stripPageHeaders } from './options-header.js';
 import { configVersion } from './config-version.js';
@@ -40,6 +40,13 @@ export interface ResilienceConfig extends RouteOptions {
    * default, to your sink if given, none with `false`.
    */
   log?: false | LogSink;
+  /**
+   * The outbox for writes that cannot be delivered now: `import { outbox } from
+   * 'resilient-fetch/sw/outbox'` and pass it here, then turn it on in `policy` (`outbox: true`)
+   * or per call. Without it, a policy or call that turns the outbox on is refused with a
+   * TypeError saying what to import. (none)
+   */
+  outbox?: OutboxModule;
   /** IndexedDB name for per-origin state and page-sent config. */
   stateDbName?: string;
   /**
@@ -64,6 +71,7 @@ export interface InstalledResilience {
  * that calls `registerResilience` asks for `claim` itself on the first visit.
  */
 export function installResilience(config: ResilienceConfig = {}, scope: ServiceWorkerGlobalScope = self as unknown as ServiceWorkerGlobalScope): InstalledResilience {
+  if (config.outbox === undefined) requireOutboxFor(config.policy);
   const store = new IdbStateStore(config.stateDbName, (): number => settings.current().policy?.maxOrigins ?? DEFAULT_MAX_ORIGINS);
   const broadcaster = new StateBroadcaster(() => rf.snapshot());
   const staleUrls = new Set<string>();
@@ -102,13 +110,29 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
     { policy: config.policy ?? {}, partition: config.cache ? (config.cache.partition ?? null) : null },
     configVersion(config),
     store,
-    { policy: (policy) => rf.configure(policy), partition: (partition) => cache?.setPartition(partition) },
+    {
+      policy: (policy) => {
+        if (config.outbox === undefined) requireOutboxFor(policy);
+        rf.configure(policy);
+      },
+      partition: (partition) => cache?.setPartition(partition) },
   );
   const ready = settings.restore().then(() => rf.ready());
   const endpoint = telemetry?.endpoint;
   const routes = createRouter(config, () => rf.namedOrigins());
-  // outbox: writes that cannot be delivered now are kept and replayed (src/sw/outbox/).
-  const outbox = installOutbox({ scope, engine: rf, policy: () => settings.current().policy, partition: () => settings.current().cachePartition ?? null, ready, broadcast: (e) => broadcaster.outbox(e), onEvent: (e) => broadcaster.event(e), ...(telemetry !== undefined ? { traceContext: (traceparent, tracestate) => telemetry.tracing.extract(new Headers(tracestate !== undefined ? { traceparent, tracestate } : { traceparent })) } : {}), flushTelemetry: async () => telemetry?.flush() });
+  // Writes that cannot be delivered now are kept and replayed (src/sw/outbox/), where installed.
+  const outbox = config.outbox === undefined ? withoutOutbox(rf) : config.outbox({
+    scope,
+    engine: rf,
+    policy: () => settings.current().policy,
+    partition: () => settings.current().cachePartition ?? null,
+    ready,
+    broadcast: (e) => broadcaster.outbox(e),
+    onEvent: (e) => broadcaster.event(e),
+    // Replays join the original call's trace, read by the tracing setup (no OTel import here).
+    ...(telemetry !== undefined ? { traceContext: (traceparent, tracestate) => telemetry.tracing.extract(new Headers(tracestate !== undefined ? { traceparent, tracestate } : { traceparent })) } : {}),
+    flushTelemetry: async () => telemetry?.flush(),
+  });
 
   scope.addEventListener('fetch', (event) => {
     const request = event.request;
@@ -141,8 +165,8 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
     const resilience = { ...options, ...(traceContext !== undefined ? { traceContext } : {}) };
     const signal = abortId !== undefined ? aborts.track(abortId, outgoing.signal) : undefined;
     try {
-      const originalTrace = { traceparent: request.headers.get('traceparent'), tracestate: request.headers.get('tracestate') }; // outbox
-      const response = await outbox.fetch(outgoing, signal !== undefined ? { signal, resilience } : { resilience }, originalTrace); // outbox
+      const originalTrace = { traceparent: request.headers.get('traceparent'), tracestate: request.headers.get('tracestate') };
+      const response = await outbox.fetch(outgoing, signal !== undefined ? { signal, resilience } : { resilience }, originalTrace);
       noticeFresh(outgoing.url, response);
       return response;
     } finally {
@@ -162,7 +186,7 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
    * has usually sent them by then.
    */
   async function afterResponse(): Promise<void> {
-    await Promise.all([rf.settled(), telemetry?.flush(), outbox.settled()]); // outbox: replays started by this call
+    await Promise.all([rf.settled(), telemetry?.flush(), outbox.settled()]); // the outbox: replays started by this call
   }
 
   async function respond(command: Command): Promise<Reply> {
@@ -187,7 +211,7 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
         case 'claim':
           await scope.clients.claim();
           return { ok: true };
-        case 'outbox': // outbox
+        case 'outbox':
           return { ok: true, outbox: await outbox.command(command) };
         case 'abort':
           aborts.abort(command.id);
