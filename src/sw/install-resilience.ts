@@ -17,7 +17,7 @@ import { createRouter, type RouteOptions } from './routing.js';
 
 const STALE_URLS_LIMIT = 500;
 
-/** What the worker needs from a tracing setup (see `setupWorkerTracing` in resilient-fetch/telemetry). */
+/** What the worker needs from a tracing setup: pass `setupWorkerTracing(...)`'s result as `telemetry`. */
 export interface WorkerTelemetry {
   tracing: import('../core/types.js').TracingPort;
   /** Whether a request to this URL may carry `traceparent`. */
@@ -28,16 +28,26 @@ export interface WorkerTelemetry {
   endpoint?: string;
 }
 
+/**
+ * What `installResilience` takes; every field is optional (`installResilience({})` runs the
+ * default policy with the fallback cache on). Also `match` and `navigations` (see RouteOptions):
+ * which requests the pipeline handles besides those `resilientFetch` sent.
+ */
 export interface ResilienceConfig extends RouteOptions {
+  /**
+   * Defaults and per-origin overrides (see OriginPolicy for each field and its default). Invalid
+   * config throws a TypeError naming the field and the value. (DEFAULT_POLICY for every origin)
+   */
   policy?: PolicyConfig;
-  /** Fallback cache limits, or false for no stale-if-error. */
+  /** Fallback cache limits (see IdbResponseCacheOptions), or `false` for no stale-if-error. (`{}`: the cache on, default limits) */
   cache?: false | Omit<IdbResponseCacheOptions, 'now' | 'indexedDB' | 'onEvent'>;
+  /** Tracing: the result of `setupWorkerTracing` from `resilient-fetch/telemetry/worker`. (none: no spans, no OTel code) */
   telemetry?: WorkerTelemetry;
-  /** Every resilience event (breaker transitions, retries, rejections, fallbacks). */
+  /** Every resilience event (breaker transitions, retries, rejections, fallbacks); isolated if it throws. (none) */
   onEvent?: (event: ResilienceEvent) => void;
   /**
    * One JSON log line per resilience event, with `trace_id` and `span_id`: to the console by
-   * default, to your sink if given, none with `false`.
+   * default, to your sink if given, none with `false`. (the console)
    */
   log?: false | LogSink;
   /**
@@ -47,12 +57,12 @@ export interface ResilienceConfig extends RouteOptions {
    * TypeError saying what to import. (none)
    */
   outbox?: OutboxModule;
-  /** IndexedDB name for per-origin state and page-sent config. */
+  /** IndexedDB name for per-origin state and page-sent config. (`'resilient-fetch-state'`) */
   stateDbName?: string;
   /**
    * Names this config. What pages send with `configure()` is kept per version, so a worker with a
-   * new version starts from the script's own config. Default: a hash of `policy` and `cache`, so
-   * a deploy that changes them wins without bumping anything.
+   * new version starts from the script's own config. (a hash of `policy` and `cache`, so a deploy
+   * that changes them wins without bumping anything)
    */
   version?: string;
 }
