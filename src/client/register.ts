@@ -88,7 +88,7 @@ export async function registerResilience(options: RegisterOptions): Promise<Resi
     if (config !== undefined) setPageSettings(config);
   };
   if (options.config !== undefined) await configure(options.config);
-  await isOurWorker(worker()); // answered now, so the first call does not wait for it
+  await isOurWorker(worker(), timeoutMs); // answered now, so the first call does not wait for it
 
   return {
     registration,
