@@ -41,7 +41,7 @@ export function demoPolicy(config: DemoConfig): PolicyConfig {
         halfOpenProbes: 1,
       },
       concurrency: { maxInFlight: 6, maxQueue: 32 },
-      retry: { maxRetries: 2, baseDelayMs: 100, maxDelayMs: 1_000, maxRetryAfterMs: 5_000, budgetRatio: 0.2, budgetMinPerSecond: 3 },
+      retry: { maxRetries: 2, baseDelayMs: 100, maxDelayMs: 1_000, maxRetryAfterMs: 5_000, budgetRatio: 0.2, budgetReserve: 3 },
     },
     origins: Object.fromEntries(config.upstreams.map((up) => [new URL(up.url).origin, {}])),
   };

@@ -54,7 +54,7 @@ export const oursDefault: ClientKind = ours('ours', 'ours, default');
  *   drains its queue, every answer is slow, so the rule opened breakers fleet-wide 8 s after the
  *   return (brown-out: goodput back to 30% for 4 s). Timeouts still count as failures.
  */
-export const TUNED_POLICY: PolicyOverrides = { retry: { budgetMinPerSecond: 0 }, breaker: { maxOpenMs: 5_000, slowCallMs: 60_000 } };
+export const TUNED_POLICY: PolicyOverrides = { retry: { budgetReserve: 0 }, breaker: { maxOpenMs: 5_000, slowCallMs: 60_000 } };
 
 export const oursTuned: ClientKind = ours('ours-tuned', 'ours, tuned', TUNED_POLICY);
 

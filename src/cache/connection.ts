@@ -8,9 +8,12 @@ export interface Connection<S extends DBSchema> {
   close(): Promise<void>;
 }
 
-/** The fallback cache's database. */
-export function createConnection(factory: IDBFactory, name: string): Connection<CacheSchema> {
-  return lazyDatabase<CacheSchema>(factory, name, SCHEMA_VERSION, createStores);
+/**
+ * The fallback cache's database. `onDrop` hears each drop and close: what was read through the
+ * old connection may be gone.
+ */
+export function createConnection(factory: IDBFactory, name: string, onDrop: () => void = () => undefined): Connection<CacheSchema> {
+  return lazyDatabase<CacheSchema>(factory, name, SCHEMA_VERSION, createStores, onDrop);
 }
 
 /**
@@ -20,7 +23,13 @@ export function createConnection(factory: IDBFactory, name: string): Connection<
  * open is not remembered, so the next use tries again. The factory is injected because idb's
  * `openDB` always uses the global `indexedDB` (tests give each case its own).
  */
-export function lazyDatabase<S extends DBSchema>(factory: IDBFactory, name: string, version: number, upgrade: (db: IDBDatabase) => void): Connection<S> {
+export function lazyDatabase<S extends DBSchema>(
+  factory: IDBFactory,
+  name: string,
+  version: number,
+  upgrade: (db: IDBDatabase) => void,
+  onDrop: () => void = () => undefined,
+): Connection<S> {
   type Db = IDBPDatabase<S>;
   let current: Promise<Db> | undefined;
   let currentDb: Db | undefined;
@@ -30,6 +39,7 @@ export function lazyDatabase<S extends DBSchema>(factory: IDBFactory, name: stri
     if (currentDb !== db) return;
     current = undefined;
     currentDb = undefined;
+    onDrop();
   };
 
   const openNow = async (): Promise<Db> => {
@@ -66,6 +76,7 @@ export function lazyDatabase<S extends DBSchema>(factory: IDBFactory, name: stri
       const closing = current;
       current = undefined;
       currentDb = undefined;
+      onDrop();
       if (closing === undefined) return;
       try {
         (await closing).close();

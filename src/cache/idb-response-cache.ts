@@ -15,6 +15,7 @@ import { checkPartition, resolveCacheOptions, type IdbResponseCacheOptions } fro
 import { isQuotaExceeded } from './quota.js';
 import { discardBody, readBodyWithin } from './read-body.js';
 import { keyOf, NO_PARTITION, type EntryRecord, type Totals } from './schema.js';
+import { RecentEntries } from './recent-entries.js';
 import { mayMatch, servableUnpartitioned, whyNotStorable } from './storable.js';
 import { storedHeaders, withoutFragment } from './stored-form.js';
 import { varyHeaderNames, varyKey, varyMatches, varyValues } from './vary.js';
@@ -64,7 +65,9 @@ function recentKeyOf(request: Request, partition: string | null, vary: ReturnTyp
 
 export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbResponseCache {
   const opts = resolveCacheOptions(options);
-  const connection = opts.indexedDB === undefined ? undefined : createConnection(opts.indexedDB, opts.dbName);
+  /** What this instance wrote or read lately, answered without a transaction (see RecentEntries). */
+  const recent = opts.memoryEntries > 0 ? new RecentEntries(opts.memoryEntries) : undefined;
+  const connection = opts.indexedDB === undefined ? undefined : createConnection(opts.indexedDB, opts.dbName, () => recent?.forget());
   const limits = { maxEntries: opts.maxEntries, maxBytes: opts.maxBytes };
 
   let partition = opts.partition;
@@ -95,6 +98,7 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
 
   const reportRemoved = (reason: EvictionReason, removed: Removed): void => {
     if (removed.entries === 0) return;
+    if (reason !== 'expired') recent?.forget(); // which ones is not reported: forget them all
     if (reason === 'expired') counters.expired += removed.entries;
     else counters.evictions += removed.entries;
     report({ type: 'cache-evicted', reason, entries: removed.entries, bytes: removed.bytes });
@@ -122,12 +126,11 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
       }
       const now = opts.now();
       const isExpired = isExpiredAt(now);
-      const { hit, expired } = await lookup(
-        await connection.get(),
-        [current ?? NO_PARTITION, 'GET', withoutFragment(request.url)],
-        (entry) => varyMatches(request, entry.vary) && (current !== null || servableUnpartitioned(entry)),
-        isExpired,
-      );
+      const where: [string, string, string] = [current ?? NO_PARTITION, 'GET', withoutFragment(request.url)];
+      const matches = (entry: EntryRecord) => varyMatches(request, entry.vary) && (current !== null || servableUnpartitioned(entry));
+      const remembered = recent?.find(where[0], where[2], matches, isExpired);
+      const { hit, expired } = remembered !== undefined ? { hit: remembered, expired: [] } : await lookup(await connection.get(), where, matches, isExpired);
+      if (hit !== undefined && remembered === undefined) recent?.remember(hit);
       if (expired.length > 0) {
         const keys = expired.map(keyOf);
         void track('expire', async () => reportRemoved('expired', await deleteExpired(await connection.get(), keys, isExpired)));
@@ -140,6 +143,7 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
       // Recency is written behind, and at most once a minute per entry: LRU order needs no
       // finer grain, and a write per stale serve slowed the open-breaker path (bench:sw).
       if (now - hit.entry.lastUsed >= TOUCH_INTERVAL_MS) {
+        hit.entry.lastUsed = now;
         const key = keyOf(hit.entry);
         void track('touch', async () => touch(await connection.get(), key, now));
       }
@@ -196,16 +200,11 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
       size: body.byteLength,
     };
 
+    // What this request would have matched is superseded, as with Cache.put.
+    const supersedes = (stored: EntryRecord) => varyMatches(request, stored.vary);
     const write = async () => {
-      const outcome = await writeEntry(
-        await connection.get(),
-        entry,
-        body,
-        // What this request would have matched is superseded, as with Cache.put.
-        (stored) => varyMatches(request, stored.vary),
-        isExpiredAt(now),
-        limits,
-      );
+      const outcome = await writeEntry(await connection.get(), entry, body, supersedes, isExpiredAt(now), limits);
+      recent?.stored({ entry, body }, supersedes);
       counters.puts += 1;
       reportRemoved('limit', outcome.evicted);
       reportRemoved('expired', outcome.expired);
@@ -264,6 +263,7 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
       if (connection === undefined) return;
       try {
         await clearEntries(await connection.get(), target);
+        recent?.forget(target); // after, so what a lookup read while it ran is forgotten too
       } catch (error) {
         report({ type: 'cache-error', operation: 'clear', error });
         throw error;

@@ -25,6 +25,12 @@ export interface IdbResponseCacheOptions {
    */
   minRefreshMs?: number;
   /**
+   * Entries also kept in memory (the most recently used, bodies up to 128 KiB, 1 MiB in all), so
+   * serving them needs no IndexedDB transaction. Only for a cache that is its database's one
+   * writer: another instance's writes are not seen here. The service worker turns it on (64). (0)
+   */
+  memoryEntries?: number;
+  /**
    * Partition key (e.g. the signed-in user); `null` = the shared, unauthenticated partition.
    * Responses with `Authorization`, `Cache-Control: private` or `Vary: Cookie` are stored only
    * under a partition. Pages change it with `configure({ cachePartition })`. (null)
@@ -45,6 +51,7 @@ export interface ResolvedCacheOptions {
   maxEntryBytes: number;
   maxAgeMs: number;
   minRefreshMs: number;
+  memoryEntries: number;
   partition: string | null;
   now: () => number;
   indexedDB: IDBFactory | undefined;
@@ -58,6 +65,7 @@ export const CACHE_DEFAULTS = {
   maxEntryBytes: 5 * MiB,
   maxAgeMs: 7 * 24 * 60 * 60 * 1000,
   minRefreshMs: 1000,
+  memoryEntries: 0,
 } as const;
 
 /**
@@ -78,6 +86,8 @@ export function resolveCacheOptions(options: IdbResponseCacheOptions = {}): Reso
   positiveOrInfinity(maxAgeMs, 'maxAgeMs');
   const minRefreshMs = options.minRefreshMs ?? CACHE_DEFAULTS.minRefreshMs;
   nonNegativeOrInfinity(minRefreshMs, 'minRefreshMs');
+  const memoryEntries = options.memoryEntries ?? CACHE_DEFAULTS.memoryEntries;
+  integer(0)(memoryEntries, 'memoryEntries');
 
   // An entry bigger than the whole budget could never stay, so an explicit one is an error; the
   // default quietly shrinks to fit a small budget instead.
@@ -101,7 +111,7 @@ export function resolveCacheOptions(options: IdbResponseCacheOptions = {}): Reso
   const factory = options.indexedDB ?? globalThis.indexedDB;
   if (factory != null && typeof factory.open !== 'function') fail('indexedDB', factory, 'an IDBFactory');
 
-  return { dbName, maxEntries, maxBytes, maxEntryBytes, maxAgeMs, minRefreshMs, partition, now, onEvent, indexedDB: factory ?? undefined };
+  return { dbName, maxEntries, maxBytes, maxEntryBytes, maxAgeMs, minRefreshMs, memoryEntries, partition, now, onEvent, indexedDB: factory ?? undefined };
 }
 
 /** A partition key is a non-empty string, or null for "no partition". */

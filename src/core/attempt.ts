@@ -61,6 +61,7 @@ export function sendAttempt(call: AttemptHost, permit: Permit, timeoutMs: number
     const pushback = result.kind === 'response' && isPushbackStatus(result.response.status) ? result.serverDelayMs : undefined;
     breaker.record(now, permit, verdict, result.durationMs, pushback);
     if (verdict !== 'ignored') call.state.throttle?.record(now, verdict === 'success');
+    if (verdict === 'success') call.state.budget.recordSuccess();
     if (stateBefore !== undefined) {
       const stateAfter = breaker.current(now);
       if (stateAfter !== stateBefore) call.span?.event('resilience.breaker.transition', { 'resilience.breaker.from': stateBefore, 'resilience.breaker.to': stateAfter });

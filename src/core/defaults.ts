@@ -35,7 +35,7 @@ export const DEFAULT_POLICY: OriginPolicy = {
     retryOnStatus: [408, 429, 500, 502, 503, 504],
     maxRetryAfterMs: 30_000,
     budgetRatio: 0.2,
-    budgetMinPerSecond: 3,
+    budgetReserve: 3,
     maxBufferedBodyBytes: 1_048_576,
   },
   rateLimit: false,

@@ -28,7 +28,7 @@ export class OriginState {
       onTransition(from, to, openUntil);
     }, random);
     this.bulkhead = new Bulkhead(policy.concurrency.maxInFlight, policy.concurrency.maxQueue);
-    this.budget = new RetryBudget(policy.breaker.windowMs, policy.retry.budgetRatio, policy.retry.budgetMinPerSecond, now);
+    this.budget = new RetryBudget(policy.breaker.windowMs, policy.retry.budgetRatio, policy.retry.budgetReserve);
     this.applyLimiters(policy, now);
   }
 
@@ -38,7 +38,7 @@ export class OriginState {
     this.policy = policy;
     this.breaker.setPolicy(policy.breaker);
     this.bulkhead.setLimits(policy.concurrency.maxInFlight, policy.concurrency.maxQueue);
-    this.budget.setRates(policy.retry.budgetRatio, policy.retry.budgetMinPerSecond);
+    this.budget.setRates(policy.retry.budgetRatio, policy.retry.budgetReserve);
     if (JSON.stringify(previous.rateLimit) !== JSON.stringify(policy.rateLimit) ||
         JSON.stringify(previous.throttle) !== JSON.stringify(policy.throttle)) {
       this.applyLimiters(policy, now);

@@ -5,32 +5,40 @@ const RETRIES = 1;
 
 /**
  * Caps retries per origin so a failing backend sees about (1 + ratio) times the app's calls,
- * not (1 + maxRetries) times. Two sources of permission: a share of the calls in the window,
- * and a small floor refilled every second (a token bucket), so a quiet origin can still retry.
+ * not (1 + maxRetries) times. Two sources of permission: a share of the calls in the window, and
+ * a small reserve for an origin too quiet to earn a share in one window.
+ *
+ * The reserve is refilled by successes (`ratio` of a retry each, as gRPC's retry throttling does),
+ * not by time. Refilled by time, 10,000 quiet browsers are 10,000 floors of retries: at 0.2 calls/s
+ * each, a backend that dipped saw three times its load for as long as it failed and never came
+ * back (sim:fleet, "quiet dip"). A backend that stops answering now stops refilling it.
  */
 export class RetryBudget {
   private readonly window: SlidingWindow;
-  private floorTokens: number;
-  private floorUpdatedAt: number;
+  private reserveTokens: number;
 
   constructor(
     windowMs: number,
     private ratio: number,
-    private minPerSecond: number,
-    now: number,
+    private reserve: number,
   ) {
     this.window = new SlidingWindow(windowMs, 2);
-    this.floorTokens = floorCapacity(minPerSecond);
-    this.floorUpdatedAt = now;
+    this.reserveTokens = reserve;
   }
 
-  setRates(ratio: number, minPerSecond: number): void {
+  setRates(ratio: number, reserve: number): void {
     this.ratio = ratio;
-    this.minPerSecond = minPerSecond;
+    this.reserve = reserve;
+    this.reserveTokens = Math.min(this.reserveTokens, reserve);
   }
 
   recordCall(now: number): void {
     this.window.add(now, CALLS);
+  }
+
+  /** An attempt the backend answered well earns back part of a retry. */
+  recordSuccess(): void {
+    if (this.reserveTokens < this.reserve) this.reserveTokens = Math.min(this.reserve, this.reserveTokens + this.ratio);
   }
 
   /** Take permission for one retry; false when the budget is spent. */
@@ -40,9 +48,8 @@ export class RetryBudget {
       this.window.add(now, RETRIES);
       return true;
     }
-    this.refill(now);
-    if (this.floorTokens >= 1) {
-      this.floorTokens--;
+    if (this.reserveTokens >= 1) {
+      this.reserveTokens--;
       this.window.add(now, RETRIES);
       return true;
     }
@@ -51,9 +58,8 @@ export class RetryBudget {
 
   /** Retries allowed right now. */
   available(now: number): number {
-    this.refill(now);
     const fromRatio = Math.max(0, Math.floor(this.ratio * this.window.sum(now, CALLS) - this.window.sum(now, RETRIES)));
-    return fromRatio + Math.floor(this.floorTokens);
+    return fromRatio + Math.floor(this.reserveTokens);
   }
 
   calls(now: number): number {
@@ -63,18 +69,4 @@ export class RetryBudget {
   retries(now: number): number {
     return this.window.sum(now, RETRIES);
   }
-
-  private refill(now: number): void {
-    const elapsed = Math.max(0, now - this.floorUpdatedAt);
-    this.floorTokens = Math.min(floorCapacity(this.minPerSecond), this.floorTokens + (elapsed / 1000) * this.minPerSecond);
-    this.floorUpdatedAt = now;
-  }
-}
-
-/**
- * The floor's bucket holds at least one retry: with a capacity of `minPerSecond` itself, any rate
- * below 1 (one retry every few seconds) could never fill a whole token and meant no floor at all.
- */
-function floorCapacity(minPerSecond: number): number {
-  return minPerSecond > 0 ? Math.max(1, minPerSecond) : 0;
 }

@@ -101,8 +101,11 @@ export interface RetryPolicy {
   maxRetryAfterMs: number;
   /** Retries allowed as a share of the calls made in the last breaker.windowMs. (0.2) */
   budgetRatio: number;
-  /** Retries always allowed per second, so a quiet origin can still retry a call; below 1, one per 1/n seconds. (3) */
-  budgetMinPerSecond: number;
+  /**
+   * Retries held in reserve beyond the ratio, so a quiet origin can still retry a call; each
+   * success earns back `budgetRatio` of one (successes refill it, time does not). (3)
+   */
+  budgetReserve: number;
   /** Largest request body buffered for replay; a larger one is sent once, never retried. (1_048_576) */
   maxBufferedBodyBytes: number;
 }

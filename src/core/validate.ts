@@ -36,7 +36,7 @@ const POLICY: Schema = {
     retryOnStatus: listOf(integer(100, 599), 'an array of HTTP status codes'),
     maxRetryAfterMs: nonNegative,
     budgetRatio: nonNegative,
-    budgetMinPerSecond: nonNegative,
+    budgetReserve: nonNegative,
     maxBufferedBodyBytes: integer(0),
   },
   rateLimit: falseOr({ perSecond: positive, burst: integer(1) }),

@@ -92,7 +92,9 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
     const degraded = cacheDegradation(event);
     if (degraded !== undefined) publish(degraded);
   };
-  const cache = config.cache === false ? undefined : createIdbResponseCache({ ...config.cache, onEvent: onCacheEvent });
+  // The worker is its database's one writer (pages clear through it), so its hot entries can be
+  // answered from memory: an outage's burst of stored-copy reads then needs no transactions.
+  const cache = config.cache === false ? undefined : createIdbResponseCache({ memoryEntries: 64, ...config.cache, onEvent: onCacheEvent });
 
   /** Every event, the engine's and the worker's own, goes to pages, the log and the app. */
   function publish(event: ResilienceEvent): void {

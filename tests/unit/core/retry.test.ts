@@ -37,7 +37,7 @@ describe('retries', () => {
   });
 
   it('uses exponential delays without jitter, capped at maxDelayMs', async () => {
-    const { rf, transport, clock, events } = setup({ jitter: 'none', maxRetries: 5, baseDelayMs: 300, budgetMinPerSecond: 100 });
+    const { rf, transport, clock, events } = setup({ jitter: 'none', maxRetries: 5, baseDelayMs: 300, budgetReserve: 100 });
     transport.sequence({ status: 500 });
     const res = await settle(clock, rf(`${A}/x`));
     expect(res.status).toBe(500);
@@ -45,7 +45,7 @@ describe('retries', () => {
   });
 
   it('grows decorrelated jitter from the previous delay', async () => {
-    const { rf, transport, clock, events } = setup({ jitter: 'decorrelated', maxRetries: 3, budgetMinPerSecond: 100 }, {}, () => 1);
+    const { rf, transport, clock, events } = setup({ jitter: 'decorrelated', maxRetries: 3, budgetReserve: 100 }, {}, () => 1);
     transport.sequence({ status: 500 });
     await settle(clock, rf(`${A}/x`));
     expect(delays(events)).toEqual([300, 900, 1_000]); // min(max, 3 × previous) with random = 1

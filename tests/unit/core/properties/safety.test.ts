@@ -38,7 +38,7 @@ describe('engine safety, for any traffic, faults and timing', () => {
     });
   }, TIMEOUT_MS);
 
-  it('sends upstream at most calls × (1 + budgetRatio) plus the floor', async () => {
+  it('sends upstream at most calls × (1 + budgetRatio) plus the reserve and what successes earned back', async () => {
     await holds((trace) => {
       if (trace.upstream <= trace.budgetBound) return undefined;
       return `${trace.upstream} requests for ${trace.calls.length} calls, budget allows ${trace.budgetBound}`;

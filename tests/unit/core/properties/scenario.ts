@@ -21,7 +21,7 @@ export interface ScenarioPolicy {
   deadlineMs: number;
   breaker: { windowMs: number; minimumCalls: number; failureRateThreshold: number; slowCallMs: number; slowCallRateThreshold: number; openMs: number; maxOpenMs: number; halfOpenProbes: number };
   concurrency: { maxInFlight: number; maxQueue: number };
-  retry: { maxRetries: number; baseDelayMs: number; maxDelayMs: number; jitter: 'full' | 'decorrelated' | 'none'; maxRetryAfterMs: number; budgetRatio: number; budgetMinPerSecond: number };
+  retry: { maxRetries: number; baseDelayMs: number; maxDelayMs: number; jitter: 'full' | 'decorrelated' | 'none'; maxRetryAfterMs: number; budgetRatio: number; budgetReserve: number };
   rateLimit: false | { perSecond: number; burst: number };
   throttle: false | { k: number; windowMs: number };
 }
@@ -86,7 +86,7 @@ const policyArb: fc.Arbitrary<ScenarioPolicy> = fc.record({
     jitter: fc.constantFrom('full' as const, 'decorrelated' as const, 'none' as const),
     maxRetryAfterMs: fc.integer({ min: 0, max: 3_000 }),
     budgetRatio: fc.constantFrom(0, 0.1, 0.2, 0.5),
-    budgetMinPerSecond: fc.integer({ min: 0, max: 3 }),
+    budgetReserve: fc.integer({ min: 0, max: 3 }),
   }),
   // Off in most runs; when on, tight enough to refuse some calls and delay some retries.
   rateLimit: fc.oneof({ weight: 3, arbitrary: fc.constant(false as const) }, { weight: 1, arbitrary: fc.record({ perSecond: fc.integer({ min: 1, max: 20 }), burst: fc.integer({ min: 1, max: 5 }) }) }),

@@ -25,7 +25,7 @@ export interface Trace {
   violations: { invariant: 'in-flight' | 'queued' | 'breaker-open' | 'paused'; at: number; detail: string }[];
   /** Requests the upstream saw. */
   upstream: number;
-  /** calls × (1 + budgetRatio) + the floor's tokens over the run (see budgetBound). */
+  /** calls × (1 + budgetRatio) + the reserve and what successes earned back (see budgetBound). */
   budgetBound: number;
   /** Engine timers still pending each time every call made so far had settled. */
   timersWhenIdle: { at: number; pending: number[] }[];
@@ -48,12 +48,13 @@ export async function simulate(scenario: Scenario, listener: 'quiet' | 'throwing
  * The most requests the retry budget lets through (src/core/retry-budget.ts). Retries taken from
  * the ratio are counted in the same window as the calls, so over any run they total at most
  * budgetRatio × calls (by induction over windows: those before the current window are bounded
- * by the calls before it, those inside by the calls inside). The floor is a token bucket of
- * budgetMinPerSecond tokens refilled at budgetMinPerSecond a second, so over `elapsedMs` it gives
- * at most budgetMinPerSecond × (1 + elapsed seconds): per window of W seconds, ×W, as promised.
+ * by the calls before it, those inside by the calls inside). The reserve starts with
+ * budgetReserve retries and earns budgetRatio of one per success, so it gives at most
+ * budgetReserve + budgetRatio × successes (`answered`: every response the upstream gave, a bound
+ * on the successes).
  */
-export function budgetBound(calls: number, ratio: number, minPerSecond: number, elapsedMs: number): number {
-  return calls + Math.floor(calls * ratio) + Math.floor(minPerSecond * (1 + Math.max(0, elapsedMs) / 1_000));
+export function budgetBound(calls: number, ratio: number, reserve: number, answered: number): number {
+  return calls + Math.floor(calls * ratio) + reserve + Math.floor(answered * ratio);
 }
 
 /** One engine, one fake clock and transport, one scenario; the observers record into `trace`. */
@@ -72,7 +73,8 @@ class Simulation {
   private readonly eventsOfType = new Map<string, number>();
   private inFlight = 0;
   private open = 0;
-  private lastRequestAt = 0;
+  /** Responses the upstream gave (the retry reserve is earned back by successes). */
+  private answered = 0;
 
   constructor(
     private readonly scenario: Scenario,
@@ -96,9 +98,8 @@ class Simulation {
     // Long enough for every deadline, pause and open period to pass; idle time costs nothing.
     await this.fake.advance(60_000);
     for (const call of this.trace.calls) call.attempts = this.attemptsOf(call);
-    const { budgetRatio, budgetMinPerSecond } = this.scenario.policy.retry;
-    const firstCallAt = this.trace.calls[0]?.startedAt ?? 0;
-    this.trace.budgetBound = budgetBound(this.trace.calls.length, budgetRatio, budgetMinPerSecond, this.lastRequestAt - firstCallAt);
+    const { budgetRatio, budgetReserve } = this.scenario.policy.retry;
+    this.trace.budgetBound = budgetBound(this.trace.calls.length, budgetRatio, budgetReserve, this.answered);
     return this.trace;
   }
 
@@ -147,12 +148,11 @@ class Simulation {
     const url = input instanceof Request ? input.url : String(input);
     this.attemptsByUrl.set(url, (this.attemptsByUrl.get(url) ?? 0) + 1);
     this.trace.upstream++;
-    this.lastRequestAt = this.now();
     this.inFlight++;
     this.observe(`request ${this.trace.upstream} (${url.slice(A.length)}) left`, true);
     const answer = this.transport.fetch(input, init);
     const done = () => void this.inFlight--;
-    answer.then(done, done);
+    answer.then(() => (done(), this.answered++), done);
     return answer;
   }
 
