@@ -5,6 +5,8 @@ export interface Waiter {
   answered?: boolean;
   /** Told when it gave its place up. */
   yieldPlace?(): void;
+  /** When it joined the queue. */
+  since?: number;
 }
 
 /**
@@ -32,6 +34,12 @@ export class Bulkhead {
 
   get queued(): number {
     return this.queue.size;
+  }
+
+  /** How long the oldest waiter has waited (0 when none): how long the queue has not moved. */
+  oldestWaitMs(now: number): number {
+    for (const waiter of this.queue) return now - (waiter.since ?? now);
+    return 0;
   }
 
   /** Take a slot now if one is free. */

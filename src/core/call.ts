@@ -98,11 +98,17 @@ export class Call implements AttemptHost, FallbackHost {
     }
   }
 
-  /** How long a GET with a stored copy waits for the network before the copy answers (none: no such wait). */
+  /**
+   * How long a GET with a stored copy waits for the network before the copy answers (none: no
+   * such wait). None at all when it joined a queue whose oldest waiter has already waited that
+   * long: behind a queue that has not moved (a hung backend holding every slot), a fresh answer
+   * within the wait is not to be had, and the outage that follows would otherwise find it there.
+   */
   private staleAfterMs(): number | undefined {
     if (this.admission !== null || this.method !== 'GET' || this.deps.cache === undefined || !usesCache(this.fallback)) return undefined;
     const waitMs = this.options?.staleAfterMs ?? this.policy.staleAfterMs;
-    return waitMs <= MAX_TIMER_MS ? waitMs : undefined;
+    if (waitMs > MAX_TIMER_MS) return undefined;
+    return this.waiter !== undefined && this.state.bulkhead.oldestWaitMs(this.deps.clock.now()) >= waitMs ? 0 : waitMs;
   }
 
   /**
@@ -205,6 +211,7 @@ export class Call implements AttemptHost, FallbackHost {
     return new Promise<LocalRejection | null>((resolve, reject) => {
       let timer: unknown;
       const waiter: Waiter = {
+        since: queuedAt,
         yieldPlace: () => {
           clock.clearTimeout(timer);
           this.onAbort = null;

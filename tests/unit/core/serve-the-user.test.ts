@@ -302,3 +302,28 @@ describe('outage tail: a caller never waits for work that cannot help it', () =>
     expect(reads.map((read) => read.at)).toEqual(reads.map(() => opensAt + 10)); // one read's time, not four
   });
 });
+
+describe('a queue that has not moved for staleAfterMs', () => {
+  it('answers a GET joining it from the stored copy at once, and the GET still waits there to refresh', async () => {
+    const { rf, transport, clock, cache } = setup({ concurrency: { maxInFlight: 1, maxQueue: 10 }, staleAfterMs: 1_000 });
+    transport.reply((r) => (r.url.endsWith('/hung') ? { status: 200, body: 'late', delayMs: 5_000 } : { status: 200, body: `fresh@${clock.now()}` }));
+    for (const path of ['/a', '/b']) await rf(`${A}${path}`);
+    await rf.settled();
+    const stored = cache.entries.get(`${A}/a`)!.body;
+    void rf(`${A}/hung`, { resilience: { staleAfterMs: Infinity } }); // holds the only slot
+    await clock.advance(1);
+    void rf(`${A}/new`); // no stored copy: it just waits, at the head of the queue
+    await clock.advance(500);
+    const early = watch(clock, rf(`${A}/b`)); // the head has waited 500 ms: the normal wait
+    await clock.advance(1_000);
+    const start = clock.now(); // the head has waited 1,500 ms
+    const late = watch(clock, rf(`${A}/a`));
+    await clock.advance(0);
+    expect(late.at).toBe(start);
+    expect(describeResponse(late.value!)).toMatchObject({ source: 'cache', reason: 'slow' });
+    expect(await late.value!.text()).toBe(stored);
+    expect(early.at).toBe(start); // joined at start - 1,000: answered after its own staleAfterMs
+    await clock.advance(5_000); // the slot frees; the queued reads refresh the store
+    expect(cache.entries.get(`${A}/a`)!.body).not.toBe(stored);
+  });
+});
