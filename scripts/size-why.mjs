@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
+process.stdout.on('error', () => process.exit(0)); // piped into head: stop quietly
 const args = process.argv.slice(2);
 const all = args.includes('--all');
 const filter = args.find((a) => !a.startsWith('--')) ?? '';
