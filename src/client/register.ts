@@ -88,7 +88,11 @@ export async function registerResilience(options: RegisterOptions): Promise<Resi
     if (config !== undefined) setPageSettings(config);
   };
   if (options.config !== undefined) await configure(options.config);
-  await isOurWorker(worker(), timeoutMs); // answered now, so the first call does not wait for it
+  // Answered now, so the first call does not wait for it. The worker we registered may take over
+  // a second to answer on a loaded machine, so it gets the whole timeout; a controller from
+  // another registration (not ours to wait for) gets a call's usual wait.
+  const controller = worker();
+  await isOurWorker(controller, controller === registration.active ? timeoutMs : undefined);
 
   return {
     registration,
