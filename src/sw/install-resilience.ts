@@ -127,7 +127,8 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
         if (config.outbox === undefined) requireOutboxFor(policy);
         rf.configure(policy);
       },
-      partition: (partition) => cache?.setPartition(partition) },
+      partition: (partition) => cache?.setPartition(partition),
+    },
   );
   const ready = settings.restore().then(() => rf.ready());
   const endpoint = telemetry?.endpoint;
