@@ -9,6 +9,7 @@
  * rather than `import.meta.env`: the ports are only known when the demo starts.
  */
 import { installResilience } from '../src/sw/index.js';
+import { outbox } from '../src/sw/outbox/index.js';
 import { setupWorkerTracing } from '../src/telemetry/worker.js';
 import { WORKER_CHANNEL, type WorkerHeartbeat } from './worker-heartbeat.js';
 
@@ -26,6 +27,8 @@ installResilience({
   // (resilientFetch calls are always handled, whatever this says.)
   match: (url) => upstreams.includes(url.origin) && !url.pathname.startsWith('/__chaos'),
   cache: { maxBytes: 5_000_000, maxEntryBytes: 256_000 },
+  // The outbox panel writes notes with `outbox: true`; a worker takes them only with the outbox installed.
+  outbox,
   ...(telemetry !== undefined ? { telemetry } : {}),
 });
 

@@ -3,21 +3,25 @@ import { fail, integer, nonNegativeOrInfinity, positiveOrInfinity } from '../cor
 
 const MiB = 1024 * 1024;
 
+/**
+ * The fallback cache's options (`installResilience({ cache })`, or `createIdbResponseCache`). Every
+ * field is optional; an invalid one throws a TypeError naming it and the value.
+ */
 export interface IdbResponseCacheOptions {
-  /** IndexedDB database name. Two caches on the same name share their entries. */
+  /** IndexedDB database name. Two caches on the same name share their entries. (`'resilient-fetch-cache'`) */
   dbName?: string;
-  /** Most entries kept; the least recently used go first. */
+  /** Most entries kept; the least recently used go first. (500) */
   maxEntries?: number;
-  /** Most body bytes kept across all entries; the least recently used go first. */
+  /** Most body bytes kept across all entries; the least recently used go first. `Infinity`: no limit. (50 MiB) */
   maxBytes?: number;
-  /** Largest body stored; a bigger response is not stored. Defaults to min(5 MiB, maxBytes). */
+  /** Largest body stored; a bigger response is not stored. At most `maxBytes`. (min(5 MiB, maxBytes)) */
   maxEntryBytes?: number;
-  /** An entry older than this is never served, and is deleted when found. */
+  /** An entry older than this is never served, and is deleted when found. `Infinity`: no limit. (7 days) */
   maxAgeMs?: number;
   /**
    * A response whose key was stored less than this long ago is not written again. Under steady
    * traffic to one URL every success would otherwise cost an IndexedDB write (bench:sw measured
-   * about 1.5 ms added to each call); a fallback copy a second older serves just as well.
+   * about 1.5 ms added to each call); a fallback copy a second older serves just as well. (1_000)
    */
   minRefreshMs?: number;
   /**
@@ -26,13 +30,17 @@ export interface IdbResponseCacheOptions {
    * writer: another instance's writes are not seen here. The service worker turns it on (64). (0)
    */
   memoryEntries?: number;
-  /** Partition key (e.g. the signed-in user); null = the shared, unauthenticated partition. */
+  /**
+   * Partition key (e.g. the signed-in user); `null` = the shared, unauthenticated partition.
+   * Responses with `Authorization`, `Cache-Control: private` or `Vary: Cookie` are stored only
+   * under a partition. Pages change it with `configure({ cachePartition })`. (null)
+   */
   partition?: string | null;
-  /** Clock, injected so tests drive age and recency exactly. */
+  /** Clock, injected so tests drive age and recency exactly. (`Date.now`) */
   now?: () => number;
-  /** IndexedDB implementation; default `globalThis.indexedDB`. */
+  /** IndexedDB implementation; none means no caching, never a failed request. (`globalThis.indexedDB`) */
   indexedDB?: IDBFactory;
-  /** Evictions, errors and degradation are reported here; the cache itself never throws them. */
+  /** Evictions, errors and degradation are reported here; the cache itself never throws them. (none) */
   onEvent?: (event: CacheEvent) => void;
 }
 

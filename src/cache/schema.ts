@@ -1,4 +1,4 @@
-import { wrap, type DBSchema, type IDBPDatabase } from 'idb';
+import type { DBSchema, IDBPDatabase } from 'idb';
 
 /**
  * Primary key of an entry: [partition, method, url, varyKey]. Every part is a string, so the key
@@ -61,28 +61,8 @@ export function keyOf(entry: EntryRecord): EntryKey {
   return [entry.partition, entry.method, entry.url, entry.varyKey];
 }
 
-export interface OpenHandlers {
-  /** Another connection wants a newer version: we must close or it waits forever. */
-  blocking(db: CacheDb): void;
-  /** The browser closed the connection (storage cleared, disk error). */
-  terminated(db: CacheDb): void;
-}
-
-/**
- * idb's `openDB` always uses the global `indexedDB`; this is the same few lines on an injected
- * factory, so tests (and callers with their own IndexedDB) get isolated databases.
- */
-export async function openCacheDb(factory: IDBFactory, name: string, handlers: OpenHandlers): Promise<CacheDb> {
-  const request = factory.open(name, SCHEMA_VERSION);
-  request.addEventListener('upgradeneeded', () => createStores(request.result));
-  // wrap() of an open request resolves with the wrapped database, untyped; this is our schema.
-  const db = (await wrap(request)) as unknown as CacheDb;
-  db.addEventListener('versionchange', () => handlers.blocking(db));
-  db.addEventListener('close', () => handlers.terminated(db));
-  return db;
-}
-
-function createStores(db: IDBDatabase): void {
+/** Creates the stores and indexes on a new database (`upgradeneeded`). */
+export function createStores(db: IDBDatabase): void {
   // Version 1 is the first schema; later versions add steps keyed on the old version here.
   const entries = db.createObjectStore('entries', { keyPath: ['partition', 'method', 'url', 'varyKey'] });
   entries.createIndex('byUrl', ['partition', 'method', 'url']);

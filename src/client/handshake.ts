@@ -5,11 +5,14 @@ import { HELLO, type Command, type Reply } from '../sw/protocol.js';
  * within a millisecond; a stopped one must start first (tens to hundreds of ms). A worker that
  * answers later still counts for later calls.
  */
-const HANDSHAKE_WAIT_MS = 1_000;
+export const HANDSHAKE_WAIT_MS = 1_000;
 
 interface Verdict {
-  /** undefined while no answer has come and the wait has not run out. */
+  /** undefined while no answer has come. */
   ours: boolean | undefined;
+  /** A caller waited its whole wait without an answer: later calls do not wait again. */
+  gaveUp: boolean;
+  /** Settles with the worker's answer only (never on a timer). */
   answer: Promise<boolean>;
 }
 
@@ -20,27 +23,43 @@ const verdicts = new WeakMap<ServiceWorker, Verdict>();
  * Whether `worker` runs installResilience. Only then does the page add our options header and
  * `traceparent`: another worker (the app's own, a Workbox one) would forward them to the
  * upstream, costing a CORS preflight and leaking trace ids.
+ *
+ * Each caller waits at most `waitMs` for the one shared question. `registerResilience` waits as
+ * long as it waits for the worker to take control: on a loaded machine the answer of a worker
+ * that has just activated can take over a second, and a verdict of "not ours" then sent the
+ * page's first calls to the in-page engine, whose requests the worker handled a second time
+ * (the Vite adoption test's occasional failure).
  */
-export function isOurWorker(worker: ServiceWorker): Promise<boolean> | boolean {
+export function isOurWorker(worker: ServiceWorker, waitMs = HANDSHAKE_WAIT_MS): Promise<boolean> | boolean {
   let verdict = verdicts.get(worker);
   if (verdict === undefined) {
     verdict = ask(worker);
     verdicts.set(worker, verdict);
   }
-  return verdict.ours ?? verdict.answer;
+  if (verdict.ours !== undefined) return verdict.ours;
+  if (verdict.gaveUp) return false;
+  return waitFor(verdict, waitMs);
+}
+
+function waitFor(verdict: Verdict, waitMs: number): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => {
+      verdict.gaveUp = true;
+      resolve(false);
+    }, waitMs);
+    void verdict.answer.then((ours) => {
+      clearTimeout(timer);
+      resolve(ours);
+    });
+  });
 }
 
 function ask(worker: ServiceWorker): Verdict {
-  const verdict: Verdict = { ours: undefined, answer: Promise.resolve(false) };
+  const verdict: Verdict = { ours: undefined, gaveUp: false, answer: Promise.resolve(false) };
   verdict.answer = new Promise<boolean>((resolve) => {
     const channel = new MessageChannel();
-    const timer = setTimeout(() => {
-      verdict.ours ??= false;
-      resolve(false);
-    }, HANDSHAKE_WAIT_MS);
-    // The port stays open after the wait, so a slow worker of ours is still recognised.
+    // The port stays open after every wait has run out, so a slow worker of ours is still recognised.
     channel.port1.onmessage = (event: MessageEvent<Reply>) => {
-      clearTimeout(timer);
       channel.port1.close();
       const reply = event.data as Partial<Extract<Reply, { ok: true }>> | null;
       verdict.ours = reply?.ok === true && reply.hello === HELLO;

@@ -5,17 +5,22 @@ import { sendCommand, unwrap } from './messaging.js';
 import { isOurWorker } from './handshake.js';
 import { prefetchPageEngine } from './page-engine-loader.js';
 import { setPageSettings } from './page-settings.js';
-import { outboxHandle, type OutboxHandle } from './outbox-handle.js'; // outbox
+import { outboxHandle, type OutboxHandle } from './outbox-handle.js';
 
+/** What `registerResilience` takes. Only `scriptURL` is required. */
 export interface RegisterOptions {
-  /** URL of the service worker script that calls installResilience. */
+  /** URL of the service worker script that calls `installResilience` (required). */
   scriptURL: string | URL;
+  /** The registration's scope. (the browser's default: the script's directory) */
   scope?: string;
-  /** 'module' (default) or 'classic' for the self-contained build. */
+  /** `'module'` for an ES-module worker, `'classic'` for a self-contained (bundled) one. (`'module'`) */
   type?: WorkerType;
-  /** Sent to the worker once it controls the page; also used by the in-page engine. */
+  /**
+   * Policy and cache partition sent to the worker with `configure()` once it controls the page,
+   * and used by the in-page engine until then. (none: the worker script's own config)
+   */
   config?: LiveConfig;
-  /** How long to wait for the worker to take control (ms). */
+  /** How long activating, then taking control of the page, may each take before `registerResilience` rejects (ms). (10_000) */
   timeoutMs?: number;
 }
 
@@ -39,7 +44,7 @@ export interface ResilienceHandle {
   clearCache(partition?: string): Promise<void>;
   unregister(): Promise<boolean>;
   /** Writes kept for later delivery: list, flush, clear (see README "Outbox"). */
-  outbox: OutboxHandle; // outbox
+  outbox: OutboxHandle;
 }
 
 /**
@@ -83,7 +88,11 @@ export async function registerResilience(options: RegisterOptions): Promise<Resi
     if (config !== undefined) setPageSettings(config);
   };
   if (options.config !== undefined) await configure(options.config);
-  await isOurWorker(worker()); // answered now, so the first call does not wait for it
+  // Answered now, so the first call does not wait for it. The worker we registered may take over
+  // a second to answer on a loaded machine, so it gets the whole timeout; a controller from
+  // another registration (not ours to wait for) gets a call's usual wait.
+  const controller = worker();
+  await isOurWorker(controller, controller === registration.active ? timeoutMs : undefined);
 
   return {
     registration,
@@ -100,7 +109,7 @@ export async function registerResilience(options: RegisterOptions): Promise<Resi
       unwrap(await sendCommand(worker(), { type: 'clear-cache', ...(partition !== undefined ? { partition } : {}) }));
     },
     unregister: () => registration.unregister(),
-    outbox: outboxHandle(worker), // outbox
+    outbox: outboxHandle(worker),
   };
 }
 

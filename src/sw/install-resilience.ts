@@ -7,7 +7,7 @@ import type { PolicyConfig, ResilienceEvent, ResilientFetch } from '../core/type
 import { createEventLogger, type LogSink } from '../telemetry/event-logger.js';
 import { StateBroadcaster } from './broadcaster.js';
 import { IdbStateStore } from './idb-state-store.js';
-import { installOutbox } from './outbox/install.js'; // outbox
+import { requireOutboxFor, withoutOutbox, type OutboxModule } from './outbox-slot.js';
 import { PageAborts } from './page-aborts.js';
 import { carriesPageHeaders, readCallOptions, stripPageHeaders } from './options-header.js';
 import { configVersion } from './config-version.js';
@@ -17,7 +17,7 @@ import { createRouter, type RouteOptions } from './routing.js';
 
 const STALE_URLS_LIMIT = 500;
 
-/** What the worker needs from a tracing setup (see `setupWorkerTracing` in resilient-fetch/telemetry). */
+/** What the worker needs from a tracing setup: pass `setupWorkerTracing(...)`'s result as `telemetry`. */
 export interface WorkerTelemetry {
   tracing: import('../core/types.js').TracingPort;
   /** Whether a request to this URL may carry `traceparent`. */
@@ -28,24 +28,41 @@ export interface WorkerTelemetry {
   endpoint?: string;
 }
 
+/**
+ * What `installResilience` takes; every field is optional (`installResilience({})` runs the
+ * default policy with the fallback cache on). Also `match` and `navigations` (see RouteOptions):
+ * which requests the pipeline handles besides those `resilientFetch` sent.
+ */
 export interface ResilienceConfig extends RouteOptions {
+  /**
+   * Defaults and per-origin overrides (see OriginPolicy for each field and its default). Invalid
+   * config throws a TypeError naming the field and the value. (DEFAULT_POLICY for every origin)
+   */
   policy?: PolicyConfig;
-  /** Fallback cache limits, or false for no stale-if-error. */
+  /** Fallback cache limits (see IdbResponseCacheOptions), or `false` for no stale-if-error. (`{}`: the cache on, default limits) */
   cache?: false | Omit<IdbResponseCacheOptions, 'now' | 'indexedDB' | 'onEvent'>;
+  /** Tracing: the result of `setupWorkerTracing` from `resilient-fetch/telemetry/worker`. (none: no spans, no OTel code) */
   telemetry?: WorkerTelemetry;
-  /** Every resilience event (breaker transitions, retries, rejections, fallbacks). */
+  /** Every resilience event (breaker transitions, retries, rejections, fallbacks); isolated if it throws. (none) */
   onEvent?: (event: ResilienceEvent) => void;
   /**
    * One JSON log line per resilience event, with `trace_id` and `span_id`: to the console by
-   * default, to your sink if given, none with `false`.
+   * default, to your sink if given, none with `false`. (the console)
    */
   log?: false | LogSink;
-  /** IndexedDB name for per-origin state and page-sent config. */
+  /**
+   * The outbox for writes that cannot be delivered now: `import { outbox } from
+   * 'resilient-fetch/sw/outbox'` and pass it here, then turn it on in `policy` (`outbox: true`)
+   * or per call. Without it, a policy or call that turns the outbox on is refused with a
+   * TypeError saying what to import. (none)
+   */
+  outbox?: OutboxModule;
+  /** IndexedDB name for per-origin state and page-sent config. (`'resilient-fetch-state'`) */
   stateDbName?: string;
   /**
    * Names this config. What pages send with `configure()` is kept per version, so a worker with a
-   * new version starts from the script's own config. Default: a hash of `policy` and `cache`, so
-   * a deploy that changes them wins without bumping anything.
+   * new version starts from the script's own config. (a hash of `policy` and `cache`, so a deploy
+   * that changes them wins without bumping anything)
    */
   version?: string;
 }
@@ -64,6 +81,7 @@ export interface InstalledResilience {
  * that calls `registerResilience` asks for `claim` itself on the first visit.
  */
 export function installResilience(config: ResilienceConfig = {}, scope: ServiceWorkerGlobalScope = self as unknown as ServiceWorkerGlobalScope): InstalledResilience {
+  if (config.outbox === undefined) requireOutboxFor(config.policy);
   const store = new IdbStateStore(config.stateDbName, (): number => settings.current().policy?.maxOrigins ?? DEFAULT_MAX_ORIGINS);
   const broadcaster = new StateBroadcaster(() => rf.snapshot());
   const staleUrls = new Set<string>();
@@ -104,13 +122,30 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
     { policy: config.policy ?? {}, partition: config.cache ? (config.cache.partition ?? null) : null },
     configVersion(config),
     store,
-    { policy: (policy) => rf.configure(policy), partition: (partition) => cache?.setPartition(partition) },
+    {
+      policy: (policy) => {
+        if (config.outbox === undefined) requireOutboxFor(policy);
+        rf.configure(policy);
+      },
+      partition: (partition) => cache?.setPartition(partition),
+    },
   );
   const ready = settings.restore().then(() => rf.ready());
   const endpoint = telemetry?.endpoint;
   const routes = createRouter(config, () => rf.namedOrigins());
-  // outbox: writes that cannot be delivered now are kept and replayed (src/sw/outbox/).
-  const outbox = installOutbox({ scope, engine: rf, policy: () => settings.current().policy, partition: () => settings.current().cachePartition ?? null, ready, broadcast: (e) => broadcaster.outbox(e), onEvent: (e) => broadcaster.event(e), tracing: telemetry !== undefined, flushTelemetry: async () => telemetry?.flush() });
+  // Writes that cannot be delivered now are kept and replayed (src/sw/outbox/), where installed.
+  const outbox = config.outbox === undefined ? withoutOutbox(rf) : config.outbox({
+    scope,
+    engine: rf,
+    policy: () => settings.current().policy,
+    partition: () => settings.current().cachePartition ?? null,
+    ready,
+    broadcast: (e) => broadcaster.outbox(e),
+    onEvent: (e) => broadcaster.event(e),
+    // Replays join the original call's trace, read by the tracing setup (no OTel import here).
+    ...(telemetry !== undefined ? { traceContext: (traceparent, tracestate) => telemetry.tracing.extract(new Headers(tracestate !== undefined ? { traceparent, tracestate } : { traceparent })) } : {}),
+    flushTelemetry: async () => telemetry?.flush(),
+  });
 
   scope.addEventListener('fetch', (event) => {
     const request = event.request;
@@ -143,8 +178,8 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
     const resilience = { ...options, ...(traceContext !== undefined ? { traceContext } : {}) };
     const signal = abortId !== undefined ? aborts.track(abortId, outgoing.signal) : undefined;
     try {
-      const originalTrace = { traceparent: request.headers.get('traceparent'), tracestate: request.headers.get('tracestate') }; // outbox
-      const response = await outbox.fetch(outgoing, signal !== undefined ? { signal, resilience } : { resilience }, originalTrace); // outbox
+      const originalTrace = { traceparent: request.headers.get('traceparent'), tracestate: request.headers.get('tracestate') };
+      const response = await outbox.fetch(outgoing, signal !== undefined ? { signal, resilience } : { resilience }, originalTrace);
       noticeFresh(outgoing.url, response);
       return response;
     } finally {
@@ -164,7 +199,7 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
    * has usually sent them by then.
    */
   async function afterResponse(): Promise<void> {
-    await Promise.all([rf.settled(), telemetry?.flush(), outbox.settled()]); // outbox: replays started by this call
+    await Promise.all([rf.settled(), telemetry?.flush(), outbox.settled()]); // the outbox: replays started by this call
   }
 
   async function respond(command: Command): Promise<Reply> {
@@ -189,7 +224,7 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
         case 'claim':
           await scope.clients.claim();
           return { ok: true };
-        case 'outbox': // outbox
+        case 'outbox':
           return { ok: true, outbox: await outbox.command(command) };
         case 'abort':
           aborts.abort(command.id);

@@ -7,11 +7,11 @@ export interface RouteOptions {
   /**
    * Which requests the pipeline handles besides those `resilientFetch` sent (always handled):
    * a function, or a list of origins and RegExps (tested against the full URL). It decides for
-   * sub-resources too. Default: plain `fetch` calls (empty `request.destination`) to the origins
-   * named in `policy.origins`.
+   * sub-resources too. (plain `fetch` calls, with an empty `request.destination`, to the origins
+   * named in `policy.origins`)
    */
   match?: Matcher | (string | RegExp)[];
-  /** Navigations are left to the browser unless this is true. */
+  /** Navigations are left to the browser unless this is true. (false) */
   navigations?: boolean;
 }
 

@@ -1,5 +1,8 @@
-export { Outbox, type OutboxOptions, type OriginalTrace, type Send } from './outbox.js';
-export { OutboxStore, OUTBOX_DB_NAME } from './store.js';
-export { OUTBOX_ID, OUTBOX_REFUSED } from './answers.js';
-export type { OutboxEntry, OutboxEvent, OutboxListing, OutboxRefusal } from './entry.js';
-export type { ReplayTrigger } from './replay.js';
+// `resilient-fetch/sw/outbox`: the worker's outbox, a separate import so a worker that never
+// queues a write does not ship it. `installResilience({ outbox, policy: { defaults: { outbox: true } } })`.
+import type { OutboxModule } from '../outbox-slot.js';
+import { installOutbox } from './install.js';
+
+/** Keeps writes that cannot be delivered now in IndexedDB and replays them; pass it to `installResilience`. */
+export const outbox: OutboxModule = installOutbox;
+export type { OutboxEvent, OutboxListing } from './entry.js';

@@ -1,8 +1,7 @@
 /// <reference lib="webworker" />
-import { ROOT_CONTEXT, propagation } from '@opentelemetry/api';
 import type { PolicyConfig, ResilienceEvent } from '../../core/types.js';
 import type { OutboxEvent, OutboxListing } from './entry.js';
-import { Outbox, type Send } from './outbox.js';
+import { Outbox, type OutboxOptions, type Send } from './outbox.js';
 import type { ReplayTrigger } from './replay.js';
 import { OutboxStore } from './store.js';
 
@@ -19,8 +18,11 @@ export interface WorkerOutboxOptions {
   broadcast(event: OutboxEvent): void;
   /** Where isolated failures of ours go (the worker's event stream). */
   onEvent(event: ResilienceEvent): void;
-  /** Whether the worker traces: replay spans then join the original call's trace. */
-  tracing: boolean;
+  /**
+   * Where the worker traces: reads the original call's trace context, so replay spans join its
+   * trace. Given by the tracing setup, so a worker that does not trace ships no OpenTelemetry.
+   */
+  traceContext?: OutboxOptions['traceContext'];
   /** Exports the spans ended so far (replays outside a fetch event end theirs here). Never rejects. */
   flushTelemetry?(): Promise<void>;
   dbName?: string;
@@ -50,7 +52,7 @@ export function installOutbox(options: WorkerOutboxOptions): WorkerOutbox {
     partition: options.partition,
     report: options.broadcast,
     degraded: (message) => options.onEvent({ type: 'degraded', at: Date.now(), component: 'outbox', message }),
-    ...(options.tracing ? { traceContext } : {}),
+    ...(options.traceContext !== undefined ? { traceContext: options.traceContext } : {}),
     requestSync: async () => {
       const sync = (scope.registration as ServiceWorkerRegistration & { sync?: { register(tag: string): Promise<void> } }).sync;
       await sync?.register(SYNC_TAG);
@@ -83,8 +85,4 @@ export function installOutbox(options: WorkerOutboxOptions): WorkerOutbox {
       return outbox.list();
     },
   };
-}
-
-function traceContext(traceparent: string, tracestate: string | undefined) {
-  return propagation.extract(ROOT_CONTEXT, { traceparent, ...(tracestate !== undefined ? { tracestate } : {}) });
 }

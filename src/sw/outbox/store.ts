@@ -1,4 +1,5 @@
-import { wrap, type DBSchema, type IDBPDatabase } from 'idb';
+import type { DBSchema, IDBPDatabase } from 'idb';
+import { lazyDatabase, type Connection } from '../../cache/connection.js';
 import type { OutboxEntry, OutboxEvent, OutboxRefusal } from './entry.js';
 
 export interface OriginBackoff {
@@ -38,12 +39,11 @@ export type AddResult = { stored: true; entry: OutboxEntry & { seq: number } } |
 
 /** The outbox's IndexedDB: one database, opened lazily, reopened after the browser closes it. */
 export class OutboxStore {
-  private opening: Promise<OutboxDb> | undefined;
+  private readonly connection: Connection<OutboxSchema>;
 
-  constructor(
-    private readonly factory: IDBFactory = indexedDB,
-    private readonly name: string = OUTBOX_DB_NAME,
-  ) {}
+  constructor(factory: IDBFactory = indexedDB, name: string = OUTBOX_DB_NAME) {
+    this.connection = lazyDatabase<OutboxSchema>(factory, name, SCHEMA_VERSION, createStores);
+  }
 
   /**
    * Stores the entry and its body in one transaction, after checking the bounds inside it, so
@@ -172,40 +172,19 @@ export class OutboxStore {
   }
 
   async close(): Promise<void> {
-    const opening = this.opening;
-    this.opening = undefined;
-    if (opening !== undefined) (await opening.catch(() => undefined))?.close();
+    await this.connection.close();
   }
 
   private db(): Promise<OutboxDb> {
-    this.opening ??= this.open().catch((error: unknown) => {
-      this.opening = undefined; // a failed open is not remembered: the next use tries again
-      throw error;
-    });
-    return this.opening;
+    return this.connection.get();
   }
+}
 
-  /** idb's openDB uses the global indexedDB; this is the same on an injected factory (tests). */
-  private async open(): Promise<OutboxDb> {
-    const request = this.factory.open(this.name, SCHEMA_VERSION);
-    request.addEventListener('upgradeneeded', () => {
-      const db = request.result;
-      const entries = db.createObjectStore('entries', { keyPath: 'seq', autoIncrement: true });
-      entries.createIndex('byOrigin', 'origin');
-      entries.createIndex('byId', 'id', { unique: true });
-      db.createObjectStore('bodies');
-      db.createObjectStore('origins', { keyPath: 'origin' });
-      db.createObjectStore('log', { autoIncrement: true });
-    });
-    const db = (await wrap(request)) as unknown as OutboxDb;
-    const forget = () => {
-      this.opening = undefined;
-    };
-    db.addEventListener('versionchange', () => {
-      forget();
-      db.close();
-    });
-    db.addEventListener('close', forget);
-    return db;
-  }
+function createStores(db: IDBDatabase): void {
+  const entries = db.createObjectStore('entries', { keyPath: 'seq', autoIncrement: true });
+  entries.createIndex('byOrigin', 'origin');
+  entries.createIndex('byId', 'id', { unique: true });
+  db.createObjectStore('bodies');
+  db.createObjectStore('origins', { keyPath: 'origin' });
+  db.createObjectStore('log', { autoIncrement: true });
 }

@@ -4,6 +4,7 @@
  * from the script URL's query so one build serves every test.
  */
 import { installResilience } from '../../../src/sw/index.js';
+import { outbox } from '../../../src/sw/outbox/index.js';
 import { setupWorkerTracing } from '../../../src/telemetry/worker.js';
 
 declare const self: ServiceWorkerGlobalScope;
@@ -22,6 +23,7 @@ if (params.has('quotaFault')) {
 }
 
 installResilience({
+  outbox, // tests/e2e/outbox.spec.ts turns it on with configure()
   cache: params.has('nocache') ? false : { maxBytes: Number(params.get('cacheMaxBytes') ?? 10_000_000), maxEntryBytes: Number(params.get('cacheMaxBytes') ?? 1_000_000) },
   ...(otlp !== null ? { telemetry: setupWorkerTracing({ serviceName: 'e2e-worker', endpoint: otlp, propagateTo }) } : {}),
 });

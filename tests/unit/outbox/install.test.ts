@@ -35,7 +35,6 @@ function setup(answer: () => Response) {
     ready: Promise.resolve(),
     broadcast: (e) => events.push(e),
     onEvent: () => undefined,
-    tracing: false,
   });
   return { outbox, target, syncTags, events };
 }

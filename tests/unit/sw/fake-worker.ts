@@ -39,6 +39,8 @@ export function startWorker(config: ResilienceConfig, origin = 'https://app.test
   const scope = {
     location: new URL(`${origin}/sw.js`),
     clients: { claim: async () => undefined },
+    indexedDB: globalThis.indexedDB,
+    registration: {},
     addEventListener(type: string, listener: Listener) {
       listeners.set(type, [...(listeners.get(type) ?? []), listener]);
     },

@@ -1,0 +1,41 @@
+import type { PolicyConfig, ResilientFetch } from '../core/types.js';
+import { fail, isObject } from '../core/validation.js';
+import type { WorkerOutbox, WorkerOutboxOptions } from './outbox/install.js';
+
+/**
+ * The outbox as installResilience takes it (`import { outbox } from 'resilient-fetch/sw/outbox'`).
+ * It is a separate import because a service worker cannot load code lazily and the outbox is
+ * 4.1 KB gz of a worker that may never queue a write (`npm run size`: worker 21.4, worker + outbox 25.6).
+ */
+export type OutboxModule = (options: WorkerOutboxOptions) => WorkerOutbox;
+
+const HOW = "false unless the worker installs the outbox (import { outbox } from 'resilient-fetch/sw/outbox'; installResilience({ outbox, ... }))";
+
+/**
+ * Refuses a policy that turns the outbox on in a worker that does not have it: the writes it
+ * promises to keep would otherwise be sent once and lost, silently.
+ */
+export function requireOutboxFor(policy: PolicyConfig | undefined): void {
+  if (!isObject(policy)) return; // the policy validator reports it
+  if (enables(policy.defaults)) fail('policy.defaults.outbox', policy.defaults.outbox, HOW);
+  for (const [origin, override] of Object.entries(isObject(policy.origins) ? policy.origins : {})) {
+    if (enables(override)) fail(`policy.origins["${origin}"].outbox`, override.outbox, HOW);
+  }
+}
+
+function enables(override: unknown): override is { outbox: unknown } {
+  return isObject(override) && override.outbox !== undefined && override.outbox !== null && override.outbox !== false;
+}
+
+/** A worker without the outbox: calls go straight to the engine, and nothing is ever queued. */
+export function withoutOutbox(engine: ResilientFetch): WorkerOutbox {
+  return {
+    fetch: async (request, init) => {
+      if (init?.resilience?.outbox === true) fail('resilience.outbox', true, HOW);
+      return engine(request, init);
+    },
+    settled: async () => undefined,
+    // Nothing was ever queued here: pages listing or flushing see an empty outbox.
+    command: async () => ({ entries: [], origins: [], log: [] }),
+  };
+}
