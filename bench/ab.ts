@@ -10,7 +10,8 @@
  *
  * `--browser` races the same engines (the same plain-JS builds, bundled by esbuild) in headless
  * Chromium instead (no CPU column, no byte counts there).
- * `--closed` times the breaker-only configuration instead of the default pipeline. Bytes per call
+ * `--closed` times the breaker-only configuration instead of the default pipeline. `--burst=N`
+ * starts N calls at once per op and awaits them all (calls in flight together; µs per burst). Bytes per call
  * (exact, load-independent: lib/alloc.ts in a child process) follow the timing table. Engines
  * that allocate a lot slow the GC of every contender in the process, so on a loaded machine
  * trust the byte counts and the direction of the timings more than their size.
@@ -33,6 +34,7 @@ const env = (name: string, fallback: number) => {
 };
 
 const closed = process.argv.includes('--closed');
+const burst = Number(process.argv.find((a) => a.startsWith('--burst='))?.slice('--burst='.length) ?? 1);
 const dirs = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 // src/core twice: the gap between two identical engines is the noise floor of this run.
 const loaded = [
@@ -55,12 +57,12 @@ const opts = {
 if (process.argv.includes('--browser')) {
   const { bundlePage, withBenchPage, withTimeout } = await import('./browser/run.js');
   const script = await bundlePage('ab-page.ts', undefined, builds);
-  const result = await withBenchPage(script, (page) => withTimeout(page.evaluate(([c, o]) => window.coreBench.ab!(c, o), [closed, opts] as const), 120_000, 'bench:ab in Chromium'));
+  const result = await withBenchPage(script, (page) => withTimeout(page.evaluate(([c, o, b]) => window.coreBench.ab!(c, o, b), [closed, opts, burst] as const), 120_000, 'bench:ab in Chromium'));
   process.stdout.write(`${timingTables([result], 'Chromium').md.join('\n')}\n`);
   process.exit(0);
 }
 
-const contenders = abContenders(engines, closed);
+const contenders = abContenders(engines, closed, burst);
 
 if (process.argv.includes('--alloc-child')) {
   const results: AllocResult[] = [];
@@ -72,7 +74,7 @@ if (process.argv.includes('--alloc-child')) {
 
 const timings = await timeInterleaved(contenders, opts);
 for (const c of contenders) c.dispose?.();
-const result = abResult(engines, closed, timings, `Node ${process.version}, load ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} CPUs`);
+const result = abResult(engines, closed, timings, `Node ${process.version}, load ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} CPUs`, burst);
 process.stdout.write(`${timingTables([result], `Node ${process.versions.node.split('.')[0]}`).md.join('\n')}\n`);
 
 const child = spawnSync(

@@ -7,10 +7,10 @@ import type { CoreBenchPage } from './api.js';
 const coreBench: CoreBenchPage = {
   ids: () => [],
   run: () => Promise.reject(new Error('ab-page runs ab() only')),
-  async ab(closed: boolean, opts: TimingOptions) {
-    const contenders = abContenders(engines, closed);
+  async ab(closed: boolean, opts: TimingOptions, burst = 1) {
+    const contenders = abContenders(engines, closed, burst);
     try {
-      return abResult(engines, closed, await timeInterleaved(contenders, opts), `Chromium ${navigator.userAgent.match(/Chrome\/([\d.]+)/)?.[1] ?? ''}`);
+      return abResult(engines, closed, await timeInterleaved(contenders, opts), `Chromium ${navigator.userAgent.match(/Chrome\/([\d.]+)/)?.[1] ?? ''}`, burst);
     } finally {
       for (const c of contenders) c.dispose?.();
     }
