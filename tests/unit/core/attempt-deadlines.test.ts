@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createResilientFetch } from '../../../src/core/index.js';
 import { A, FakeClock, FakeTransport } from './fakes.js';
 
-/** Attempts in flight share the engine's timer: each still times out at its own time, and an idle engine holds none. */
+/** Attempts in flight together: each times out at its own time, and an idle engine holds no timer. */
 function setup(timeoutMs = 1_000) {
   const clock = new FakeClock();
   const transport = new FakeTransport(clock);
@@ -31,8 +31,6 @@ describe('attempt deadlines', () => {
     expect((await rf(`${A}/ok`)).status).toBe(200);
     expect(clock.pendingTimers).toBe(0);
     const hung = [1, 2, 3].map(() => watch(clock, rf(`${A}/hang`)));
-    await clock.advance(0);
-    expect(clock.pendingTimers).toBe(1); // three attempts, one timer
     await clock.advance(1_000);
     expect(hung.map((h) => h.error)).toEqual(['TimeoutError', 'TimeoutError', 'TimeoutError']);
     expect(transport.seen.slice(1).every((r) => r.aborted)).toBe(true);
@@ -82,7 +80,6 @@ describe('attempt deadlines', () => {
     await clock.advance(0);
     expect(aborted).toMatchObject({ error: 'AbortError' });
     expect(transport.seen[0]!.aborted).toBe(true);
-    expect(clock.pendingTimers).toBe(1);
     await clock.advance(990);
     expect(other).toMatchObject({ error: 'TimeoutError' });
     expect(clock.pendingTimers).toBe(0);
