@@ -59,7 +59,7 @@ export function sendAttempt(call: AttemptHost, permit: Permit, timeoutMs: number
   const judge = (result: AttemptResult, now: number, status?: number, errorType?: string): AttemptResult => {
     // Offline, failures are not held against the origin (DESIGN.md); an answer that came is one.
     // (Asked only then: navigator.onLine costs ~0.3 µs in Chromium.)
-    const verdict = result.kind === 'aborted' ? 'ignored' : result.kind === 'response' && !result.failure ? 'success' : call.deps.isOnline() ? 'failure' : 'ignored';
+    const verdict = result.kind === 'response' && !result.failure ? 'success' : result.kind === 'aborted' || !call.deps.isOnline() ? 'ignored' : 'failure';
     const pushback = result.kind === 'response' && isPushbackStatus(result.response.status) ? result.serverDelayMs : undefined;
     breaker.record(now, permit, verdict, result.durationMs, pushback);
     if (verdict !== 'ignored') call.state.throttle?.record(now, verdict === 'success');

@@ -29,7 +29,7 @@ export class IdbStateStore implements StateStore, SettingsStore {
    * engine's load and the settings' two reads used three, two of them one after the other, on the
    * path of the first call after a stop. Dropped by any write, so later reads see it.
    */
-  private startup: Promise<{ origins: SavedOriginState[]; config: Map<string, ConfigRecord> }> | null = null;
+  private boot: Promise<{ origins: SavedOriginState[]; config: Map<string, ConfigRecord> }> | undefined;
 
   /**
    * @param maxOrigins the most origins kept (the policy's `maxOrigins`, read at each save): the
@@ -40,25 +40,23 @@ export class IdbStateStore implements StateStore, SettingsStore {
     private readonly maxOrigins: () => number = () => DEFAULT_MAX_ORIGINS,
   ) {}
 
-  async load(): Promise<SavedOriginState[]> {
-    return (await this.readStartup()).origins;
+  load(): Promise<SavedOriginState[]> {
+    return this.bootRead().then((read) => read.origins);
   }
 
-  private readStartup(): Promise<{ origins: SavedOriginState[]; config: Map<string, ConfigRecord> }> {
-    return (this.startup ??= this.open().then(async (db) => {
+  /** (A failed read stays failed: each of the three is made once per worker start.) */
+  private bootRead(): Promise<{ origins: SavedOriginState[]; config: Map<string, ConfigRecord> }> {
+    return (this.boot ??= this.open().then(async (db) => {
       const tx = db.transaction(['origins', 'config']);
       const config = tx.objectStore('config');
       const [origins, keys, records] = await Promise.all([tx.objectStore('origins').getAll(), config.getAllKeys(), config.getAll()]);
       return { origins, config: new Map(keys.map((key, i) => [key, records[i]!])) };
-    }).catch((error: unknown) => {
-      this.startup = null;
-      throw error;
     }));
   }
 
   /** Saves one origin's state, then drops the least recently saved origins past `maxOrigins`. */
   async save(state: SavedOriginState): Promise<void> {
-    this.startup = null;
+    this.boot = undefined;
     const tx = (await this.open()).transaction('origins', 'readwrite');
     await tx.store.put(state, state.origin);
     const excess = (await tx.store.count()) - this.maxOrigins();
@@ -72,13 +70,13 @@ export class IdbStateStore implements StateStore, SettingsStore {
   }
 
   async loadOverlay(version: string): Promise<PolicyOverlay | undefined> {
-    const record = (await this.readStartup()).config.get(OVERLAY_PREFIX + version);
+    const record = (await this.bootRead()).config.get(OVERLAY_PREFIX + version);
     return record?.kind === 'overlay' ? record.policy : undefined;
   }
 
   /** Saves this version's overlay and drops all but the most recently saved few (and any older format). */
   async saveOverlay(version: string, policy: PolicyOverlay): Promise<void> {
-    this.startup = null;
+    this.boot = undefined;
     const tx = (await this.open()).transaction('config', 'readwrite');
     await tx.store.put({ kind: 'overlay', policy, savedAt: Date.now() }, OVERLAY_PREFIX + version);
     const overlays: { key: string; savedAt: number }[] = [];
@@ -95,12 +93,12 @@ export class IdbStateStore implements StateStore, SettingsStore {
   }
 
   async loadPartition(): Promise<string | null | undefined> {
-    const record = (await this.readStartup()).config.get(PARTITION_KEY);
+    const record = (await this.bootRead()).config.get(PARTITION_KEY);
     return record?.kind === 'partition' ? record.cachePartition : undefined;
   }
 
   async savePartition(cachePartition: string | null): Promise<void> {
-    this.startup = null;
+    this.boot = undefined;
     await (await this.open()).put('config', { kind: 'partition', cachePartition }, PARTITION_KEY);
   }
 
