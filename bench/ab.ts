@@ -9,7 +9,8 @@
  *   cp -r src/core /tmp/core-fast && $EDITOR /tmp/core-fast/call.ts && npm run bench:ab -- /tmp/core-fast
  *
  * `--browser` races the same engines (the same plain-JS builds, bundled by esbuild) in headless
- * Chromium instead (no CPU column, no byte counts there).
+ * Chromium instead (no CPU column, no byte counts there); add `--no-cdp` to run that page in a
+ * plain Chromium process with no DevTools protocol attached (see browser/run.ts).
  * `--closed` times the breaker-only configuration instead of the default pipeline. `--burst=N`
  * starts N calls at once per op and awaits them all (calls in flight together; µs per burst). Bytes per call
  * (exact, load-independent: lib/alloc.ts in a child process) follow the timing table. Engines
@@ -55,10 +56,13 @@ const opts = {
 };
 
 if (process.argv.includes('--browser')) {
-  const { bundlePage, withBenchPage, withTimeout } = await import('./browser/run.js');
+  const { autorunWithoutCdp, bundlePage, withBenchPage, withTimeout } = await import('./browser/run.js');
   const script = await bundlePage('ab-page.ts', undefined, builds);
-  const result = await withBenchPage(script, (page) => withTimeout(page.evaluate(([c, o, b]) => window.coreBench.ab!(c, o, b), [closed, opts, burst] as const), 120_000, 'bench:ab in Chromium'));
-  process.stdout.write(`${timingTables([result], 'Chromium').md.join('\n')}\n`);
+  const noCdp = process.argv.includes('--no-cdp');
+  const result = noCdp
+    ? (JSON.parse(await autorunWithoutCdp(script, [closed, opts, burst])) as Parameters<typeof timingTables>[0][number])
+    : await withBenchPage(script, (page) => withTimeout(page.evaluate(([c, o, b]) => window.coreBench.ab!(c, o, b), [closed, opts, burst] as const), 120_000, 'bench:ab in Chromium'));
+  process.stdout.write(`${timingTables([result], noCdp ? 'Chromium, no DevTools protocol' : 'Chromium').md.join('\n')}\n`);
   process.exit(0);
 }
 

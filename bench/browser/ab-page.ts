@@ -17,3 +17,13 @@ const coreBench: CoreBenchPage = {
   },
 };
 window.coreBench = coreBench;
+
+// `?autorun=[closed, opts, burst]` (bench:ab --browser --no-cdp): no Playwright to drive the page,
+// so it runs the race itself and POSTs the result back.
+const autorun = new URLSearchParams(location.search).get('autorun');
+if (autorun !== null) {
+  void (async () => {
+    const [closed, opts, burst] = JSON.parse(autorun) as [boolean, TimingOptions, number];
+    await fetch('/results', { method: 'POST', body: JSON.stringify(await coreBench.ab!(closed, opts, burst)) });
+  })();
+}

@@ -130,20 +130,24 @@ export async function runInChromium(coreEntry: string | undefined, opts: TimingO
 export async function runInChromiumWithoutCdp(coreEntry: string | undefined, opts: TimingOptions, log: (m: string) => void): Promise<BrowserRun> {
   const script = await bundlePage('page.ts', coreEntry);
   log(`bundled the page with esbuild ${esbuildVersion}: ${(script.length / 1024).toFixed(0)} KiB; running it in Chromium with no DevTools protocol attached …`);
+  const run = JSON.parse(await autorunWithoutCdp(script, opts)) as { results: ScenarioResult[]; userAgent: string; isolated: boolean };
+  return { results: run.results, version: run.userAgent.match(/Chrome\/([\d.]+)/)?.[1] ?? run.userAgent, esbuild: esbuildVersion, isolated: run.isolated };
+}
+
+/** Loads `script`'s page at `/?autorun=<JSON of args>` in a plain Chromium process and returns what the page POSTs to /results. */
+export async function autorunWithoutCdp(script: string, args: unknown): Promise<string> {
   let deliver: (body: string) => void = () => undefined;
   const delivered = new Promise<string>((resolve) => (deliver = resolve));
   const server = await serve(script, deliver);
   const profile = mkdtempSync(path.join(tmpdir(), 'bench-chromium-'));
   const launch = playwrightConfig.use?.launchOptions ?? {};
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/?autorun=${encodeURIComponent(JSON.stringify(opts))}`;
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/?autorun=${encodeURIComponent(JSON.stringify(args))}`;
   const chromiumProcess = spawn(process.env.CHROMIUM_PATH ?? launch.executablePath ?? '/usr/bin/chromium', [...(launch.args ?? []), '--headless', `--user-data-dir=${profile}`, url], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   chromiumProcess.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
   const exited = new Promise<void>((resolve) => chromiumProcess.once('close', () => resolve()));
   try {
-    const body = await withTimeout(Promise.race([delivered, exited.then(() => Promise.reject(new Error(`Chromium exited before the page answered: ${stderr}`)))]), SCENARIO_TIMEOUT_MS * 3, 'the autorun page');
-    const run = JSON.parse(body) as { results: ScenarioResult[]; userAgent: string; isolated: boolean };
-    return { results: run.results, version: run.userAgent.match(/Chrome\/([\d.]+)/)?.[1] ?? run.userAgent, esbuild: esbuildVersion, isolated: run.isolated };
+    return await withTimeout(Promise.race([delivered, exited.then(() => Promise.reject(new Error(`Chromium exited before the page answered: ${stderr}`)))]), SCENARIO_TIMEOUT_MS * 3, 'the autorun page');
   } finally {
     chromiumProcess.kill();
     await exited;
