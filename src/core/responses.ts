@@ -30,9 +30,9 @@ export function annotate(response: Response, note: Annotation): Response {
  * The 503 a local rejection resolves with when no stored response can stand in. Everything a
  * caller needs is in the headers (read them with describeResponse); it has no body, because
  * building one costs more than the whole rejection (a stream per body in Node's fetch). The
- * headers are set on the Response's own list: in Chromium that is 3 µs against 5-7 µs from a
- * record and 10 µs from a shared Headers (copied on every Response); in Node 1.3-1.5 µs against
- * 1.7-2.3 µs from a record.
+ * headers are set on the Response's own list: in Chromium that is 3.3-5.4 µs against 6.2-7.8 µs
+ * from a record and 13 µs from a shared Headers (copied on every Response); in Node 1.3-1.5 µs
+ * against 1.7-2.3 µs from a record (bench/PROFILE.md, round 2).
  */
 export function syntheticResponse(
   reason: ResilienceReason,
