@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { createResilientFetch } from '../../../src/core/index.js';
 import { A, FakeClock, FakeTransport } from './fakes.js';
 
@@ -83,5 +85,57 @@ describe('attempt deadlines', () => {
     await clock.advance(990);
     expect(other).toMatchObject({ error: 'TimeoutError' });
     expect(clock.pendingTimers).toBe(0);
+  });
+});
+
+describe('a caller signal that outlives its calls', () => {
+  it('is not left holding a listener per call once the responses are gone', async () => {
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as () => void;
+    const { rf } = setup();
+    const controller = new AbortController(); // e.g. one per page or component, shared by its calls
+    const signal = controller.signal;
+    let listening = 0;
+    const add = signal.addEventListener.bind(signal);
+    const remove = signal.removeEventListener.bind(signal);
+    signal.addEventListener = ((...args: Parameters<AbortSignal['addEventListener']>) => {
+      listening++;
+      add(...args);
+    }) as AbortSignal['addEventListener'];
+    signal.removeEventListener = ((...args: Parameters<AbortSignal['removeEventListener']>) => {
+      listening--;
+      remove(...args);
+    }) as AbortSignal['removeEventListener'];
+    for (let i = 0; i < 200; i++) expect((await rf(`${A}/x`, { signal })).status).toBe(200);
+    for (let i = 0; i < 5 && listening > 20; i++) {
+      gc();
+      await new Promise((resolve) => setTimeout(resolve, 10)); // cleanup callbacks run after a collection
+    }
+    expect(listening).toBeLessThan(20);
+  });
+
+  it('still aborts a body being read when the caller aborts after the headers', async () => {
+    let upstream: ReadableStreamDefaultController<Uint8Array> | undefined;
+    // As fetch does: aborting the request's signal errors a body still being read.
+    const rf = createResilientFetch({
+      fetch: async (_input, init) => {
+        const stream = new ReadableStream<Uint8Array>({
+          start: (c) => {
+            upstream = c;
+            init?.signal?.addEventListener('abort', () => c.error(init.signal!.reason), { once: true });
+          },
+        });
+        return new Response(stream, { status: 200 });
+      },
+      clock: new FakeClock(),
+      policy: { defaults: { retry: { maxRetries: 0 } } },
+    });
+    const controller = new AbortController();
+    const res = await rf(`${A}/stream`, { signal: controller.signal });
+    upstream!.enqueue(new Uint8Array([1]));
+    const reader = res.body!.getReader();
+    expect((await reader.read()).value).toEqual(new Uint8Array([1]));
+    controller.abort();
+    await expect(reader.read()).rejects.toMatchObject({ name: 'AbortError' });
   });
 });
