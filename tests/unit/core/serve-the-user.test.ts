@@ -290,7 +290,7 @@ describe('outage tail: a caller never waits for work that cannot help it', () =>
     await clock.advance(DEFAULT_POLICY.breaker.windowMs); // the successes leave the breaker's window
     const match = cache.match.bind(cache);
     cache.match = async (request: Request) => {
-      await new Promise((resolve) => clock.setTimeout(resolve, 10)); // an IndexedDB read takes time
+      await new Promise<void>((resolve) => clock.setTimeout(resolve, 10)); // an IndexedDB read takes time
       return match(request);
     };
     const opensAt = clock.now() + 2_000;
