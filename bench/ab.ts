@@ -9,8 +9,11 @@
  *   cp -r src/core /tmp/core-fast && $EDITOR /tmp/core-fast/call.ts && npm run bench:ab -- /tmp/core-fast
  *
  * `--browser` races the same engines (the same plain-JS builds, bundled by esbuild) in headless
- * Chromium instead (no CPU column, no byte counts there).
- * `--closed` times the breaker-only configuration instead of the default pipeline. Bytes per call
+ * Chromium instead (no CPU column, no byte counts there); add `--no-cdp` to run that page in a
+ * plain Chromium process with no DevTools protocol attached (see browser/run.ts).
+ * `--closed` times the breaker-only configuration instead of the default pipeline. `--burst=N`
+ * starts N calls at once per op and awaits them all (calls in flight together; µs per burst).
+ * `--worker-shaped` calls ours as the service worker does (a Request input, a cache set). Bytes per call
  * (exact, load-independent: lib/alloc.ts in a child process) follow the timing table. Engines
  * that allocate a lot slow the GC of every contender in the process, so on a loaded machine
  * trust the byte counts and the direction of the timings more than their size.
@@ -33,6 +36,8 @@ const env = (name: string, fallback: number) => {
 };
 
 const closed = process.argv.includes('--closed');
+const workerShaped = process.argv.includes('--worker-shaped');
+const burst = Number(process.argv.find((a) => a.startsWith('--burst='))?.slice('--burst='.length) ?? 1);
 const dirs = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 // src/core twice: the gap between two identical engines is the noise floor of this run.
 const loaded = [
@@ -53,14 +58,17 @@ const opts = {
 };
 
 if (process.argv.includes('--browser')) {
-  const { bundlePage, withBenchPage, withTimeout } = await import('./browser/run.js');
+  const { autorunWithoutCdp, bundlePage, withBenchPage, withTimeout } = await import('./browser/run.js');
   const script = await bundlePage('ab-page.ts', undefined, builds);
-  const result = await withBenchPage(script, (page) => withTimeout(page.evaluate(([c, o]) => window.coreBench.ab!(c, o), [closed, opts] as const), 120_000, 'bench:ab in Chromium'));
-  process.stdout.write(`${timingTables([result], 'Chromium').md.join('\n')}\n`);
+  const noCdp = process.argv.includes('--no-cdp');
+  const result = noCdp
+    ? (JSON.parse(await autorunWithoutCdp(script, [closed, opts, burst, workerShaped])) as Parameters<typeof timingTables>[0][number])
+    : await withBenchPage(script, (page) => withTimeout(page.evaluate(([c, o, b, w]) => window.coreBench.ab!(c, o, b, w), [closed, opts, burst, workerShaped] as const), 120_000, 'bench:ab in Chromium'));
+  process.stdout.write(`${timingTables([result], noCdp ? 'Chromium, no DevTools protocol' : 'Chromium').md.join('\n')}\n`);
   process.exit(0);
 }
 
-const contenders = abContenders(engines, closed);
+const contenders = abContenders(engines, closed, burst, workerShaped);
 
 if (process.argv.includes('--alloc-child')) {
   const results: AllocResult[] = [];
@@ -72,7 +80,7 @@ if (process.argv.includes('--alloc-child')) {
 
 const timings = await timeInterleaved(contenders, opts);
 for (const c of contenders) c.dispose?.();
-const result = abResult(engines, closed, timings, `Node ${process.version}, load ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} CPUs`);
+const result = abResult(engines, closed, timings, `Node ${process.version}, load ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} CPUs`, burst, workerShaped);
 process.stdout.write(`${timingTables([result], `Node ${process.versions.node.split('.')[0]}`).md.join('\n')}\n`);
 
 const child = spawnSync(

@@ -13,7 +13,9 @@
  *
  * `--browser` (or `npm run bench:core:browser`): the same scenarios (lib/scenarios.ts) and harness,
  * bundled with esbuild and timed in a headless Chromium page (bench/browser/); no allocation or CPU
- * column there. Writes bench/results/core-chromium.md. Under Node 22:
+ * column there. Writes bench/results/core-chromium.md. `--browser --no-cdp` (npm run
+ * bench:core:browser:nocdp): the same page in a plain Chromium process with no DevTools protocol
+ * attached (what users run; see browser/run.ts), to bench/results/core-chromium-nocdp.md. Under Node 22:
  * `npx -y -p node@22 node --import tsx bench/core.bench.ts` (npm run bench:core:node22).
  * Knobs: BENCH_ROUNDS (31), BENCH_SAMPLE_MS (10), BENCH_WARMUP_MS (150), BENCH_ALLOC_N (2000),
  * BENCH_SCENARIO_BUDGET_MS (10000: fewer rounds, at least 9, when a loaded machine slows sampling),
@@ -85,13 +87,14 @@ async function main(browser: boolean): Promise<void> {
   let header: string;
   let alloc: AllocReport | undefined;
   if (browser) {
-    const { runInChromium } = await import('./browser/run.js'); // Playwright and esbuild only when asked
-    const run = await runInChromium(loaded.entry, opts, (m) => process.stderr.write(`${m}\n`));
+    const { runInChromium, runInChromiumWithoutCdp } = await import('./browser/run.js'); // Playwright and esbuild only when asked
+    const noCdp = process.argv.includes('--no-cdp');
+    const run = await (noCdp ? runInChromiumWithoutCdp : runInChromium)(loaded.entry, opts, (m) => process.stderr.write(`${m}\n`));
     results = run.results;
-    runtime = 'Chromium';
+    runtime = noCdp ? 'Chromium, no DevTools protocol' : 'Chromium';
     header =
       `Chromium ${run.version} (headless) on ${cpu} (${os.cpus().length} CPUs), ${date}. Bundled by esbuild ${run.esbuild} (ES2022, not minified; ` +
-      `opossum's \`events\` from the \`events\` polyfill), page ${run.isolated ? 'cross-origin isolated (performance.now() at 5 µs)' : 'NOT cross-origin isolated (performance.now() coarsened to 100 µs)'}.`;
+      `opossum's \`events\` from the \`events\` polyfill), ${noCdp ? 'driven by no DevTools protocol (a plain Chromium process running the page by itself: an attached inspector makes every `new Error()` capture a detailed stack), ' : 'driven by Playwright over CDP, '}page ${run.isolated ? 'cross-origin isolated (performance.now() at 5 µs)' : 'NOT cross-origin isolated (performance.now() coarsened to 100 µs)'}.`;
   } else {
     useCore(loaded.core);
     results = [];
@@ -127,7 +130,7 @@ async function main(browser: boolean): Promise<void> {
 
   process.stdout.write(['', ...md.filter((l) => !l.startsWith('# ')), ''].join('\n'));
   const major = process.versions.node.split('.')[0];
-  const file = browser ? 'core-chromium.md' : major === '20' ? 'core.md' : `core-node${major}.md`;
+  const file = browser ? (process.argv.includes('--no-cdp') ? 'core-chromium-nocdp.md' : 'core-chromium.md') : major === '20' ? 'core.md' : `core-node${major}.md`;
   mkdirSync(join(HERE, 'results'), { recursive: true });
   writeFileSync(join(HERE, 'results', file), md.join('\n'));
   process.stdout.write(`wrote ${join('bench', 'results', file)}\n`);

@@ -7,13 +7,23 @@ import type { CoreBenchPage } from './api.js';
 const coreBench: CoreBenchPage = {
   ids: () => [],
   run: () => Promise.reject(new Error('ab-page runs ab() only')),
-  async ab(closed: boolean, opts: TimingOptions) {
-    const contenders = abContenders(engines, closed);
+  async ab(closed: boolean, opts: TimingOptions, burst = 1, workerShaped = false) {
+    const contenders = abContenders(engines, closed, burst, workerShaped);
     try {
-      return abResult(engines, closed, await timeInterleaved(contenders, opts), `Chromium ${navigator.userAgent.match(/Chrome\/([\d.]+)/)?.[1] ?? ''}`);
+      return abResult(engines, closed, await timeInterleaved(contenders, opts), `Chromium ${navigator.userAgent.match(/Chrome\/([\d.]+)/)?.[1] ?? ''}`, burst, workerShaped);
     } finally {
       for (const c of contenders) c.dispose?.();
     }
   },
 };
 window.coreBench = coreBench;
+
+// `?autorun=[closed, opts, burst, workerShaped]` (bench:ab --browser --no-cdp): no Playwright to drive the page,
+// so it runs the race itself and POSTs the result back.
+const autorun = new URLSearchParams(location.search).get('autorun');
+if (autorun !== null) {
+  void (async () => {
+    const [closed, opts, burst, workerShaped] = JSON.parse(autorun) as [boolean, TimingOptions, number, boolean];
+    await fetch('/results', { method: 'POST', body: JSON.stringify(await coreBench.ab!(closed, opts, burst, workerShaped)) });
+  })();
+}

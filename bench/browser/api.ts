@@ -13,7 +13,7 @@ export interface CoreBenchPage {
   /** Exactly `n` sequential awaited calls of the prepared contender (page.ts). */
   calls?(n: number): Promise<void>;
   /** Engine copies side by side (ab-page.ts). */
-  ab?(closed: boolean, opts: TimingOptions): Promise<ScenarioResult>;
+  ab?(closed: boolean, opts: TimingOptions, burst?: number, workerShaped?: boolean): Promise<ScenarioResult>;
 }
 
 declare global {

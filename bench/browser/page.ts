@@ -44,3 +44,15 @@ const coreBench: CoreBenchPage = {
   },
 };
 window.coreBench = coreBench;
+
+// `?autorun=<opts>` (run.ts's runInChromiumWithoutCdp): no Playwright to drive the page, so it runs
+// every scenario itself and POSTs the results back.
+const autorun = new URLSearchParams(location.search).get('autorun');
+if (autorun !== null) {
+  void (async () => {
+    const opts = JSON.parse(autorun) as TimingOptions;
+    const results: ScenarioResult[] = [];
+    for (const scenario of SCENARIOS) results.push(await runScenario(scenario, opts));
+    await fetch('/results', { method: 'POST', body: JSON.stringify({ results, userAgent: navigator.userAgent, isolated: globalThis.crossOriginIsolated === true }) });
+  })();
+}

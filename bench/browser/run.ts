@@ -11,7 +11,10 @@
  * Served from 127.0.0.1 with COOP/COEP so the page is cross-origin isolated: performance.now()
  * then ticks at 5 µs instead of Chromium's 100 µs (with jitter) for ordinary pages.
  */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -65,13 +68,20 @@ export async function bundlePage(page: 'page.ts' | 'ab-page.ts', coreEntry: stri
   return out.outputFiles[0]!.text;
 }
 
-function serve(script: string): Promise<Server> {
+function serve(script: string, onResults?: (body: string) => void): Promise<Server> {
   const html = '<!doctype html><meta charset="utf-8"><title>bench:core</title><script type="module" src="/bench.js"></script>';
   const server = createServer((req, res) => {
     const isolation = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp', 'Cross-Origin-Resource-Policy': 'same-origin' };
     if (req.url === '/bench.js') res.writeHead(200, { ...isolation, 'Content-Type': 'text/javascript' }).end(script);
-    else if (req.url === '/') res.writeHead(200, { ...isolation, 'Content-Type': 'text/html' }).end(html);
-    else res.writeHead(404).end();
+    else if (req.url === '/' || req.url?.startsWith('/?')) res.writeHead(200, { ...isolation, 'Content-Type': 'text/html' }).end(html);
+    else if (req.url === '/results' && req.method === 'POST' && onResults !== undefined) {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        res.writeHead(204).end();
+        onResults(body);
+      });
+    } else res.writeHead(404).end();
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
@@ -107,6 +117,43 @@ export async function runInChromium(coreEntry: string | undefined, opts: TimingO
     }
     return { results, version: info.version, esbuild: esbuildVersion, isolated: info.isolated };
   });
+}
+
+/**
+ * The same run with no DevTools protocol attached: Playwright enables the inspector's Runtime
+ * domain on every page, and with an inspector attached V8 captures a detailed stack for every
+ * Error created (Error.stackTraceLimit does not apply to it): `new ResilienceError()` took 7-14 µs
+ * under Playwright and 0.4-1.4 µs with none attached (same Chromium, same page). Users run with
+ * none. So here Chromium is a plain child process loading `/?autorun=<opts>`; the page runs every
+ * scenario itself and POSTs the results back.
+ */
+export async function runInChromiumWithoutCdp(coreEntry: string | undefined, opts: TimingOptions, log: (m: string) => void): Promise<BrowserRun> {
+  const script = await bundlePage('page.ts', coreEntry);
+  log(`bundled the page with esbuild ${esbuildVersion}: ${(script.length / 1024).toFixed(0)} KiB; running it in Chromium with no DevTools protocol attached …`);
+  const run = JSON.parse(await autorunWithoutCdp(script, opts)) as { results: ScenarioResult[]; userAgent: string; isolated: boolean };
+  return { results: run.results, version: run.userAgent.match(/Chrome\/([\d.]+)/)?.[1] ?? run.userAgent, esbuild: esbuildVersion, isolated: run.isolated };
+}
+
+/** Loads `script`'s page at `/?autorun=<JSON of args>` in a plain Chromium process and returns what the page POSTs to /results. */
+export async function autorunWithoutCdp(script: string, args: unknown): Promise<string> {
+  let deliver: (body: string) => void = () => undefined;
+  const delivered = new Promise<string>((resolve) => (deliver = resolve));
+  const server = await serve(script, deliver);
+  const profile = mkdtempSync(path.join(tmpdir(), 'bench-chromium-'));
+  const launch = playwrightConfig.use?.launchOptions ?? {};
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/?autorun=${encodeURIComponent(JSON.stringify(args))}`;
+  const chromiumProcess = spawn(process.env.CHROMIUM_PATH ?? launch.executablePath ?? '/usr/bin/chromium', [...(launch.args ?? []), '--headless', `--user-data-dir=${profile}`, url], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  chromiumProcess.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
+  const exited = new Promise<void>((resolve) => chromiumProcess.once('close', () => resolve()));
+  try {
+    return await withTimeout(Promise.race([delivered, exited.then(() => Promise.reject(new Error(`Chromium exited before the page answered: ${stderr}`)))]), SCENARIO_TIMEOUT_MS * 3, 'the autorun page');
+  } finally {
+    chromiumProcess.kill();
+    await exited;
+    server.close();
+    rmSync(profile, { recursive: true, force: true, maxRetries: 5 });
+  }
 }
 
 export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {

@@ -63,6 +63,30 @@ export function oursPipeline(core: Core = engine(), name = 'ours: createResilien
 }
 
 /**
+ * The call as the service worker makes it: the input is a Request (the FetchEvent's, whose
+ * `signal` always exists, so the engine watches it) and a cache is set (so a GET races its stored
+ * copy and a 200 is stored). The cache is an in-memory stand-in that finds nothing and stores
+ * nothing, but the engine still clones each 200 for it, as it would for IndexedDB.
+ */
+export function oursWorkerShaped(core: Core = engine(), name = 'ours: worker-shaped (Request input, cache set)'): Contender {
+  const t = new FakeTransport();
+  const request = new Request(URL_OK);
+  const cache = { match: async () => undefined, put: async () => undefined };
+  const rf = core.createResilientFetch({ fetch: t.fetch, cache });
+  return {
+    name,
+    kind: 'ours',
+    op: () => rf(request),
+    verify: async () => {
+      const before = t.calls;
+      expectStatus(await rf(request), 200);
+      if (t.calls !== before + 1) throw new Error('ours: expected exactly one transport call');
+      expectBreaker(rf, 'closed');
+    },
+  };
+}
+
+/**
  * The cheapest configuration that still has a breaker: no retries (so no body planning and no
  * backoff), no attempt timer (timeoutMs and deadlineMs Infinity: the engine skips setTimeout for
  * anything past 2^31-1 ms), no fallback. The bulkhead cannot be turned off; it is a counter.

@@ -12,7 +12,7 @@ import type { RequestPlan } from './request-plan.js';
 import { annotate, syntheticResponse } from './responses.js';
 import { staleWhileWaiting } from './stale-while-waiting.js';
 import { redactUrl } from './tracing.js';
-import type { CallOptions, CallOutcome, CallTrace, FailureReason, FallbackPolicy, OriginPolicy, ResilienceReason } from './types.js';
+import type { CallOptions, CallTrace, FailureReason, FallbackPolicy, OriginPolicy, ResilienceReason } from './types.js';
 
 /** The attempts ran out: why, and the last thing the network said. */
 interface Exhausted {
@@ -293,7 +293,7 @@ export class Call implements AttemptHost, FallbackHost {
       // now, so the caller gets its fallback without waiting out a delay that cannot help it.
       if (state.breaker.retryAfterMs(after) > delay) return { reason: 'circuit-open', last };
       if (!state.budget.tryWithdraw(after)) return { reason: 'budget-exhausted', last };
-      const cause = causeOf(result);
+      const cause = result.kind === 'response' ? `status ${result.response.status}` : result.kind;
       if (this.deps.listening) this.engine.emit({ type: 'retry', origin: state.origin, at: after, url: this.url, attempt: this.attempts, delayMs: delay, cause, ...this.traceIds() });
       this.span?.event('resilience.retry', { 'resilience.attempt': this.attempts, 'resilience.delay_ms': Math.round(delay), 'resilience.cause': cause });
       await this.sleep(delay);
@@ -335,7 +335,7 @@ export class Call implements AttemptHost, FallbackHost {
       if (last?.kind === 'response') cancelBody(last.response);
       return fallback;
     }
-    this.outcome('failed', reason);
+    this.span?.outcome('failed', reason);
     if (last?.kind === 'response') {
       return annotate(last.response, { source: 'network', reason, attempts: this.attempts, traceId: this.span?.ids().traceId });
     }
@@ -353,7 +353,7 @@ export class Call implements AttemptHost, FallbackHost {
     if (this.deps.listening) this.engine.emit({ type: 'rejected', origin, at: this.deps.clock.now(), url: this.url, reason, ...this.traceIds() });
     const fallback = await this.fallbackFor(reason);
     if (fallback !== undefined) return fallback;
-    this.outcome('rejected', reason);
+    this.span?.outcome('rejected', reason);
     if (this.options?.throwOnReject === true) throw new ResilienceError(reason, origin, retryAfterMs);
     return syntheticResponse(reason, retryAfterMs, this.attempts, this.traceIds().traceId);
   }
@@ -420,10 +420,6 @@ export class Call implements AttemptHost, FallbackHost {
 
   // ---- telemetry ----
 
-  private outcome(outcome: CallOutcome, reason?: ResilienceReason): void {
-    this.span?.outcome(outcome, reason);
-  }
-
   private spanSummary(): Record<string, number | string> {
     return {
       'resilience.attempts': this.attempts,
@@ -453,8 +449,4 @@ function failureReason(result: AttemptResult): FailureReason {
   if (result.kind === 'timeout') return 'timeout';
   if (result.kind === 'network-error') return 'network-error';
   return 'upstream-error';
-}
-
-function causeOf(result: AttemptResult): string {
-  return result.kind === 'response' ? `status ${result.response.status}` : result.kind;
 }

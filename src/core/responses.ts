@@ -29,7 +29,10 @@ export function annotate(response: Response, note: Annotation): Response {
 /**
  * The 503 a local rejection resolves with when no stored response can stand in. Everything a
  * caller needs is in the headers (read them with describeResponse); it has no body, because
- * building one costs more than the whole rejection (a stream per body in Node's fetch).
+ * building one costs more than the whole rejection (a stream per body in Node's fetch). The
+ * headers are set on the Response's own list: in Chromium that is 3.3-5.4 µs against 6.2-7.8 µs
+ * from a record and 13 µs from a shared Headers (copied on every Response); in Node 1.3-1.5 µs
+ * against 1.7-2.3 µs from a record (bench/PROFILE.md, round 2).
  */
 export function syntheticResponse(
   reason: ResilienceReason,
@@ -37,13 +40,13 @@ export function syntheticResponse(
   attempts: number,
   traceId: string | undefined,
 ): Response {
-  const headers: Record<string, string> = {
-    'Cache-Control': 'no-store',
-    [SOURCE]: 'synthetic',
-    [REASON]: reason,
-    [ATTEMPTS]: String(attempts),
-  };
-  if (retryAfterMs !== undefined) headers['Retry-After'] = String(Math.max(1, Math.ceil(retryAfterMs / 1000)));
-  if (traceId !== undefined) headers[TRACE_ID] = traceId;
-  return new Response(null, { status: 503, statusText: 'Service Unavailable', headers });
+  const response = new Response(null, { status: 503, statusText: 'Service Unavailable' });
+  const headers = response.headers;
+  headers.set('Cache-Control', 'no-store');
+  headers.set(SOURCE, 'synthetic');
+  headers.set(REASON, reason);
+  headers.set(ATTEMPTS, String(attempts));
+  if (retryAfterMs !== undefined) headers.set('Retry-After', String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
+  if (traceId !== undefined) headers.set(TRACE_ID, traceId);
+  return response;
 }

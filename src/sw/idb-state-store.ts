@@ -24,6 +24,12 @@ interface StateDB extends DBSchema {
  */
 export class IdbStateStore implements StateStore, SettingsStore {
   private db: Promise<IDBPDatabase<StateDB>> | null = null;
+  /**
+   * What a starting worker reads (the origins, the pages' settings), in one transaction: the
+   * engine's load and the settings' two reads used three, two of them one after the other, on the
+   * path of the first call after a stop. Dropped by any write, so later reads see it.
+   */
+  private boot: Promise<{ origins: SavedOriginState[]; get: (key: string) => ConfigRecord | undefined }> | undefined;
 
   /**
    * @param maxOrigins the most origins kept (the policy's `maxOrigins`, read at each save): the
@@ -34,13 +40,23 @@ export class IdbStateStore implements StateStore, SettingsStore {
     private readonly maxOrigins: () => number = () => DEFAULT_MAX_ORIGINS,
   ) {}
 
-  async load(): Promise<SavedOriginState[]> {
-    return (await this.open()).getAll('origins');
+  load(): Promise<SavedOriginState[]> {
+    return this.bootRead().then((read) => read.origins);
+  }
+
+  /** (A failed read stays failed: each of the three is made once per worker start.) */
+  private bootRead(): Promise<{ origins: SavedOriginState[]; get: (key: string) => ConfigRecord | undefined }> {
+    return (this.boot ??= this.open().then(async (db) => {
+      const tx = db.transaction(['origins', 'config']);
+      const config = tx.objectStore('config');
+      const [origins, keys, records] = await Promise.all([tx.objectStore('origins').getAll(), config.getAllKeys(), config.getAll()]);
+      return { origins, get: (key: string) => records[keys.indexOf(key)] };
+    }));
   }
 
   /** Saves one origin's state, then drops the least recently saved origins past `maxOrigins`. */
   async save(state: SavedOriginState): Promise<void> {
-    const tx = (await this.open()).transaction('origins', 'readwrite');
+    const tx = (await this.writable()).transaction('origins', 'readwrite');
     await tx.store.put(state, state.origin);
     const excess = (await tx.store.count()) - this.maxOrigins();
     if (excess > 0) {
@@ -53,13 +69,13 @@ export class IdbStateStore implements StateStore, SettingsStore {
   }
 
   async loadOverlay(version: string): Promise<PolicyOverlay | undefined> {
-    const record = await (await this.open()).get('config', OVERLAY_PREFIX + version);
+    const record = (await this.bootRead()).get(OVERLAY_PREFIX + version);
     return record?.kind === 'overlay' ? record.policy : undefined;
   }
 
   /** Saves this version's overlay and drops all but the most recently saved few (and any older format). */
   async saveOverlay(version: string, policy: PolicyOverlay): Promise<void> {
-    const tx = (await this.open()).transaction('config', 'readwrite');
+    const tx = (await this.writable()).transaction('config', 'readwrite');
     await tx.store.put({ kind: 'overlay', policy, savedAt: Date.now() }, OVERLAY_PREFIX + version);
     const overlays: { key: string; savedAt: number }[] = [];
     let cursor = await tx.store.openCursor();
@@ -75,12 +91,18 @@ export class IdbStateStore implements StateStore, SettingsStore {
   }
 
   async loadPartition(): Promise<string | null | undefined> {
-    const record = await (await this.open()).get('config', PARTITION_KEY);
+    const record = (await this.bootRead()).get(PARTITION_KEY);
     return record?.kind === 'partition' ? record.cachePartition : undefined;
   }
 
   async savePartition(cachePartition: string | null): Promise<void> {
-    await (await this.open()).put('config', { kind: 'partition', cachePartition }, PARTITION_KEY);
+    await (await this.writable()).put('config', { kind: 'partition', cachePartition }, PARTITION_KEY);
+  }
+
+  /** The database, for a write: the starting snapshot is dropped, so later reads see it. */
+  private writable(): Promise<IDBPDatabase<StateDB>> {
+    this.boot = undefined;
+    return this.open();
   }
 
   private open(): Promise<IDBPDatabase<StateDB>> {

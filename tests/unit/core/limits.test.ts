@@ -84,6 +84,19 @@ describe('offline', () => {
     await expect(rf(`${A}/z`)).rejects.toThrow(TypeError);
     expect(rf.snapshot()[0]!.breaker).toMatchObject({ state: 'closed', failures: 0 });
   });
+
+  it('counts an answer that arrives while the device reports offline (only failures are excused)', async () => {
+    const clock = new FakeClock();
+    const transport = new FakeTransport(clock);
+    let online = true;
+    const rf = createResilientFetch({ fetch: transport.fetch, clock, isOnline: () => online, policy: { defaults: { retry: { maxRetries: 0 } } } });
+    transport.reply(() => {
+      online = false; // the radio dropped after the request went out, and the answer still came
+      return { status: 200 };
+    });
+    expect((await rf(`${A}/x`)).status).toBe(200);
+    expect(rf.snapshot()[0]!.breaker).toMatchObject({ calls: 1, failures: 0 });
+  });
 });
 
 describe('origin registry', () => {

@@ -26,3 +26,42 @@ describe('IdbStateStore origins', () => {
     expect((await store.load()).map((s) => s.origin).sort()).toEqual(['https://o5.test', 'https://o6.test']);
   });
 });
+
+describe('IdbStateStore at a worker start', () => {
+  it('reads the origins and the pages\' settings in one transaction', async () => {
+    const name = freshDbName();
+    const before = new IdbStateStore(name);
+    await before.save(saved('https://o1.test', 1));
+    await before.saveOverlay('v1', { defaults: { timeoutMs: 2_000 } });
+    await before.savePartition('user-1');
+    const restarted = new IdbStateStore(name); // a worker the browser stopped, started again
+    const transaction = IDBDatabase.prototype.transaction;
+    let transactions = 0;
+    IDBDatabase.prototype.transaction = function (this: IDBDatabase, ...args: Parameters<IDBDatabase['transaction']>) {
+      transactions++;
+      return transaction.apply(this, args);
+    } as IDBDatabase['transaction'];
+    try {
+      const [origins, overlay] = await Promise.all([restarted.load(), restarted.loadOverlay('v1')]);
+      const partition = await restarted.loadPartition();
+      expect(origins.map((s) => s.origin)).toEqual(['https://o1.test']);
+      expect(overlay).toEqual({ defaults: { timeoutMs: 2_000 } });
+      expect(partition).toBe('user-1');
+      expect(transactions).toBe(1);
+    } finally {
+      IDBDatabase.prototype.transaction = transaction;
+    }
+  });
+
+  it('reads what was written after the start', async () => {
+    const store = new IdbStateStore(freshDbName());
+    expect(await store.load()).toEqual([]);
+    expect(await store.loadPartition()).toBeUndefined();
+    await store.save(saved('https://o1.test', 1));
+    await store.savePartition(null);
+    await store.saveOverlay('v1', { defaults: { timeoutMs: 2_000 } });
+    expect((await store.load()).map((s) => s.origin)).toEqual(['https://o1.test']);
+    expect(await store.loadPartition()).toBeNull();
+    expect(await store.loadOverlay('v1')).toEqual({ defaults: { timeoutMs: 2_000 } });
+  });
+});
