@@ -38,5 +38,5 @@ module.exports = [
   entry('worker + outbox', { ...WORKER, ...OUTBOX }, '25.7 KB'),
   entry('worker + setupWorkerTracing', { ...WORKER, './src/telemetry/worker.ts': '{ setupWorkerTracing }' }, '39.2 KB'),
   entry('engine: createResilientFetch (resilient-fetch/core)', { './src/core/index.ts': '{ createResilientFetch }' }, '12.7 KB'),
-  entry('workbox: ResilientStrategy', { './src/workbox/index.ts': '{ ResilientStrategy }' }, '21.2 KB'),
+  entry('workbox: ResilientStrategy', { './src/workbox/index.ts': '{ ResilientStrategy }' }, '21.3 KB'),
 ];

@@ -5,14 +5,15 @@ import type { Waiter } from './bulkhead.js';
 import { isPushbackStatus } from './classify.js';
 import type { CallHost, Deps } from './deps.js';
 import { ResilienceError } from './errors.js';
-import { handlerAnswer, storedCopy, usesCache, type FallbackHost } from './fallback.js';
+import { usesCache } from './fallback.js';
 import { LocalRejection } from './local-rejection.js';
 import type { OriginState } from './origin-state.js';
+import { fail, rejectLocally, succeed, type OutcomeHost } from './outcome.js';
 import type { RequestPlan } from './request-plan.js';
-import { annotate, syntheticResponse } from './responses.js';
+import { cancelBody } from './responses.js';
 import { staleWhileWaiting } from './stale-while-waiting.js';
 import { redactUrl } from './tracing.js';
-import type { CallOptions, CallTrace, FailureReason, FallbackPolicy, OriginPolicy, ResilienceReason } from './types.js';
+import type { CallOptions, CallTrace, FailureReason, FallbackPolicy, OriginPolicy } from './types.js';
 
 /** The attempts ran out: why, and the last thing the network said. */
 interface Exhausted {
@@ -22,9 +23,10 @@ interface Exhausted {
 
 /**
  * One call through the pipeline: a concurrency slot, then attempts (each admitted, timed from its
- * own start and clamped to the deadline), then a fallback. Holds what its phases share.
+ * own start and clamped to the deadline), then what the caller gets (outcome.ts). Holds what its
+ * phases share.
  */
-export class Call implements AttemptHost, FallbackHost {
+export class Call implements AttemptHost, OutcomeHost {
   readonly deps: Deps;
   readonly policy: OriginPolicy;
   readonly method: string;
@@ -38,7 +40,7 @@ export class Call implements AttemptHost, FallbackHost {
   /** The next attempt passes the whole admission (rate-limit token, throttle), not only the pause. */
   private admitFully = false;
   /** Its caller has its answer (a stored copy); the call goes on only to refresh the store. */
-  private answered = false;
+  answered = false;
   /** Its place in the queue, while it waits there. */
   private waiter: Waiter | undefined;
   /** When the call got its slot (it may have waited in the queue since it started). */
@@ -53,7 +55,7 @@ export class Call implements AttemptHost, FallbackHost {
     readonly url: string,
     /** The caller's signal (from init, or from the Request). */
     readonly signal: AbortSignal | undefined,
-    private readonly options: CallOptions | undefined,
+    readonly options: CallOptions | undefined,
     startedAt: number,
     /** The deadline, worked out when the call started. */
     deadline: number,
@@ -120,7 +122,7 @@ export class Call implements AttemptHost, FallbackHost {
   private send(): Promise<Response> {
     if (this.admission !== null) {
       const wait = this.admission;
-      return outwaits(wait, this.method, this.admittedAt, this.deadline) ? this.sendAfter(waitFor(wait)) : this.rejectLocally(wait);
+      return outwaits(wait, this.method, this.admittedAt, this.deadline) ? this.sendAfter(waitFor(wait)) : rejectLocally(this, wait);
     }
     const state = this.state;
     if (!state.bulkhead.tryEnter()) return this.sendQueued();
@@ -140,7 +142,7 @@ export class Call implements AttemptHost, FallbackHost {
         const response = this.answer(result);
         if (response === undefined) return this.settle(this.attemptLoop(false, result));
         this.releaseSlot();
-        return this.succeed(response);
+        return succeed(this, response);
       },
       (error: unknown) => {
         this.releaseSlot();
@@ -163,7 +165,7 @@ export class Call implements AttemptHost, FallbackHost {
   private async sendQueued(): Promise<Response> {
     const refused = await this.acquireSlot();
     if (refused === GAVE_PLACE) throw new DOMException('gave its queue place to a call with no answer yet', 'AbortError');
-    if (refused !== null) return await this.rejectLocally(refused);
+    if (refused !== null) return await rejectLocally(this, refused);
     this.state.budget.recordCall(this.admittedAt);
     return this.settle(this.attemptLoop(true));
   }
@@ -183,8 +185,8 @@ export class Call implements AttemptHost, FallbackHost {
       this.releaseSlot();
     }
     if (outcome instanceof Response) return outcome;
-    if (outcome instanceof LocalRejection) return await this.rejectLocally(outcome);
-    return await this.fail(outcome.reason, outcome.last);
+    if (outcome instanceof LocalRejection) return await rejectLocally(this, outcome);
+    return await fail(this, outcome.reason, outcome.last);
   }
 
   private releaseSlot(): void {
@@ -276,7 +278,7 @@ export class Call implements AttemptHost, FallbackHost {
       }
       if (result.kind === 'aborted') throw this.signal?.reason;
       const answer = this.answer(result);
-      if (answer !== undefined) return this.succeed(answer);
+      if (answer !== undefined) return succeed(this, answer);
       const retryable = result.kind === 'response' ? retry.retryOnStatus.includes(result.response.status) : true;
       if (last?.kind === 'response') cancelBody(last.response);
       last = result;
@@ -311,53 +313,6 @@ export class Call implements AttemptHost, FallbackHost {
     }
   }
 
-  private succeed(response: Response): Response {
-    const cache = this.deps.cache;
-    if (cache !== undefined && usesCache(this.fallback) && this.method === 'GET' && response.status === 200) {
-      try {
-        const key = this.cacheKey();
-        if (cache.wants?.(key, response) ?? true) this.engine.track(cache.put(key, response.clone()));
-      } catch (error) {
-        this.engine.track(Promise.reject(error)); // reported by track; the caller still gets the response
-      }
-    }
-    this.span?.outcome(this.attempts === 1 ? 'fresh' : 'retried');
-    if (this.attempts === 1) return response; // first try from the network: pass through untouched
-    return annotate(response, { source: 'network', attempts: this.attempts, traceId: this.span?.ids().traceId });
-  }
-
-  /** Attempts ran out: a stored or app-given answer if allowed, else the last 5xx as it is, else fetch's error. */
-  private async fail(reason: FailureReason | 'circuit-open', last: AttemptResult | undefined): Promise<Response> {
-    const origin = this.state.origin;
-    this.engine.emit({ type: 'failed', origin, at: this.deps.clock.now(), url: this.url, reason: reason === 'circuit-open' ? 'upstream-error' : reason, attempts: this.attempts, ...this.traceIds() });
-    const fallback = await this.fallbackFor(reason);
-    if (fallback !== undefined) {
-      if (last?.kind === 'response') cancelBody(last.response);
-      return fallback;
-    }
-    this.span?.outcome('failed', reason);
-    if (last?.kind === 'response') {
-      return annotate(last.response, { source: 'network', reason, attempts: this.attempts, traceId: this.span?.ids().traceId });
-    }
-    if (last?.kind === 'timeout' || (last === undefined && reason === 'deadline')) {
-      throw new DOMException(`resilient-fetch: ${this.safeUrl()} timed out (${reason})`, 'TimeoutError');
-    }
-    throw new TypeError(`resilient-fetch: ${this.safeUrl()} failed after ${this.attempts} attempt(s) (${reason})`, {
-      cause: last?.kind === 'network-error' ? last.error : undefined,
-    });
-  }
-
-  private async rejectLocally(rejection: LocalRejection): Promise<Response> {
-    const { reason, retryAfterMs } = rejection;
-    const origin = this.state.origin;
-    if (this.deps.listening) this.engine.emit({ type: 'rejected', origin, at: this.deps.clock.now(), url: this.url, reason, ...this.traceIds() });
-    const fallback = await this.fallbackFor(reason);
-    if (fallback !== undefined) return fallback;
-    this.span?.outcome('rejected', reason);
-    if (this.options?.throwOnReject === true) throw new ResilienceError(reason, origin, retryAfterMs);
-    return syntheticResponse(reason, retryAfterMs, this.attempts, this.traceIds().traceId);
-  }
-
   cacheKey(): Request {
     const input = this.plan.input;
     if (input instanceof Request && this.plan.init?.headers === undefined && input.method === 'GET') return input;
@@ -367,16 +322,6 @@ export class Call implements AttemptHost, FallbackHost {
   /** A write not yet sent waits for a half-open breaker's probe rather than being refused (see `outwaits`). */
   private waitsForProbe(now: number): boolean {
     return this.method !== 'GET' && this.method !== 'HEAD' && this.state.breaker.current(now) === 'half-open' && now + PROBE_POLL_MS < this.deadline;
-  }
-
-  /**
-   * The stored copy, then the app's answer. None for a call whose caller was already answered from
-   * the stored copy: nobody would read it, and when an outage empties a full queue at once, those
-   * lookups are a burst of IndexedDB reads in front of the calls that do need one.
-   */
-  private async fallbackFor(reason: ResilienceReason): Promise<Response | undefined> {
-    if (this.answered) return undefined;
-    return (await storedCopy(this, reason)) ?? (await handlerAnswer(this, reason));
   }
 
   answeredEarly(): void {
@@ -441,9 +386,6 @@ export class Call implements AttemptHost, FallbackHost {
 /** What a queued call's wait came to when it gave its place to a call that had no answer yet. */
 const GAVE_PLACE = new LocalRejection('queue-full');
 
-function cancelBody(response: Response): void {
-  void response.body?.cancel().catch(() => undefined);
-}
 
 function failureReason(result: AttemptResult): FailureReason {
   if (result.kind === 'timeout') return 'timeout';

@@ -50,3 +50,8 @@ export function syntheticResponse(
   if (traceId !== undefined) headers.set(TRACE_ID, traceId);
   return response;
 }
+
+/** Lets go of a body nobody will read, so its connection is freed. */
+export function cancelBody(response: Response): void {
+  void response.body?.cancel().catch(() => undefined);
+}

@@ -1,0 +1,72 @@
+import type { AttemptResult } from './attempt.js';
+import { ResilienceError } from './errors.js';
+import { handlerAnswer, storedCopy, usesCache, type FallbackHost } from './fallback.js';
+import type { LocalRejection } from './local-rejection.js';
+import type { OriginState } from './origin-state.js';
+import { annotate, cancelBody, syntheticResponse } from './responses.js';
+import type { CallOptions, FailureReason, ResilienceReason } from './types.js';
+
+/** What the caller's answer is made from: its call, once the attempts are over. */
+export interface OutcomeHost extends FallbackHost {
+  readonly state: OriginState;
+  readonly options: CallOptions | undefined;
+  /** Its caller already has a stored copy; the call went on only to refresh the store. */
+  readonly answered: boolean;
+  safeUrl(): string;
+}
+
+/** A network answer for the caller: stored for later fallbacks, marked when it took retries. */
+export function succeed(call: OutcomeHost, response: Response): Response {
+  const { cache } = call.engine.deps;
+  if (cache !== undefined && usesCache(call.fallback) && call.method === 'GET' && response.status === 200) {
+    try {
+      const key = call.cacheKey();
+      if (cache.wants?.(key, response) ?? true) call.engine.track(cache.put(key, response.clone()));
+    } catch (error) {
+      call.engine.track(Promise.reject(error)); // reported by track; the caller still gets the response
+    }
+  }
+  call.span?.outcome(call.attempts === 1 ? 'fresh' : 'retried');
+  if (call.attempts === 1) return response; // first try from the network: pass through untouched
+  return annotate(response, { source: 'network', attempts: call.attempts, traceId: call.span?.ids().traceId });
+}
+
+/** Attempts ran out: a stored or app-given answer if allowed, else the last 5xx as it is, else fetch's error. */
+export async function fail(call: OutcomeHost, reason: FailureReason | 'circuit-open', last: AttemptResult | undefined): Promise<Response> {
+  const { attempts } = call;
+  call.engine.emit({ type: 'failed', origin: call.state.origin, at: call.engine.deps.clock.now(), url: call.url, reason: reason === 'circuit-open' ? 'upstream-error' : reason, attempts, ...call.traceIds() });
+  const fallback = await fallbackFor(call, reason);
+  if (fallback !== undefined) {
+    if (last?.kind === 'response') cancelBody(last.response);
+    return fallback;
+  }
+  call.span?.outcome('failed', reason);
+  if (last?.kind === 'response') return annotate(last.response, { source: 'network', reason, attempts, traceId: call.span?.ids().traceId });
+  if (last?.kind === 'timeout' || (last === undefined && reason === 'deadline')) {
+    throw new DOMException(`resilient-fetch: ${call.safeUrl()} timed out (${reason})`, 'TimeoutError');
+  }
+  throw new TypeError(`resilient-fetch: ${call.safeUrl()} failed after ${attempts} attempt(s) (${reason})`, {
+    cause: last?.kind === 'network-error' ? last.error : undefined,
+  });
+}
+
+/** Refused before the network: a stored or app-given answer if allowed, else a synthetic 503 (or ResilienceError). */
+export async function rejectLocally(call: OutcomeHost, { reason, retryAfterMs }: LocalRejection): Promise<Response> {
+  const { engine, state } = call;
+  if (engine.deps.listening) engine.emit({ type: 'rejected', origin: state.origin, at: engine.deps.clock.now(), url: call.url, reason, ...call.traceIds() });
+  const fallback = await fallbackFor(call, reason);
+  if (fallback !== undefined) return fallback;
+  call.span?.outcome('rejected', reason);
+  if (call.options?.throwOnReject === true) throw new ResilienceError(reason, state.origin, retryAfterMs);
+  return syntheticResponse(reason, retryAfterMs, call.attempts, call.traceIds().traceId);
+}
+
+/**
+ * The stored copy, then the app's answer. None for a call whose caller was already answered from
+ * the stored copy: nobody would read it, and when an outage empties a full queue at once, those
+ * lookups are a burst of IndexedDB reads in front of the calls that do need one.
+ */
+async function fallbackFor(call: OutcomeHost, reason: ResilienceReason): Promise<Response | undefined> {
+  if (call.answered) return undefined;
+  return (await storedCopy(call, reason)) ?? (await handlerAnswer(call, reason));
+}
