@@ -48,18 +48,7 @@ export function bare(): Contender {
 /** The full pipeline with the default policy: breaker + bulkhead + timeout + budgeted retry. */
 export function oursPipeline(core: Core = engine(), name = 'ours: createResilientFetch (defaults)'): Contender {
   const t = new FakeTransport();
-  const rf = core.createResilientFetch({ fetch: t.fetch });
-  return {
-    name,
-    kind: 'ours',
-    op: () => rf(URL_OK),
-    verify: async () => {
-      const before = t.calls;
-      expectStatus(await rf(URL_OK), 200);
-      if (t.calls !== before + 1) throw new Error('ours: expected exactly one transport call');
-      expectBreaker(rf, 'closed');
-    },
-  };
+  return successContender(name, core.createResilientFetch({ fetch: t.fetch }), t, URL_OK);
 }
 
 /**
@@ -72,14 +61,18 @@ export function oursWorkerShaped(core: Core = engine(), name = 'ours: worker-sha
   const t = new FakeTransport();
   const request = new Request(URL_OK);
   const cache = { match: async () => undefined, put: async () => undefined };
-  const rf = core.createResilientFetch({ fetch: t.fetch, cache });
+  return successContender(name, core.createResilientFetch({ fetch: t.fetch, cache }), t, request);
+}
+
+/** Ours on the success path: one call, one transport call, the breaker still closed. */
+function successContender(name: string, rf: ReturnType<Core['createResilientFetch']>, t: FakeTransport, input: string | Request): Contender {
   return {
     name,
     kind: 'ours',
-    op: () => rf(request),
+    op: () => rf(input),
     verify: async () => {
       const before = t.calls;
-      expectStatus(await rf(request), 200);
+      expectStatus(await rf(input), 200);
       if (t.calls !== before + 1) throw new Error('ours: expected exactly one transport call');
       expectBreaker(rf, 'closed');
     },
