@@ -28,6 +28,7 @@ import { measureAllocation, type AllocResult } from './lib/alloc.js';
 import { abContenders, abResult } from './lib/ab-contenders.js';
 import { timeInterleaved } from './lib/harness.js';
 import { loadCore, loadCoreFrom } from './lib/load-core.js';
+import { within } from './lib/within.js';
 import { timingTables } from './lib/report.js';
 
 const env = (name: string, fallback: number) => {
@@ -58,12 +59,12 @@ const opts = {
 };
 
 if (process.argv.includes('--browser')) {
-  const { autorunWithoutCdp, bundlePage, withBenchPage, withTimeout } = await import('./browser/run.js');
+  const { autorunWithoutCdp, bundlePage, withBenchPage } = await import('./browser/run.js');
   const script = await bundlePage('ab-page.ts', undefined, builds);
   const noCdp = process.argv.includes('--no-cdp');
   const result = noCdp
     ? (JSON.parse(await autorunWithoutCdp(script, [closed, opts, burst, workerShaped])) as Parameters<typeof timingTables>[0][number])
-    : await withBenchPage(script, (page) => withTimeout(page.evaluate(([c, o, b, w]) => window.coreBench.ab!(c, o, b, w), [closed, opts, burst, workerShaped] as const), 120_000, 'bench:ab in Chromium'));
+    : await withBenchPage(script, (page) => within(page.evaluate(([c, o, b, w]) => window.coreBench.ab!(c, o, b, w), [closed, opts, burst, workerShaped] as const), 120_000, 'bench:ab in Chromium'));
   process.stdout.write(`${timingTables([result], noCdp ? 'Chromium, no DevTools protocol' : 'Chromium').md.join('\n')}\n`);
   process.exit(0);
 }

@@ -4,6 +4,7 @@
  * reading the whole body, one request at a time.
  */
 import { registerResilience, resilientFetch, type LiveConfig, type ResilienceHandle } from '../../src/index.js';
+import { within } from '../lib/within.js';
 
 export type Caller = 'fetch' | 'resilientFetch';
 
@@ -18,16 +19,6 @@ export interface BatchResult {
 
 let handle: ResilienceHandle | undefined;
 
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
-    promise.then(
-      (v) => (clearTimeout(timer), resolve(v)),
-      (e: unknown) => (clearTimeout(timer), reject(e)),
-    );
-  });
-}
-
 const swBench = {
   /** Registers our worker through the public API (resolves once it controls the page). */
   async registerOurs(scriptURL: string, config?: LiveConfig): Promise<boolean> {
@@ -40,7 +31,7 @@ const swBench = {
     const container = navigator.serviceWorker;
     const controlled = new Promise<void>((resolve) => container.addEventListener('controllerchange', () => resolve(), { once: true }));
     await container.register(scriptURL, { type: 'module' });
-    if (container.controller === null) await withTimeout(controlled, 10_000, 'take control');
+    if (container.controller === null) await within(controlled, 10_000, 'take control');
     return container.controller !== null;
   },
 

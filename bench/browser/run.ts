@@ -23,6 +23,7 @@ import { build, version as esbuildVersion, type Plugin } from 'esbuild';
 import playwrightConfig from '../../playwright.config.js';
 import type { TimingOptions } from '../lib/harness.js';
 import type { ScenarioId, ScenarioResult } from '../lib/scenarios.js';
+import { within } from '../lib/within.js';
 import './api.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -113,7 +114,7 @@ export async function runInChromium(coreEntry: string | undefined, opts: TimingO
     const results: ScenarioResult[] = [];
     for (const id of await page.evaluate(() => window.coreBench.ids())) {
       log(`timing ${id} in Chromium …`);
-      results.push(await withTimeout(page.evaluate(([i, o]) => window.coreBench.run(i as ScenarioId, o), [id, opts] as const), SCENARIO_TIMEOUT_MS, id));
+      results.push(await within(page.evaluate(([i, o]) => window.coreBench.run(i as ScenarioId, o), [id, opts] as const), SCENARIO_TIMEOUT_MS, id));
     }
     return { results, version: info.version, esbuild: esbuildVersion, isolated: info.isolated };
   });
@@ -147,7 +148,7 @@ export async function autorunWithoutCdp(script: string, args: unknown): Promise<
   chromiumProcess.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
   const exited = new Promise<void>((resolve) => chromiumProcess.once('close', () => resolve()));
   try {
-    return await withTimeout(Promise.race([delivered, exited.then(() => Promise.reject(new Error(`Chromium exited before the page answered: ${stderr}`)))]), SCENARIO_TIMEOUT_MS * 3, 'the autorun page');
+    return await within(Promise.race([delivered, exited.then(() => Promise.reject(new Error(`Chromium exited before the page answered: ${stderr}`)))]), SCENARIO_TIMEOUT_MS * 3, 'the autorun page');
   } finally {
     chromiumProcess.kill();
     await exited;
@@ -156,12 +157,3 @@ export async function autorunWithoutCdp(script: string, args: unknown): Promise<
   }
 }
 
-export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise.finally(() => clearTimeout(timer)),
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
-    }),
-  ]);
-}

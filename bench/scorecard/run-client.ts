@@ -7,6 +7,7 @@ import type { Browser } from '@playwright/test';
 import type { CallRecord } from './outcome.js';
 import type { Phase, ScheduledCall } from './scenario.js';
 import type { ReceivedRequest, ScorecardUpstream } from './upstream.js';
+import { within } from '../lib/within.js';
 
 export const CLIENT_NAMES = ['fetch', 'ky', 'workbox', 'cockatiel', 'tanstack', 'ours'] as const;
 export type ClientName = (typeof CLIENT_NAMES)[number];
@@ -23,15 +24,6 @@ export interface ClientRun {
   /** Page errors and console errors seen during the run. */
   errors: string[];
   wallMs: number;
-}
-
-/** Rejects after `ms`: a page that stops answering must not hold the whole scorecard. */
-function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise.finally(() => clearTimeout(timer)), expired]);
 }
 
 export async function runClient(

@@ -17,22 +17,12 @@ import type { BatchResult, Caller } from '../app/main.js';
 import type { LiveConfig } from '../../src/index.js';
 import { buildBenchApp } from './build.js';
 import { shuffle } from './stats.js';
+import { within } from '../lib/within.js';
 
 export const APP_ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'app');
 const EVALUATE_TIMEOUT_MS = 30_000;
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-/** Rejects after `ms`: a page that stops answering must not hold the run. */
-export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise.finally(() => clearTimeout(timer)),
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
-    }),
-  ]);
-}
 
 export async function registerOurs(page: Page, scriptURL: string, config?: LiveConfig): Promise<void> {
   const ok = await within(page.evaluate(([s, c]) => window.swBench.registerOurs(s, c), [scriptURL, config] as const), 20_000, `register ${scriptURL}`);

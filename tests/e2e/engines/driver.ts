@@ -6,6 +6,8 @@
  * does not depend on which library serialised it.
  */
 
+export { within } from '../../../bench/lib/within.js';
+
 export type EngineName = 'chromium' | 'firefox' | 'webkit';
 
 export interface Engine {
@@ -59,15 +61,6 @@ export function fromJson<R>(text: unknown): R {
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Rejects with a message naming `what` if `promise` has not settled within `ms`. */
-export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** Another site than 127.0.0.1 for the same server, so leaving to it leaves the site. */
