@@ -22,27 +22,17 @@ import { dirname, join } from 'node:path';
 import { PerformanceObserver, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { contenderByName, useCore, type Contender } from './lib/contenders.js';
+import { loopFor } from './lib/harness.js';
 import { loadCore } from './lib/load-core.js';
 import { heapSites, profileTarget, selfAndTotal, type CpuProfile, type Frame, type ProfileTarget as Target } from './lib/profile-analysis.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
+/** PROFILE_NO_YIELD=1 profiles the loop without the event-loop yield between batches (see loopFor). */
+const yieldBetween = process.env.PROFILE_NO_YIELD !== '1';
 const env = (name: string, fallback: number) => {
   const v = Number(process.env[name]);
   return Number.isFinite(v) && v > 0 ? v : fallback;
 };
-
-async function loopFor(c: Contender, ms: number): Promise<{ calls: number; ms: number }> {
-  const started = performance.now();
-  let calls = 0;
-  while (performance.now() - started < ms) {
-    for (let i = 0; i < 1000; i++) await c.op();
-    calls += 1000;
-    // Yield to the event loop as bench:core's harness does between samples: without it, Node 20
-    // never runs the cleanup of the AbortSignals it tracks weakly, and GC time triples.
-    if (process.env.PROFILE_NO_YIELD !== '1') await new Promise((resolve) => setImmediate(resolve));
-  }
-  return { calls, ms: performance.now() - started };
-}
 
 /** An unprofiled run: µs per call, and the share of it V8 spent in GC (from `gc` performance entries). */
 async function plainRun(c: Contender, ms: number): Promise<{ usPerCall: number; cpuUsPerCall: number; gcShare: number; gcs: number }> {
@@ -56,7 +46,7 @@ async function plainRun(c: Contender, ms: number): Promise<{ usPerCall: number; 
   });
   observer.observe({ entryTypes: ['gc'] });
   const cpu = process.cpuUsage();
-  const run = await loopFor(c, ms);
+  const run = await loopFor(c.op, ms, yieldBetween);
   const used = process.cpuUsage(cpu);
   await new Promise((resolve) => setTimeout(resolve, 10)); // deliver the last entries
   observer.disconnect();
@@ -65,7 +55,7 @@ async function plainRun(c: Contender, ms: number): Promise<{ usPerCall: number; 
 
 async function nodeTarget(c: Contender): Promise<{ target: Target; close(): void }> {
   await c.verify();
-  await loopFor(c, 500); // warm-up: optimized code before we sample
+  await loopFor(c.op, 500, yieldBetween); // warm-up: optimized code before we sample
   const plain = await plainRun(c, 1500);
   const session = new Session();
   session.connect();
@@ -73,7 +63,7 @@ async function nodeTarget(c: Contender): Promise<{ target: Target; close(): void
     target: {
       runtime: `Node ${process.version}`,
       post: (method, params) => session.post(method as 'Profiler.enable', params as undefined),
-      loop: (ms) => loopFor(c, ms),
+      loop: (ms) => loopFor(c.op, ms, yieldBetween),
       calls: async (n) => {
         for (let i = 0; i < n; i++) await c.op();
       },

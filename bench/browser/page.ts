@@ -5,24 +5,13 @@
  */
 import * as core from '../../src/core/index.js';
 import { contenderByName, useCore, type Contender } from '../lib/contenders.js';
-import type { TimingOptions } from '../lib/harness.js';
+import { loopFor, type TimingOptions } from '../lib/harness.js';
 import { runScenario, SCENARIOS, type ScenarioId, type ScenarioResult } from '../lib/scenarios.js';
 import type { CoreBenchPage } from './api.js';
 
 useCore(core);
 
 let prepared: Contender | undefined;
-
-async function loopFor(c: Contender, ms: number): Promise<{ calls: number; ms: number }> {
-  const started = performance.now();
-  let calls = 0;
-  while (performance.now() - started < ms) {
-    for (let i = 0; i < 1000; i++) await c.op();
-    calls += 1000;
-    await new Promise((resolve) => setTimeout(resolve, 0));
-  }
-  return { calls, ms: performance.now() - started };
-}
 
 const coreBench: CoreBenchPage = {
   ids: (): ScenarioId[] => SCENARIOS.map((s) => s.id),
@@ -35,10 +24,10 @@ const coreBench: CoreBenchPage = {
     prepared?.dispose?.();
     prepared = await contenderByName(name);
     await prepared.verify();
-    await loopFor(prepared, 500);
+    await loopFor(prepared.op, 500);
     return prepared.name;
   },
-  loop: (ms: number) => loopFor(prepared!, ms),
+  loop: (ms: number) => loopFor(prepared!.op, ms),
   async calls(n: number) {
     for (let i = 0; i < n; i++) await prepared!.op();
   },

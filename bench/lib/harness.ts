@@ -67,6 +67,23 @@ async function timedBatch(op: Op, n: number): Promise<{ ms: number; cpuUs: numbe
   return { ms, cpuUs: (cpuMicros?.() ?? NaN) - cpu };
 }
 
+/**
+ * Calls `op` back to back for about `ms`, 1,000 at a time, yielding to the event loop between
+ * batches as the timed samples do (`yieldBetween: false` does not: in Node 20 the AbortSignals it
+ * tracks weakly are then never cleaned up, and GC time triples). The loop the profiler samples,
+ * and the Chromium page's warm-up.
+ */
+export async function loopFor(op: Op, ms: number, yieldBetween = true): Promise<{ calls: number; ms: number }> {
+  const started = performance.now();
+  let calls = 0;
+  while (performance.now() - started < ms) {
+    for (let i = 0; i < 1000; i++) await op();
+    calls += 1000;
+    if (yieldBetween) await tick();
+  }
+  return { calls, ms: performance.now() - started };
+}
+
 /** Runs `op` for about `ms` milliseconds; returns the µs per call it saw. */
 async function runFor(op: Op, ms: number): Promise<number> {
   let n = 64;

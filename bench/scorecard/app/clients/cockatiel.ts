@@ -10,10 +10,8 @@ import {
   timeout,
   wrap,
 } from 'cockatiel';
+import { isFailureStatus, RETRY_ON } from '../../../lib/transport.js';
 import { readJson, type ScorecardClient } from '../client.js';
-
-const RETRY_ON = new Set([408, 429, 500, 502, 503, 504]);
-const isFailureStatus = (s: number) => (s >= 500 && s !== 501) || s === 408 || s === 429;
 
 /**
  * cockatiel 4, composed as its README suggests and as bench/lib/contenders.ts does for the core
