@@ -126,10 +126,11 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
       }
       const now = opts.now();
       const isExpired = isExpiredAt(now);
-      const where: [string, string, string] = [current ?? NO_PARTITION, 'GET', withoutFragment(request.url)];
+      const partitionKey = current ?? NO_PARTITION;
+      const url = withoutFragment(request.url);
       const matches = (entry: EntryRecord) => varyMatches(request, entry.vary) && (current !== null || servableUnpartitioned(entry));
-      const remembered = recent?.find(where[0], where[2], matches, isExpired);
-      const { hit, expired } = remembered !== undefined ? { hit: remembered, expired: [] } : await lookup(await connection.get(), where, matches, isExpired);
+      const remembered = recent?.find(partitionKey, url, matches, isExpired);
+      const { hit, expired } = remembered !== undefined ? { hit: remembered, expired: [] } : await lookup(await connection.get(), [partitionKey, 'GET', url], matches, isExpired);
       if (hit !== undefined && remembered === undefined) recent?.remember(hit);
       if (expired.length > 0) {
         const keys = expired.map(keyOf);

@@ -28,7 +28,7 @@ export class RecentEntries {
 
   /** The newest entry for the URL that `matches` accepts and is not expired, if remembered. */
   find(partition: string, url: string, matches: (entry: EntryRecord) => boolean, isExpired: (entry: EntryRecord) => boolean): Hit | undefined {
-    const key = keyOf(partition, url);
+    const key = urlKey(partition, url);
     const hits = this.byUrl.get(key);
     if (hits === undefined) return undefined;
     const hit = hits.find((candidate) => matches(candidate.entry));
@@ -40,14 +40,14 @@ export class RecentEntries {
 
   /** Remembers a hit read from IndexedDB (newest first among its URL's variants). */
   remember(hit: Hit): void {
-    const key = keyOf(hit.entry.partition, hit.entry.url);
+    const key = urlKey(hit.entry.partition, hit.entry.url);
     const hits = (this.byUrl.get(key) ?? []).filter((known) => known.entry.varyKey !== hit.entry.varyKey);
     this.replace(key, [...fits(hit), ...hits].sort((a, b) => b.entry.storedAt - a.entry.storedAt));
   }
 
   /** A write: the new entry replaces every variant it `supersedes`, as in IndexedDB. */
   stored(hit: Hit, supersedes: (entry: EntryRecord) => boolean): void {
-    const key = keyOf(hit.entry.partition, hit.entry.url);
+    const key = urlKey(hit.entry.partition, hit.entry.url);
     this.replace(key, [...fits(hit), ...(this.byUrl.get(key) ?? []).filter((known) => !supersedes(known.entry))]);
   }
 
@@ -79,7 +79,7 @@ export class RecentEntries {
   }
 }
 
-function keyOf(partition: string, url: string): string {
+function urlKey(partition: string, url: string): string {
   return `${partition.length}:${partition}${url}`;
 }
 
