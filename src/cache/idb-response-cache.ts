@@ -1,3 +1,4 @@
+import { cancelBody } from '../core/responses.js';
 import type { ResponseCache } from '../core/types.js';
 import { createConnection } from './connection.js';
 import {
@@ -13,9 +14,9 @@ import {
 import { SKIP_REASONS, type CacheEvent, type CacheOperation, type CacheStats, type EvictionReason, type SkipReason } from './events.js';
 import { checkPartition, resolveCacheOptions, type IdbResponseCacheOptions } from './options.js';
 import { isQuotaExceeded } from './quota.js';
-import { discardBody, readBodyWithin } from './read-body.js';
-import { keyOf, NO_PARTITION, type EntryRecord, type Totals } from './schema.js';
+import { readBodyWithin } from './read-body.js';
 import { RecentEntries } from './recent-entries.js';
+import { keyOf, NO_PARTITION, type EntryRecord, type Totals } from './schema.js';
 import { mayMatch, servableUnpartitioned, whyNotStorable } from './storable.js';
 import { storedHeaders, withoutFragment } from './stored-form.js';
 import { varyHeaderNames, varyKey, varyMatches, varyValues } from './vary.js';
@@ -160,13 +161,13 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
   async function store(request: Request, response: Response, current: string | null): Promise<void> {
     if (disabled || connection === undefined) {
       skipped.disabled += 1;
-      discardBody(response);
+      cancelBody(response);
       return;
     }
     const reason = whyNotStorable(request, response, { partition: current, maxEntryBytes: opts.maxEntryBytes });
     if (reason !== undefined) {
       skipped[reason] += 1;
-      discardBody(response);
+      cancelBody(response);
       return;
     }
     const names = varyHeaderNames(response);
@@ -175,7 +176,7 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
     const recentKey = recentKeyOf(request, current, vary);
     if (now - (recentPuts.get(recentKey) ?? -Infinity) < opts.minRefreshMs) {
       skipped.fresh += 1;
-      discardBody(response);
+      cancelBody(response);
       return;
     }
     // Claimed now, not when the write commits: answers arriving while it runs must not queue more.

@@ -14,12 +14,3 @@ export async function readBodyWithin(response: Response, limit: number): Promise
   await read.rest.cancel().catch(() => undefined);
   return undefined;
 }
-
-/**
- * Releases a body we decided not to read. The caller handed us a clone; an unread branch of a
- * tee'd stream would otherwise keep buffering everything the other branch reads.
- */
-export function discardBody(response: Response): void {
-  if (response.body === null || response.bodyUsed) return;
-  response.body.cancel().catch(() => undefined);
-}

@@ -4,6 +4,7 @@ import { serverDelayMs } from './server-delay.js';
 import type { Deps } from './deps.js';
 import type { OriginState } from './origin-state.js';
 import type { RequestPlan } from './request-plan.js';
+import { cancelBody } from './responses.js';
 import type { AttemptTrace, CallTrace } from './types.js';
 
 /** What one attempt came to. `durationMs` runs from the attempt's own start, never the call's. */
@@ -127,7 +128,7 @@ export function sendAttempt(call: AttemptHost, permit: Permit, timeoutMs: number
     };
     transport(plan.input, init).then(
       (response) => {
-        if (settled) void response.body?.cancel().catch(() => undefined); // answered after we gave up: free the connection
+        if (settled) cancelBody(response); // answered after we gave up: free the connection
         else finish(() => answered(response));
       },
       (error: unknown) => {

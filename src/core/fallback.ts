@@ -1,7 +1,7 @@
 import type { CallHost } from './deps.js';
 import { messageOf, reportError } from './report-error.js';
 import { originOf } from './origin.js';
-import { annotate } from './responses.js';
+import { annotate, cancelBody } from './responses.js';
 import type { CallTrace, FallbackPolicy, OriginPolicy, ResilienceReason } from './types.js';
 
 /** What a fallback needs from its call. */
@@ -42,7 +42,7 @@ export async function storedCopy(call: FallbackHost, reason: ResilienceReason): 
   const now = clock.now();
   const ageMs = Math.max(0, now - hit.storedAt);
   if (ageMs > call.maxStaleMs) {
-    void hit.response.body?.cancel().catch(() => undefined);
+    cancelBody(hit.response);
     return undefined;
   }
   const ageSeconds = Math.floor(ageMs / 1000);

@@ -51,7 +51,10 @@ export function syntheticResponse(
   return response;
 }
 
-/** Lets go of a body nobody will read, so its connection is freed. */
+/**
+ * Lets go of a body nobody will read, so its connection is freed; and when it is one branch of a
+ * tee'd stream (a clone), so the other branch's reads are not buffered for it.
+ */
 export function cancelBody(response: Response): void {
   void response.body?.cancel().catch(() => undefined);
 }

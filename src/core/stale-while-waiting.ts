@@ -1,5 +1,6 @@
 import { storedCopy, type FallbackHost } from './fallback.js';
 import { originOf } from './origin.js';
+import { cancelBody } from './responses.js';
 
 /**
  * A reader never waits longer than a stored copy allows: once `waitMs` passes without a network
@@ -15,7 +16,7 @@ export function staleWhileWaiting(call: FallbackHost, sending: Promise<Response>
     const timer = clock.setTimeout(() => {
       void storedCopy(call, 'slow').then((copy) => {
         if (copy === undefined) return;
-        if (answered) return void copy.body?.cancel().catch(() => undefined);
+        if (answered) return cancelBody(copy);
         answered = true;
         call.answeredEarly?.();
         resolve(copy);
@@ -32,7 +33,7 @@ export function staleWhileWaiting(call: FallbackHost, sending: Promise<Response>
         if (response.ok) {
           call.engine.emit({ type: 'refreshed', origin: originOf(call.url), at: clock.now(), url: call.url, status: response.status });
         }
-        void response.body?.cancel().catch(() => undefined);
+        cancelBody(response);
       },
       (error: unknown) => {
         clock.clearTimeout(timer);

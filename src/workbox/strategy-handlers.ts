@@ -1,5 +1,6 @@
 import type { StrategyHandler } from 'workbox-strategies/StrategyHandler.js';
 import type { IdbResponseCache } from '../cache/index.js';
+import { cancelBody } from '../core/responses.js';
 import type { ResponseCache } from '../core/types.js';
 
 /**
@@ -50,7 +51,7 @@ export class StrategyHandlers {
           }
         }
         if (stored) await store.put(request, stored);
-        else void response.body?.cancel();
+        else cancelBody(response);
       },
     };
   }

@@ -1,5 +1,6 @@
 import { isQuotaExceeded } from '../../cache/quota.js';
 import { SOURCE } from '../../core/headers.js';
+import { cancelBody } from '../../core/responses.js';
 import type { CallOptions, OutboxPolicy, PolicyConfig, ResilientRequestInit } from '../../core/types.js';
 import { acceptedResponse, refusedOutcome } from './answers.js';
 import { causeOf, firstSendVerdict, isUndeliverable, outboxMayTake, outboxPolicyFor } from './decision.js';
@@ -152,7 +153,7 @@ export class Outbox {
       this.report({ ...eventBase(entry, this.now()), kind: 'refused', cause: refusal });
       return refusedOutcome(outcome, refusal, entry.url);
     }
-    if (outcome instanceof Response) void outcome.body?.cancel().catch(() => undefined);
+    if (outcome instanceof Response) cancelBody(outcome);
     if (outcome !== undefined) await this.replayer.failedSend(entry.origin, outcome).catch(() => undefined);
     this.queuedOrigins?.add(entry.origin);
     this.report({ ...eventBase(entry, this.now()), kind: 'queued', cause });

@@ -1,4 +1,5 @@
 import { readWithin } from '../../core/read-within.js';
+import { cancelBody } from '../../core/responses.js';
 import { serverDelayMs } from '../../core/server-delay.js';
 import { causeOf, replayVerdict } from './decision.js';
 import { eventBase, type EventBase, type OutboxEntry, type OutboxEvent } from './entry.js';
@@ -88,7 +89,7 @@ export class Replayer {
       const attempts = entry.attempts + 1;
       if (verdict === 'delivered') {
         await this.drop(entry, { kind: 'delivered', status: (outcome as Response).status, attempts });
-        void (outcome as Response).body?.cancel().catch(() => undefined);
+        cancelBody(outcome as Response);
         failedRounds = 0; // the origin answers: a later failure starts the backoff afresh
         continue;
       }
@@ -114,7 +115,7 @@ export class Replayer {
 
   private async defer(entry: Stored, outcome: Response | Error, failedRounds: number): Promise<void> {
     const { store, now } = this.options;
-    if (outcome instanceof Response) void outcome.body?.cancel().catch(() => undefined);
+    if (outcome instanceof Response) cancelBody(outcome);
     const at = now();
     const notBefore = this.nextTry(failedRounds, outcome);
     const cause = causeOf(outcome);
