@@ -1,5 +1,5 @@
 import { ResilienceError } from '../core/errors.js';
-import { OPTIONS_HEADER, REASON, SOURCE } from '../core/headers.js';
+import { OPTIONS_HEADER, OUTBOX_ID, REASON, SOURCE } from '../core/headers.js';
 import { absoluteUrl, originOf } from '../core/origin.js';
 import type { CallOptions, ResilienceReason, ResilientRequestInit } from '../core/types.js';
 import type { WireOptions } from '../sw/options-header.js';
@@ -41,7 +41,7 @@ export async function viaWorker(worker: ServiceWorker, input: RequestInfo | URL,
 function rejectionOf(response: Response, url: string): ResilienceError {
   const retryAfter = response.headers.get('Retry-After');
   const error = new ResilienceError((response.headers.get(REASON) ?? 'circuit-open') as ResilienceReason, originOf(url), retryAfter !== null ? Number(retryAfter) * 1000 : undefined);
-  const outboxId = response.headers.get('X-Resilience-Outbox-Id'); // outbox: a queued write (reason 'queued') carries its id
+  const outboxId = response.headers.get(OUTBOX_ID); // outbox: a queued write (reason 'queued') carries its id
   return outboxId === null ? error : Object.assign(error, { outboxId });
 }
 

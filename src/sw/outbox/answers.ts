@@ -1,7 +1,6 @@
-import { ATTEMPTS, REASON, SOURCE } from '../../core/headers.js';
+import { ATTEMPTS, OUTBOX_ID, REASON, SOURCE } from '../../core/headers.js';
 import type { OutboxEntry, OutboxRefusal } from './entry.js';
 
-export const OUTBOX_ID = 'X-Resilience-Outbox-Id';
 /** On a failure the outbox could not keep: why (full, too-large, quota-exceeded, storage-error). */
 export const OUTBOX_REFUSED = 'X-Resilience-Outbox-Refused';
 
