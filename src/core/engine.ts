@@ -2,6 +2,7 @@ import { admit, outwaits } from './admission.js';
 import { Call } from './call.js';
 import { validateCallOptions } from './call-options.js';
 import type { Deps } from './deps.js';
+import { DeadlineTimer } from './deadline-timer.js';
 import { ResilienceError } from './errors.js';
 import { usesCache } from './fallback.js';
 import { LocalRejection } from './local-rejection.js';
@@ -35,6 +36,7 @@ export class Engine {
     this.deps = {
       transport: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
       clock,
+      deadlines: new DeadlineTimer(clock),
       random: options.random ?? Math.random,
       cache: options.cache,
       tracing: options.tracing,
