@@ -10,8 +10,8 @@ export interface BackendConfig {
   queueLimit: number;
   /** Round trip for a request that finds no queue (network plus handler). */
   baseLatencyMs: number;
-  /** `Retry-After` seconds sent on every 503 (undefined: the server says nothing). */
-  retryAfterSeconds?: number;
+  /** `Retry-After` seconds sent on a 503 at a given time (ms since start; undefined: the server says nothing). */
+  retryAfterSeconds?: (elapsedMs: number) => number | undefined;
 }
 
 /** A request waiting for, or in, service. */
@@ -112,12 +112,12 @@ export class Backend {
   }
 
   private deliver(pending: Pending, status: number): void {
-    const retryAfter = this.config.retryAfterSeconds;
+    const retryAfter = status === 503 ? this.config.retryAfterSeconds?.(this.time.elapsed()) : undefined;
     this.time.setTimeout(() => {
       const settle = pending.settle;
       if (status === 200) (settle === null ? this.metrics.wasted : this.metrics.useful).add(this.time.elapsed());
       if (settle === null) return; // the client gave up while the answer travelled
-      const headers = status === 503 && retryAfter !== undefined ? { 'Retry-After': String(retryAfter) } : undefined;
+      const headers = retryAfter !== undefined ? { 'Retry-After': String(retryAfter) } : undefined;
       settle(new Response(null, { status, headers }));
     }, this.config.baseLatencyMs);
   }

@@ -23,8 +23,12 @@ export interface FleetConfig {
   /** The backend's queue limit, in seconds of work at nominal capacity. */
   queueSeconds: number;
   baseLatencyMs: number;
-  /** `Retry-After` seconds the backend sends on its 503s (undefined: none). */
-  retryAfterSeconds?: number;
+  /**
+   * `Retry-After` the backend's front end sends on its 503s: a fixed number of seconds, or
+   * `until-return`, the seconds until the backend is whole again (a maintenance window or a
+   * deploy the front end knows the end of; nothing once it is back). Undefined: none.
+   */
+  retryAfterSeconds?: number | 'until-return';
   binMs: number;
 }
 
@@ -75,7 +79,7 @@ export async function runFleet(scenario: Scenario, kind: ClientKind, config: Fle
       capacityShare: (t) => scenario.capacityShare(t),
       queueLimit: Math.round(capacityPerSecond * config.queueSeconds),
       baseLatencyMs: config.baseLatencyMs,
-      retryAfterSeconds: config.retryAfterSeconds,
+      retryAfterSeconds: retryAfterOf(config, scenario),
     },
     time,
     metrics,
@@ -116,4 +120,11 @@ export async function runFleet(scenario: Scenario, kind: ClientKind, config: Fle
     events: time.events,
     wallMs: performance.now() - started,
   };
+}
+
+function retryAfterOf(config: FleetConfig, scenario: Scenario): ((elapsedMs: number) => number | undefined) | undefined {
+  const setting = config.retryAfterSeconds;
+  if (setting === undefined) return undefined;
+  if (setting !== 'until-return') return () => setting;
+  return (t) => (t < scenario.returnsAtMs ? Math.max(1, Math.ceil((scenario.returnsAtMs - t) / 1000)) : undefined);
 }

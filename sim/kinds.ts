@@ -58,7 +58,13 @@ export const TUNED_POLICY: PolicyOverrides = { retry: { budgetReserve: 0 }, brea
 
 export const oursTuned: ClientKind = ours('ours-tuned', 'ours, tuned', TUNED_POLICY);
 
-export const ALL_KINDS: readonly ClientKind[] = [oursDefault, oursTuned, kyDefaults, naiveRetry3, noRetry];
+/**
+ * Ours obeying a server's Retry-After up to 2 minutes instead of the default 30 s: a front end
+ * that announces a 60 s outage is then asked again only when it said to be back.
+ */
+export const oursLongPause: ClientKind = ours('ours-long-pause', 'ours, maxRetryAfterMs 120 s', { retry: { maxRetryAfterMs: 120_000 } });
+
+export const ALL_KINDS: readonly ClientKind[] = [oursDefault, oursTuned, oursLongPause, kyDefaults, naiveRetry3, noRetry];
 
 export function kindById(id: string): ClientKind {
   const kind = ALL_KINDS.find((k) => k.id === id);

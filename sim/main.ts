@@ -12,7 +12,7 @@ import { DEFAULT_STUDIES, describeSetup, type Study } from './studies.js';
 import { summarize } from './summary.js';
 import { kindOf, type RunTask } from './tasks.js';
 
-const COLORS: Record<string, string> = { ours: '#1565c0', 'ours-tuned': '#2e7d32', ky: '#ef6c00', naive3: '#c62828', none: '#757575', custom: '#6a1b9a' };
+const COLORS: Record<string, string> = { ours: '#1565c0', 'ours-tuned': '#2e7d32', 'ours-long-pause': '#00838f', ky: '#ef6c00', naive3: '#c62828', none: '#757575', custom: '#6a1b9a' };
 
 const { values: args } = parseArgs({
   options: {
@@ -74,7 +74,7 @@ function customStudy(): Study {
     seed,
     ...(args.sample !== undefined ? { sample: Number(args.sample) } : {}),
     ...(args.rate !== undefined ? { callsPerClientPerSecond: Number(args.rate) } : {}),
-    ...(args['retry-after'] !== undefined ? { retryAfterSeconds: Number(args['retry-after']) } : {}),
+    ...(args['retry-after'] !== undefined ? { retryAfterSeconds: args['retry-after'] === 'until-return' ? 'until-return' : Number(args['retry-after']) } : {}),
   };
   const kindIds = [...(args.kinds ?? ALL_KINDS.map((k) => k.id).join(',')).split(','), ...(policy !== undefined ? ['custom'] : [])];
   return { id: 'custom', title: 'Custom run', config, scenarios: (args.scenarios ?? ALL_SCENARIOS.map((s) => s.id).join(',')).split(','), kindIds };

@@ -28,7 +28,7 @@ describe('Backend (the simulated server)', () => {
   });
 
   it('sheds arrivals past its queue limit with a 503 at once, carrying Retry-After when configured', async () => {
-    const { time, metrics, answers, send } = setup({ queueLimit: 1, retryAfterSeconds: 7 });
+    const { time, metrics, answers, send } = setup({ queueLimit: 1, retryAfterSeconds: () => 7 });
     for (let i = 0; i < 3; i++) void send(); // the first is in service, the second waits, the third is shed
     await time.runUntil(1_000);
     expect(answers.map((a) => [a.at, a.status, a.retryAfter])).toEqual([[50, 503, '7'], [150, 200, null], [250, 200, null]]);

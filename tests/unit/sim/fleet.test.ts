@@ -47,6 +47,20 @@ describe('the fleet simulation', () => {
   });
 });
 
+describe('a front end that announces the return (Retry-After: until-return)', () => {
+  it('keeps our clients off the dead backend until it is back, then they are answered fresh at once', async () => {
+    const silent = await runFleet(tiny, oursDefault, config);
+    const announced = await runFleet(tiny, oursDefault, { ...config, retryAfterSeconds: 'until-return' });
+    // 5 s to 6 s: past the onset, in which each client's first call learns when the backend is back
+    const during = (run: RunData) => run.series.arrivals[5]!;
+    expect(during(silent)).toBeGreaterThan(5); // probes every 1-2.5 s per client
+    expect(during(announced)).toBe(0);
+    const firstFresh = announced.firstFreshAfterReturnMs.filter((ms) => !Number.isNaN(ms));
+    expect(firstFresh.length).toBe(30);
+    expect(Math.max(...firstFresh)).toBeLessThan(1_500); // each client's next call after the return (4 calls/s)
+  });
+});
+
 describe('recovery time', () => {
   it('is the start of the first full window after the return that never falls back', () => {
     const fresh = [100, 100, 0, 0, 150, 20, 100, 100, 100, 100, 100, 100, 100, 100];
