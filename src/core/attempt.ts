@@ -121,13 +121,16 @@ export function sendAttempt(call: AttemptHost, permit: Permit, timeoutMs: number
         });
       });
     }
-    call.onAbort = () => {
-      controller?.abort(call.signal?.reason); // without one, the caller's signal itself reached fetch
-      finish(() => {
-        const now = clock.now();
-        return judge({ kind: 'aborted', durationMs: now - startedAt }, now);
-      });
-    };
+    // Only a caller's signal calls it (the Call's abort listener).
+    if (call.signal !== undefined) {
+      call.onAbort = () => {
+        controller?.abort(call.signal?.reason); // without one, the caller's signal itself reached fetch
+        finish(() => {
+          const now = clock.now();
+          return judge({ kind: 'aborted', durationMs: now - startedAt }, now);
+        });
+      };
+    }
     transport(plan.input, init).then(
       (response) => {
         if (settled) cancelBody(response); // answered after we gave up: free the connection
