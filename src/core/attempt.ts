@@ -1,4 +1,5 @@
 import type { Permit } from './circuit-breaker.js';
+import type { Deadline } from './deadline-timer.js';
 import { isFailureStatus, isPushbackStatus } from './classify.js';
 import { serverDelayMs } from './server-delay.js';
 import type { Deps } from './deps.js';
@@ -36,7 +37,7 @@ export interface AttemptHost {
  * the attempt's span. Resolves, never rejects.
  */
 export function sendAttempt(call: AttemptHost, permit: Permit, timeoutMs: number, startedAt: number, resend: number): Promise<AttemptResult> {
-  const { clock, transport } = call.deps;
+  const { clock, deadlines, transport } = call.deps;
   const plan = call.plan;
   const breaker = call.state.breaker;
   // A controller of our own only when a timer may have to abort the fetch; otherwise the
@@ -98,26 +99,27 @@ export function sendAttempt(call: AttemptHost, permit: Permit, timeoutMs: number
 
   return new Promise<AttemptResult>((resolve) => {
     let settled = false;
-    let timer: unknown;
+    let deadline: Deadline | undefined;
     // Settled before it is judged: judging runs listeners (a breaker event), and an abort they
     // cause must find this attempt already over.
     const finish = (judged: () => AttemptResult) => {
       if (settled) return;
       settled = true;
-      clock.clearTimeout(timer);
+      if (deadline !== undefined) deadlines.remove(deadline);
       call.onAbort = null;
       const result = judged();
       if (result.kind === 'response' && controller !== null && call.signal !== undefined) linkBodyToCaller(controller, call.signal, result.response);
       resolve(result);
     };
     if (controller !== null) {
-      timer = clock.setTimeout(() => {
+      deadline = deadlines.add(startedAt, timeoutMs, () => {
+        deadline = undefined; // the timer let go of it already
         controller.abort(new DOMException(`attempt timed out after ${timeoutMs} ms`, 'TimeoutError'));
         finish(() => {
           const now = clock.now();
           return judge({ kind: 'timeout', error: controller.signal.reason, durationMs: now - startedAt }, now, undefined, 'timeout');
         });
-      }, timeoutMs);
+      });
     }
     call.onAbort = () => {
       controller?.abort(call.signal?.reason); // without one, the caller's signal itself reached fetch

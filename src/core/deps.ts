@@ -1,10 +1,13 @@
 import type { Clock, ResilienceEvent, ResponseCache, TracingPort } from './types.js';
+import type { DeadlineTimer } from './deadline-timer.js';
 import type { OriginState } from './origin-state.js';
 
 /** What every call shares, built once per engine. */
 export interface Deps {
   transport: typeof fetch;
   clock: Clock;
+  /** The attempts' timeouts: one timer per distinct timeout, shared (deadline-timer.ts). */
+  deadlines: DeadlineTimer;
   random: () => number;
   cache: ResponseCache | undefined;
   tracing: TracingPort | undefined;

@@ -7,6 +7,8 @@ import type { OriginState } from './origin-state.js';
  */
 export class OriginRegistry {
   private readonly origins = new Map<string, OriginState>();
+  /** The origin used last, already last in the Map's order: its calls skip the re-insertion. */
+  private latest: OriginState | undefined;
 
   constructor(
     private limit: number,
@@ -20,17 +22,16 @@ export class OriginRegistry {
   }
 
   get(origin: string): OriginState {
+    if (this.latest?.origin === origin) return this.latest;
     let state = this.origins.get(origin);
     if (state !== undefined) {
-      if (this.origins.size > 1) {
-        this.origins.delete(origin);
-        this.origins.set(origin, state);
-      }
-      return state;
+      this.origins.delete(origin);
+      this.origins.set(origin, state);
+      return (this.latest = state);
     }
-    state = this.create(origin);
+    state = this.latest = this.create(origin);
     this.origins.set(origin, state);
-    this.trim();
+    this.trim(); // may evict it at once (every other origin busy), and forget it as the latest
     return state;
   }
 
@@ -49,6 +50,7 @@ export class OriginRegistry {
       }
       victim ??= this.origins.values().next().value as OriginState;
       this.origins.delete(victim.origin);
+      if (victim === this.latest) this.latest = undefined;
       this.onEvict(victim.origin);
     }
   }

@@ -4,7 +4,7 @@ import vm from 'node:vm';
 import { createResilientFetch } from '../../../src/core/index.js';
 import { A, FakeClock, FakeTransport } from './fakes.js';
 
-/** Attempts in flight together: each times out at its own time, and an idle engine holds no timer. */
+/** Attempts share the engine's timer: each still times out at its own time, and an idle engine's goes within one timeout. */
 function setup(timeoutMs = 1_000) {
   const clock = new FakeClock();
   const transport = new FakeTransport(clock);
@@ -27,16 +27,45 @@ function watch(clock: FakeClock, call: Promise<Response>) {
 }
 
 describe('attempt deadlines', () => {
-  it('leaves no timer pending once the calls in flight have settled, by answer or by timeout', async () => {
+  it('shares one timer between sequential calls and calls in flight, gone within one timeout of the last', async () => {
     const { rf, transport, clock } = setup();
     transport.reply((r) => (r.url.endsWith('/hang') ? 'hang' : { status: 200 }));
     expect((await rf(`${A}/ok`)).status).toBe(200);
-    expect(clock.pendingTimers).toBe(0);
+    expect(clock.pendingTimers).toBe(1); // left to fire, not cleared
+    await clock.advance(500);
+    expect((await rf(`${A}/ok`)).status).toBe(200);
+    expect(clock.pendingTimers).toBe(1); // the next call found it armed
+    const start = clock.now();
     const hung = [1, 2, 3].map(() => watch(clock, rf(`${A}/hang`)));
+    await clock.advance(0);
+    expect(clock.pendingTimers).toBe(1); // three attempts, still one timer
     await clock.advance(1_000);
-    expect(hung.map((h) => h.error)).toEqual(['TimeoutError', 'TimeoutError', 'TimeoutError']);
-    expect(transport.seen.slice(1).every((r) => r.aborted)).toBe(true);
+    expect(hung).toEqual([1, 2, 3].map(() => ({ at: start + 1_000, error: 'TimeoutError' })));
+    expect(transport.seen.slice(2).every((r) => r.aborted)).toBe(true);
+    expect(clock.pendingTimers).toBe(0); // it expired the last deadline and armed nothing more
+    await clock.advance(0);
     expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('never holds a Node process open with the timer it leaves to fire', async () => {
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const rf = createResilientFetch({
+      fetch: (_input, init) =>
+        new Promise((resolve, reject) => {
+          if (String(_input).endsWith('/ok')) return resolve(new Response(null, { status: 200 }));
+          init?.signal?.addEventListener('abort', () => reject(init.signal!.reason));
+        }),
+      policy: { defaults: { retry: { maxRetries: 0 }, fallback: 'none' } },
+    });
+    const before = timers();
+    expect((await rf(`${A}/ok`)).status).toBe(200);
+    expect(timers()).toBe(before); // pending (≤ 10 s), but unref'd
+    const controller = new AbortController();
+    const waiting = rf(`${A}/hang`, { signal: controller.signal });
+    expect(timers()).toBe(before + 1); // an attempt waits on it: it holds the process again
+    controller.abort();
+    await expect(waiting).rejects.toMatchObject({ name: 'AbortError' });
+    expect(timers()).toBe(before);
   });
 
   it('times a later attempt out at its own deadline when the one before it settles first', async () => {
@@ -82,6 +111,7 @@ describe('attempt deadlines', () => {
     await clock.advance(0);
     expect(aborted).toMatchObject({ error: 'AbortError' });
     expect(transport.seen[0]!.aborted).toBe(true);
+    expect(clock.pendingTimers).toBe(1);
     await clock.advance(990);
     expect(other).toMatchObject({ error: 'TimeoutError' });
     expect(clock.pendingTimers).toBe(0);

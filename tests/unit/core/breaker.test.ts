@@ -42,6 +42,18 @@ describe('circuit breaker', () => {
     expect(events.filter((e) => e.type === 'breaker')).toMatchObject([{ from: 'closed', to: 'open', origin: A }]);
   });
 
+  it('answers each rejection with a response of its own, whose headers nothing else shares', async () => {
+    const { rf, transport } = setup();
+    transport.reply(() => ({ status: 500 }));
+    for (let i = 0; i < 4; i++) await rf(`${A}/x`);
+    const first = await rf(`${A}/x`);
+    first.headers.set('X-Seen-By', 'app');
+    const second = await rf(`${A}/x`);
+    expect(second).not.toBe(first);
+    expect(second.headers.get('X-Seen-By')).toBeNull();
+    expect(describeResponse(second)).toMatchObject({ source: 'synthetic', reason: 'circuit-open', attempts: 0 });
+  });
+
   it('judges only within the sliding window', async () => {
     const { rf, transport, clock } = setup();
     transport.sequence({ status: 500 }, { status: 500 }, { status: 200 });

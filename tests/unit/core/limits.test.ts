@@ -113,6 +113,19 @@ describe('origin registry', () => {
     expect(rf.snapshot().map((s) => s.origin)).toEqual(['https://one.test', 'https://three.test']);
   });
 
+  it('forgets an origin evicted as soon as it came (every other one busy), call after call', async () => {
+    const clock = new FakeClock();
+    const transport = new FakeTransport(clock).reply((r) => (r.url.startsWith('https://busy.test') ? 'hang' : { status: 200 }));
+    const evicted: string[] = [];
+    const rf = createResilientFetch({ fetch: transport.fetch, clock, policy: { maxOrigins: 1 }, onEvent: (e) => e.type === 'evicted' && evicted.push(e.origin) });
+    void rf('https://busy.test/').catch(() => undefined);
+    await clock.advance(0);
+    expect((await rf('https://other.test/a')).status).toBe(200);
+    expect((await rf('https://other.test/b')).status).toBe(200);
+    expect(evicted).toEqual(['https://other.test', 'https://other.test']);
+    expect(rf.snapshot().map((s) => s.origin)).toEqual(['https://busy.test']);
+  });
+
   it('keys by scheme, host and port', async () => {
     const clock = new FakeClock();
     const transport = new FakeTransport(clock);

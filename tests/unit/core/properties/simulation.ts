@@ -27,8 +27,10 @@ export interface Trace {
   upstream: number;
   /** calls × (1 + budgetRatio) + the reserve and what successes earned back (see budgetBound). */
   budgetBound: number;
-  /** Engine timers still pending each time every call made so far had settled. */
+  /** Engine timers still pending each time every call made so far had settled: ms until each fires. */
   timersWhenIdle: { at: number; pending: number[] }[];
+  /** Engine timers armed while no call was open (ms each). */
+  armedWhileIdle: { at: number; ms: number }[];
   /** How many scenarios reached each kind of event (to see what the generator covers). */
   events: Record<string, number>;
   /** Errors thrown by our onEvent. */
@@ -59,11 +61,11 @@ export function budgetBound(calls: number, ratio: number, reserve: number, answe
 
 /** One engine, one fake clock and transport, one scenario; the observers record into `trace`. */
 class Simulation {
-  readonly trace: Trace = { calls: [], violations: [], upstream: 0, budgetBound: 0, timersWhenIdle: [], events: {}, listenerErrors: 0, uncaught: [], snapshotErrors: [] };
+  readonly trace: Trace = { calls: [], violations: [], upstream: 0, budgetBound: 0, timersWhenIdle: [], armedWhileIdle: [], events: {}, listenerErrors: 0, uncaught: [], snapshotErrors: [] };
   private readonly fake = new FakeClock();
   /** Wall-clock jumps so far: the engine's now() is the fake clock's plus this. */
   private skew = 0;
-  /** The engine's own pending timers (the transport's live on the same fake clock). */
+  /** The engine's own pending timers, with when each falls due (the transport's live on the same fake clock). */
   private readonly engineTimers = new Map<unknown, number>();
   private readonly transport: FakeTransport;
   private readonly rf: ResilientFetch;
@@ -140,7 +142,7 @@ class Simulation {
   private settle(call: CallRecord, outcome: string): void {
     call.settledAt = this.now();
     call.outcome = outcome;
-    if (--this.open === 0) this.trace.timersWhenIdle.push({ at: this.now(), pending: [...this.engineTimers.values()] });
+    if (--this.open === 0) this.trace.timersWhenIdle.push({ at: this.now(), pending: [...this.engineTimers.values()].map((due) => due - this.fake.now()) });
   }
 
   /** The transport as the engine sees it: counts, observes the instant a request leaves, answers. */
@@ -204,7 +206,8 @@ class Simulation {
             this.trace.uncaught.push(`timer of ${ms} ms threw ${String(error)}`);
           }
         }, ms);
-        this.engineTimers.set(handle, ms);
+        this.engineTimers.set(handle, this.fake.now() + Math.max(0, ms));
+        if (this.open === 0) this.trace.armedWhileIdle.push({ at: this.now(), ms });
         return handle;
       },
       clearTimeout: (handle) => {
