@@ -82,10 +82,10 @@ export async function writeEntry(
   return withTotals(db, async (tx, totals) => {
     const entries = tx.objectStore('entries');
     const key = keyOf(entry);
-    const isNew = (stored: EntryRecord) => sameKey(keyOf(stored), key);
+    const hasNewKey = (stored: EntryRecord) => sameKey(keyOf(stored), key);
 
     for (const stored of await entries.index('byUrl').getAll([entry.partition, entry.method, entry.url])) {
-      if (supersedes(stored) || isNew(stored)) await remove(tx, stored, totals);
+      if (supersedes(stored) || hasNewKey(stored)) await remove(tx, stored, totals);
     }
     await entries.put(entry);
     await tx.objectStore('bodies').put(body, key);
@@ -96,7 +96,7 @@ export async function writeEntry(
     const expired = await removeAlong(tx, totals, await entries.index('byStoredAt').openCursor(), isExpired);
     const over = () => totals.entries > limits.maxEntries || totals.bytes > limits.maxBytes;
     const lru = over() ? await entries.index('byLastUsed').openCursor() : null;
-    return { evicted: await removeAlong(tx, totals, lru, over, isNew), expired };
+    return { evicted: await removeAlong(tx, totals, lru, over, hasNewKey), expired };
   });
 }
 
