@@ -1,4 +1,4 @@
-import type { IDBPTransaction } from 'idb';
+import type { IDBPCursorWithValue, IDBPTransaction, IndexNames } from 'idb';
 import { keyOf, type CacheDb, type CacheSchema, type EntryKey, type EntryRecord, type Totals } from './schema.js';
 import { inTransaction } from './transaction.js';
 
@@ -12,6 +12,7 @@ import { inTransaction } from './transaction.js';
  */
 
 type WriteTx = IDBPTransaction<CacheSchema, ['entries', 'bodies', 'meta'], 'readwrite'>;
+type EntryCursor = IDBPCursorWithValue<CacheSchema, ['entries', 'bodies', 'meta'], 'entries', IndexNames<CacheSchema, 'entries'>, 'readwrite'>;
 
 export interface Removed {
   entries: number;
@@ -78,14 +79,13 @@ export async function writeEntry(
   isExpired: (stored: EntryRecord) => boolean,
   limits: Limits,
 ): Promise<WriteOutcome> {
-  const tx: WriteTx = db.transaction(['entries', 'bodies', 'meta'], 'readwrite');
-  return inTransaction(tx, async () => {
+  return withTotals(db, async (tx, totals) => {
     const entries = tx.objectStore('entries');
-    const totals = await readTotalsIn(tx);
     const key = keyOf(entry);
+    const hasNewKey = (stored: EntryRecord) => sameKey(keyOf(stored), key);
 
     for (const stored of await entries.index('byUrl').getAll([entry.partition, entry.method, entry.url])) {
-      if (supersedes(stored) || sameKey(keyOf(stored), key)) await remove(tx, stored, totals);
+      if (supersedes(stored) || hasNewKey(stored)) await remove(tx, stored, totals);
     }
     await entries.put(entry);
     await tx.objectStore('bodies').put(body, key);
@@ -93,40 +93,18 @@ export async function writeEntry(
     totals.bytes += entry.size;
 
     // Oldest first by storedAt: the walk stops at the first entry that is still fresh.
-    const expired = { entries: 0, bytes: 0 };
-    let cursor = await entries.index('byStoredAt').openCursor();
-    while (cursor !== null && isExpired(cursor.value)) {
-      count(expired, await remove(tx, cursor.value, totals));
-      cursor = await cursor.continue();
-    }
-
-    const evicted = { entries: 0, bytes: 0 };
+    const expired = await removeAlong(tx, totals, await entries.index('byStoredAt').openCursor(), isExpired);
     const over = () => totals.entries > limits.maxEntries || totals.bytes > limits.maxBytes;
-    let lru = over() ? await entries.index('byLastUsed').openCursor() : null;
-    while (lru !== null && over()) {
-      if (!sameKey(keyOf(lru.value), key)) count(evicted, await remove(tx, lru.value, totals));
-      lru = await lru.continue();
-    }
-
-    await tx.objectStore('meta').put(totals, 'totals');
-    return { evicted, expired };
+    const lru = over() ? await entries.index('byLastUsed').openCursor() : null;
+    return { evicted: await removeAlong(tx, totals, lru, over, hasNewKey), expired };
   });
 }
 
 /** Evicts the `n` least recently used entries. */
 export async function evictLeastRecentlyUsed(db: CacheDb, n: number): Promise<Removed> {
-  const tx: WriteTx = db.transaction(['entries', 'bodies', 'meta'], 'readwrite');
-  return inTransaction(tx, async () => {
-    const totals = await readTotalsIn(tx);
-    const removed = { entries: 0, bytes: 0 };
-    let cursor = await tx.objectStore('entries').index('byLastUsed').openCursor();
-    while (cursor !== null && removed.entries < n) {
-      count(removed, await remove(tx, cursor.value, totals));
-      cursor = await cursor.continue();
-    }
-    await tx.objectStore('meta').put(totals, 'totals');
-    return removed;
-  });
+  return withTotals(db, async (tx, totals) =>
+    removeAlong(tx, totals, await tx.objectStore('entries').index('byLastUsed').openCursor(), (_, removed) => removed.entries < n),
+  );
 }
 
 /**
@@ -138,15 +116,12 @@ export async function deleteExpired(
   keys: readonly EntryKey[],
   isExpired: (entry: EntryRecord) => boolean,
 ): Promise<Removed> {
-  const tx: WriteTx = db.transaction(['entries', 'bodies', 'meta'], 'readwrite');
-  return inTransaction(tx, async () => {
-    const totals = await readTotalsIn(tx);
+  return withTotals(db, async (tx, totals) => {
     const removed = { entries: 0, bytes: 0 };
     for (const key of keys) {
       const entry = await tx.objectStore('entries').get(key);
-      if (entry !== undefined && isExpired(entry)) count(removed, await remove(tx, entry, totals));
+      if (entry !== undefined && isExpired(entry)) await remove(tx, entry, totals, removed);
     }
-    await tx.objectStore('meta').put(totals, 'totals');
     return removed;
   });
 }
@@ -163,22 +138,14 @@ export async function touch(db: CacheDb, key: EntryKey, at: number): Promise<voi
 
 /** Deletes every entry, or only those of one partition ('' = the unpartitioned ones). */
 export async function clearEntries(db: CacheDb, partition: string | undefined): Promise<Removed> {
-  const tx: WriteTx = db.transaction(['entries', 'bodies', 'meta'], 'readwrite');
-  return inTransaction(tx, async () => {
-    const totals = await readTotalsIn(tx);
-    if (partition === undefined) {
-      await tx.objectStore('entries').clear();
-      await tx.objectStore('bodies').clear();
-      await tx.objectStore('meta').put({ ...EMPTY }, 'totals');
-      return totals;
+  return withTotals(db, async (tx, totals) => {
+    if (partition !== undefined) {
+      return removeAlong(tx, totals, await tx.objectStore('entries').index('byPartition').openCursor(partition), () => true);
     }
-    const removed = { entries: 0, bytes: 0 };
-    let cursor = await tx.objectStore('entries').index('byPartition').openCursor(partition);
-    while (cursor !== null) {
-      count(removed, await remove(tx, cursor.value, totals));
-      cursor = await cursor.continue();
-    }
-    await tx.objectStore('meta').put(totals, 'totals');
+    await tx.objectStore('entries').clear();
+    await tx.objectStore('bodies').clear();
+    const removed = { ...totals };
+    Object.assign(totals, EMPTY);
     return removed;
   });
 }
@@ -188,21 +155,44 @@ export async function readTotals(db: CacheDb): Promise<Totals> {
   return inTransaction(tx, async () => (await tx.store.get('totals')) ?? { ...EMPTY });
 }
 
-async function readTotalsIn(tx: WriteTx): Promise<Totals> {
-  return (await tx.objectStore('meta').get('totals')) ?? { ...EMPTY };
+/**
+ * Runs `work` in one read-write transaction over the three stores, with the running totals read
+ * first and written back last, so they change with the entries or not at all.
+ */
+async function withTotals<T>(db: CacheDb, work: (tx: WriteTx, totals: Totals) => Promise<T>): Promise<T> {
+  const tx: WriteTx = db.transaction(['entries', 'bodies', 'meta'], 'readwrite');
+  return inTransaction(tx, async () => {
+    const meta = tx.objectStore('meta');
+    const totals = (await meta.get('totals')) ?? { ...EMPTY };
+    const result = await work(tx, totals);
+    await meta.put(totals, 'totals');
+    return result;
+  });
 }
 
-/** Deletes an entry and its body and takes it off the running totals. */
-async function remove(tx: WriteTx, entry: EntryRecord, totals: Totals): Promise<EntryRecord> {
+/** Removes the entries `cursor` walks over while `goOn` holds, except those `spare` keeps. */
+async function removeAlong(
+  tx: WriteTx,
+  totals: Totals,
+  cursor: EntryCursor | null,
+  goOn: (entry: EntryRecord, removed: Removed) => boolean,
+  spare?: (entry: EntryRecord) => boolean,
+): Promise<Removed> {
+  const removed = { entries: 0, bytes: 0 };
+  while (cursor !== null && goOn(cursor.value, removed)) {
+    if (spare?.(cursor.value) !== true) await remove(tx, cursor.value, totals, removed);
+    cursor = await cursor.continue();
+  }
+  return removed;
+}
+
+/** Deletes an entry and its body, takes it off the running totals and counts it in `removed`. */
+async function remove(tx: WriteTx, entry: EntryRecord, totals: Totals, removed = { entries: 0, bytes: 0 }): Promise<void> {
   const key = keyOf(entry);
   await tx.objectStore('entries').delete(key);
   await tx.objectStore('bodies').delete(key);
   totals.entries -= 1;
   totals.bytes -= entry.size;
-  return entry;
-}
-
-function count(removed: Removed, entry: EntryRecord): void {
   removed.entries += 1;
   removed.bytes += entry.size;
 }

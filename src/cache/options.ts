@@ -1,5 +1,5 @@
 import type { CacheEvent } from './events.js';
-import { fail, integer, nonNegativeOrInfinity, positiveOrInfinity } from '../core/validation.js';
+import { fail, integer, nonNegativeOrInfinity, positiveOrInfinity, rule, type Rule } from '../core/validation.js';
 
 const MiB = 1024 * 1024;
 
@@ -68,50 +68,55 @@ export const CACHE_DEFAULTS = {
   memoryEntries: 0,
 } as const;
 
+const isFunction = (value: unknown) => typeof value === 'function';
+
+/** Each field's rule, in the order fields are checked (maxBytes before maxEntryBytes, which it bounds). */
+const RULES: { readonly [K in keyof ResolvedCacheOptions]: Rule } = {
+  dbName: rule((v) => typeof v === 'string' && v !== '', 'a non-empty string'),
+  maxEntries: integer(1),
+  // Infinity is allowed: "no limit" is a legitimate choice for bytes and age.
+  maxBytes: positiveOrInfinity,
+  maxAgeMs: positiveOrInfinity,
+  minRefreshMs: nonNegativeOrInfinity,
+  memoryEntries: integer(0),
+  maxEntryBytes: positiveOrInfinity,
+  partition: (value, field) => checkPartition(field, value),
+  now: rule(isFunction, 'a function returning milliseconds'),
+  onEvent: rule(isFunction, 'a function'),
+  indexedDB: rule((v) => v == null || typeof (v as IDBFactory).open === 'function', 'an IDBFactory'),
+};
+
 /**
  * Fills in defaults and checks every field. Messages name the field and the value, because the
  * options usually arrive from far away (worker config sent by a page).
  */
 export function resolveCacheOptions(options: IdbResponseCacheOptions = {}): ResolvedCacheOptions {
-  const dbName = options.dbName ?? CACHE_DEFAULTS.dbName;
-  if (typeof dbName !== 'string' || dbName === '') fail('dbName', dbName, 'a non-empty string');
-
-  const maxEntries = options.maxEntries ?? CACHE_DEFAULTS.maxEntries;
-  integer(1)(maxEntries, 'maxEntries');
-
-  // Infinity is allowed: "no limit" is a legitimate choice for bytes and age.
   const maxBytes = options.maxBytes ?? CACHE_DEFAULTS.maxBytes;
-  positiveOrInfinity(maxBytes, 'maxBytes');
-  const maxAgeMs = options.maxAgeMs ?? CACHE_DEFAULTS.maxAgeMs;
-  positiveOrInfinity(maxAgeMs, 'maxAgeMs');
-  const minRefreshMs = options.minRefreshMs ?? CACHE_DEFAULTS.minRefreshMs;
-  nonNegativeOrInfinity(minRefreshMs, 'minRefreshMs');
-  const memoryEntries = options.memoryEntries ?? CACHE_DEFAULTS.memoryEntries;
-  integer(0)(memoryEntries, 'memoryEntries');
-
-  // An entry bigger than the whole budget could never stay, so an explicit one is an error; the
-  // default quietly shrinks to fit a small budget instead.
-  let maxEntryBytes: number;
-  if (options.maxEntryBytes === undefined) {
-    maxEntryBytes = Math.min(CACHE_DEFAULTS.maxEntryBytes, maxBytes);
-  } else {
-    maxEntryBytes = options.maxEntryBytes;
-    positiveOrInfinity(maxEntryBytes, 'maxEntryBytes');
-    if (maxEntryBytes > maxBytes) fail('maxEntryBytes', maxEntryBytes, `at most maxBytes (${maxBytes})`);
+  const defaults: ResolvedCacheOptions = {
+    ...CACHE_DEFAULTS,
+    // An entry bigger than the whole budget could never stay: the default shrinks to fit a small
+    // budget, while an explicit one is refused below.
+    maxEntryBytes: Math.min(CACHE_DEFAULTS.maxEntryBytes, maxBytes),
+    partition: null,
+    now: Date.now,
+    onEvent: noop,
+    // Read only when no factory is given: in a sandboxed frame merely reading it throws.
+    get indexedDB() {
+      return globalThis.indexedDB;
+    },
+  };
+  const resolved = {} as Record<string, unknown>;
+  for (const key of Object.keys(RULES) as (keyof ResolvedCacheOptions)[]) {
+    const explicitEntryBytes = key === 'maxEntryBytes' && options.maxEntryBytes !== undefined;
+    // null means "the default" as undefined does, except for an explicit maxEntryBytes.
+    const value = explicitEntryBytes ? options.maxEntryBytes : (options[key] ?? defaults[key]);
+    RULES[key](value, key);
+    if (explicitEntryBytes && (value as number) > maxBytes) fail(key, value, `at most maxBytes (${maxBytes})`);
+    resolved[key] = value;
   }
-
-  const partition = checkPartition('partition', options.partition ?? null);
-
-  const now = options.now ?? Date.now;
-  if (typeof now !== 'function') fail('now', now, 'a function returning milliseconds');
-
-  const onEvent = options.onEvent ?? noop;
-  if (typeof onEvent !== 'function') fail('onEvent', onEvent, 'a function');
-
-  const factory = options.indexedDB ?? globalThis.indexedDB;
-  if (factory != null && typeof factory.open !== 'function') fail('indexedDB', factory, 'an IDBFactory');
-
-  return { dbName, maxEntries, maxBytes, maxEntryBytes, maxAgeMs, minRefreshMs, memoryEntries, partition, now, onEvent, indexedDB: factory ?? undefined };
+  const opts = resolved as unknown as ResolvedCacheOptions;
+  opts.indexedDB ??= undefined; // a global indexedDB of null: none, as where it does not exist
+  return opts;
 }
 
 /** A partition key is a non-empty string, or null for "no partition". */

@@ -1,7 +1,7 @@
 import { DEFAULT_MAX_ORIGINS, DEFAULT_OUTBOX, DEFAULT_POLICY } from './defaults.js';
 import type { DeepPartial, OriginPolicy, PolicyConfig, PolicyOverride } from './types.js';
 import { validatePolicy } from './validate.js';
-import { isObject } from './validation.js';
+import { fail, integer, isObject } from './validation.js';
 
 /**
  * A validated policy config: the defaults merged once, and each named origin's policy merged
@@ -14,13 +14,9 @@ export class ResolvedPolicy {
   private readonly named = new Map<string, OriginPolicy>();
 
   constructor(config: PolicyConfig = {}) {
-    if (config === null || typeof config !== 'object') {
-      throw new TypeError(`policy must be an object, got ${String(config)}`);
-    }
+    if (config === null || typeof config !== 'object') fail('policy', config, 'an object');
     this.maxOrigins = config.maxOrigins ?? DEFAULT_MAX_ORIGINS;
-    if (!Number.isInteger(this.maxOrigins) || this.maxOrigins < 1) {
-      throw new TypeError(`policy.maxOrigins must be a positive integer, got ${String(config.maxOrigins)}`);
-    }
+    integer(1)(this.maxOrigins, 'policy.maxOrigins');
     this.defaults = resolve(DEFAULT_POLICY, config.defaults, 'policy.defaults');
     for (const [key, override] of Object.entries(config.origins ?? {})) {
       this.named.set(normalizeOriginKey(key), resolve(this.defaults, override, `policy.origins["${key}"]`));
@@ -38,9 +34,7 @@ export class ResolvedPolicy {
 }
 
 function resolve(base: OriginPolicy, override: PolicyOverride | undefined, path: string): OriginPolicy {
-  if (override !== undefined && !isObject(override)) {
-    throw new TypeError(`${path} must be an object, got ${JSON.stringify(override)}`);
-  }
+  if (override !== undefined && !isObject(override)) fail(path, override, 'an object');
   const outbox = (override as { outbox?: unknown } | undefined)?.outbox;
   // `outbox: true` is the short way to say "with the default limits".
   const expanded = outbox === true ? { ...override, outbox: DEFAULT_OUTBOX } : isObject(outbox) ? { ...override, outbox: { ...DEFAULT_OUTBOX, ...outbox } } : override;
@@ -59,7 +53,7 @@ function normalizeOriginKey(key: string): string {
   try {
     return new URL(key).origin;
   } catch {
-    throw new TypeError(`policy.origins key must be an origin like "https://api.example.com", got "${key}"`);
+    return fail('policy.origins key', key, 'an origin like "https://api.example.com"');
   }
 }
 

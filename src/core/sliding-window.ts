@@ -10,7 +10,7 @@ export class SlidingWindow {
   private readonly totals: Float64Array;
 
   constructor(
-    readonly windowMs: number,
+    windowMs: number,
     private readonly metrics: number,
     private readonly buckets = 10,
   ) {

@@ -24,6 +24,18 @@ describe('options', () => {
     expect((await cache.stats()).skipped['too-large']).toBe(1);
   });
 
+  it('uses a given IndexedDB factory without reading the global one (which throws in a sandboxed frame)', () => {
+    const global = Object.getOwnPropertyDescriptor(globalThis, 'indexedDB');
+    Object.defineProperty(globalThis, 'indexedDB', { configurable: true, get: () => { throw new DOMException('sandboxed', 'SecurityError'); } });
+    try {
+      expect(() => createIdbResponseCache({ indexedDB: setup().factory })).not.toThrow();
+      expect(() => createIdbResponseCache({ maxEntryBytes: null as unknown as number, indexedDB: setup().factory })).toThrow(new TypeError('maxEntryBytes must be a number > 0 (Infinity allowed), got null'));
+    } finally {
+      if (global === undefined) delete (globalThis as { indexedDB?: unknown }).indexedDB;
+      else Object.defineProperty(globalThis, 'indexedDB', global);
+    }
+  });
+
   it('setPartition and clear validate the key', async () => {
     const { cache } = setup();
     expect(() => cache.setPartition('')).toThrow(new TypeError('partition must be a non-empty string or null, got ""'));

@@ -13,7 +13,7 @@ const bad: [PolicyConfig, RegExp][] = [
   [{ defaults: { breaker: { failureThreshold: 0.5 } as never } }, /policy\.defaults\.breaker\.failureThreshold is not a known option/],
   [{ origins: { 'not a url': { timeoutMs: 1 } } }, /policy\.origins key must be an origin .* got "not a url"/],
   [{ origins: { [A]: { deadlineMs: 'soon' as unknown as number } } }, /policy\.origins\["https:\/\/a\.test"\]\.deadlineMs .* got "soon"/],
-  [{ maxOrigins: 0 }, /policy\.maxOrigins must be a positive integer, got 0/],
+  [{ maxOrigins: 0 }, /policy\.maxOrigins must be an integer >= 1, got 0/],
 ];
 
 describe('config validation', () => {
