@@ -82,13 +82,14 @@ function successContender(name: string, rf: ReturnType<Core['createResilientFetc
 /**
  * The cheapest configuration that still has a breaker: no retries (so no body planning and no
  * backoff), no attempt timer (timeoutMs and deadlineMs Infinity: the engine skips setTimeout for
- * anything past 2^31-1 ms), no fallback. The bulkhead cannot be turned off; it is a counter.
+ * anything past 2^31-1 ms), no fallback, no adaptive throttle (a second breaker of its own kind).
+ * The bulkhead cannot be turned off; it is a counter.
  */
 export function oursBreakerOnly(core: Core = engine(), name = 'ours: breaker only (no retry/timer)'): Contender {
   const t = new FakeTransport();
   const rf = core.createResilientFetch({
     fetch: t.fetch,
-    policy: { defaults: { timeoutMs: Infinity, deadlineMs: Infinity, fallback: 'none', retry: { maxRetries: 0 } } },
+    policy: { defaults: { timeoutMs: Infinity, deadlineMs: Infinity, fallback: 'none', retry: { maxRetries: 0 }, throttle: false } },
   });
   return {
     name,

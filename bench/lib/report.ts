@@ -124,7 +124,7 @@ export const SETUP = [
   '## Setup',
   '',
   '- **ours**: `createResilientFetch({ fetch })` with the default policy (breaker, bulkhead 6/64, 10 s attempt timeout, 2 budgeted retries), no tracer, no cache. ' +
-    'Breaker-only: `timeoutMs: Infinity, deadlineMs: Infinity, retry.maxRetries: 0, fallback: "none"` (no attempt timer, no retry planning). ' +
+    'Breaker-only: `timeoutMs: Infinity, deadlineMs: Infinity, retry.maxRetries: 0, fallback: "none", throttle: false` (no attempt timer, no retry planning, no adaptive throttle). ' +
     'Open: failing calls until `snapshot()` shows the breaker open.',
   '- **cockatiel 4.0.0**: per-origin `Map` of `wrap(retry, circuitBreaker, bulkhead(6, 64), timeout(10 s, Cooperative))`, the signal handed to fetch; ' +
     'retry handles thrown errors (not its own rejections) and retryable statuses, `ExponentialBackoff`, 2 attempts; `SamplingBreaker` 50 % over 10 s counting errors and failure statuses. ' +
