@@ -13,6 +13,9 @@
  *   5. ours, cache off           3 with `cache: false`
  *   6. stale serve, breaker open its own upstream, primed, then in outage with the breaker open
  *
+ * Ours is registered as one classic script (`/sw.classic.js`; with tracing its own script, as an
+ * app that traces ships it), the build that starts fastest (see OURS in sw/session.ts).
+ *
  * Each request is timed in the page: performance.now() around fetch/resilientFetch and reading
  * the body, one request in flight at a time. Variants are interleaved: every round takes one
  * batch from each variant in a freshly shuffled order, so machine noise lands on all alike.
@@ -20,13 +23,13 @@
  *
  * Then cold starts (sw/cold-start.ts): BENCH_SW_COLD_ROUNDS rounds, each stopping the worker of
  * every cold entry (CDP ServiceWorker.stopAllWorkers, interleaved in shuffled order) and timing
- * the one request that starts it again: the bare worker, ours (cache on and off), and ours with
- * the breaker OPEN, whose first call must be rejected locally (served stale, upstream untouched),
+ * the one request that starts it again: the bare worker, ours (cache on and off, with tracing,
+ * and as a module script, `/sw.js`), and ours with the breaker OPEN, whose first call must be rejected locally (served stale, upstream untouched),
  * which shows the breaker state is restored before the call is judged.
  *
  * Prints a Markdown table and the targets with PASS/MISS (always exits 0 on a MISS) and writes
  * them to bench/results/sw.md. Knobs: BENCH_SW_WARMUP (300), BENCH_SW_N (2000),
- * BENCH_SW_BATCH (25), BENCH_SW_COLD_ROUNDS (30), BENCH_SW_BUDGET_S (170, whole run including
+ * BENCH_SW_BATCH (25), BENCH_SW_COLD_ROUNDS (60), BENCH_SW_BUDGET_S (170, whole run including
  * the build).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -37,7 +40,7 @@ import { fileURLToPath } from 'node:url';
 import type { BrowserContext, Page } from '@playwright/test';
 import type { LiveConfig } from '../src/index.js';
 import { coldReport, measureColdStarts, type ColdEntry } from './sw/cold-start.js';
-import { interleave, registerOurs, registerPlain, runBatch as run, sleep, startSession, type Session, type Timed } from './sw/session.js';
+import { BARE, interleave, OURS, OURS_MODULE, OURS_TRACED, registerOurs, registerPlain, runBatch as run, sleep, startSession, withQuery, type Session, type Timed } from './sw/session.js';
 import { bootstrapMedianDiff, mulberry32, summarize, type Summary } from './sw/stats.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -50,12 +53,13 @@ const env = (name: string, fallback: number) => {
 const WARMUP = env('BENCH_SW_WARMUP', 300);
 const MEASURED = env('BENCH_SW_N', 2000);
 const BATCH = env('BENCH_SW_BATCH', 25);
-const COLD_ROUNDS = env('BENCH_SW_COLD_ROUNDS', 30);
+/** 60: the cold p50s of 30 rounds moved by ±1 ms (±0.07× of the ratio) from run to run here. */
+const COLD_ROUNDS = env('BENCH_SW_COLD_ROUNDS', 60);
 const BUDGET_MS = env('BENCH_SW_BUDGET_S', 170) * 1000;
 /** Time kept back from the budget for teardown and the report. */
 const RESERVE_MS = 8_000;
-/** Time kept back from the warm measurement for the cold-start rounds (about 0.3 s per round here, ×2 for a loaded machine). */
-const COLD_RESERVE_MS = Math.min(30_000, COLD_ROUNDS * 700);
+/** Time kept back from the warm measurement for the cold-start rounds (about 0.4 s per round of six workers here, ×2 for a loaded machine). */
+const COLD_RESERVE_MS = Math.min(60_000, COLD_ROUNDS * 800);
 const SEED = 0x5eed5;
 
 const elapsed = () => performance.now() - T0;
@@ -107,19 +111,19 @@ function makeVariants(e: Env): Variant[] {
       caller: 'fetch',
       url: api('bare'),
       expected: passThrough,
-      setup: (page) => registerPlain(page, '/sw-bare.js'),
+      setup: (page) => registerPlain(page, BARE),
     }),
-    variant({ key: 'ours', label: '3. ours, cache on (resilientFetch)', caller: 'resilientFetch', url: api('ours'), expected: passThrough, setup: (page) => registerOurs(page, '/sw.js') }),
-    variant({ key: 'replica', label: '3′. ours, cache on — replica of 3', caller: 'resilientFetch', url: api('replica'), expected: passThrough, setup: (page) => registerOurs(page, '/sw.js') }),
+    variant({ key: 'ours', label: '3. ours, cache on (resilientFetch)', caller: 'resilientFetch', url: api('ours'), expected: passThrough, setup: (page) => registerOurs(page, OURS) }),
+    variant({ key: 'replica', label: '3′. ours, cache on — replica of 3', caller: 'resilientFetch', url: api('replica'), expected: passThrough, setup: (page) => registerOurs(page, OURS) }),
     variant({
       key: 'traced',
       label: '4. ours + tracing (OTLP export)',
       caller: 'resilientFetch',
       url: api('traced'),
       expected: passThrough,
-      setup: (page) => registerOurs(page, `/sw.js?otlp=${encodeURIComponent(e.receiver.tracesUrl)}`),
+      setup: (page) => registerOurs(page, withQuery(OURS_TRACED, `otlp=${encodeURIComponent(e.receiver.tracesUrl)}`)),
     }),
-    variant({ key: 'nocache', label: '5. ours, cache off', caller: 'resilientFetch', url: api('nocache'), expected: passThrough, setup: (page) => registerOurs(page, '/sw.js?nocache') }),
+    variant({ key: 'nocache', label: '5. ours, cache off', caller: 'resilientFetch', url: api('nocache'), expected: passThrough, setup: (page) => registerOurs(page, withQuery(OURS, 'nocache')) }),
     variant({
       key: 'stale',
       label: '6. stale serve, breaker OPEN',
@@ -127,7 +131,7 @@ function makeVariants(e: Env): Variant[] {
       url: staleUrl,
       expected: '200 cache circuit-open',
       async setup(page) {
-        await registerOurs(page, '/sw.js', fastTrip(e.upStale.url));
+        await registerOurs(page, OURS, fastTrip(e.upStale.url));
         const primed = await run(page, 'resilientFetch', staleUrl, 1);
         if (primed.outcomes['200 - -'] !== 1) throw new Error(`priming failed: ${JSON.stringify(primed.outcomes)}`);
         // The cache write happens after the response (under waitUntil): wait until it landed.
@@ -172,8 +176,24 @@ function coldEntries(e: Env, variants: Variant[]): ColdEntry[] {
     entry('bare', 'bare pass-through worker', '200 - -'),
     entry('ours', 'ours, cache on', '200 - -'),
     entry('nocache', 'ours, cache off', '200 - -'),
+    entry('traced', 'ours + tracing', '200 - -'),
     entry('stale', 'ours, breaker OPEN (restored from IndexedDB)', '200 cache circuit-open', untouched),
   ];
+}
+
+/**
+ * Our worker built as a module script (scripts/build-app.ts's `/sw.js`, chunks shared with the
+ * page), cold starts only: warm, it runs the same code as the classic one. Its own page, warmed
+ * with one batch (returned: those requests reach the healthy upstream too).
+ */
+async function moduleColdEntry(e: Env, errors: string[]): Promise<{ entry: ColdEntry; requests: number }> {
+  const { context, page } = await e.newPage(errors);
+  await registerOurs(page, OURS_MODULE);
+  const url = `${e.up.url}/api/bench/module`;
+  const warm = await run(page, 'resilientFetch', url, BATCH);
+  if (warm.outcomes['200 - -'] !== BATCH) throw new Error(`module worker: expected "200 - -", got ${JSON.stringify(warm.outcomes)}`);
+  const entry: ColdEntry = { label: 'ours, module worker (`/sw.js`)', page, context, caller: 'resilientFetch', url, expected: '200 - -', samples: [], outcomes: {}, complaints: [], probes: [] };
+  return { entry, requests: BATCH };
 }
 
 async function main(): Promise<void> {
@@ -225,7 +245,9 @@ async function main(): Promise<void> {
 
     const staleUpstreamCalls = e.upStale.stats().total - staleHitsBefore;
     log(`cold start: ${COLD_ROUNDS} rounds`);
-    const cold = coldEntries(e, variants);
+    const moduleErrors: string[] = [];
+    const moduleWorker = await moduleColdEntry(e, moduleErrors);
+    const cold = [...coldEntries(e, variants), moduleWorker.entry];
     const coldStarted = performance.now();
     const coldRounds = await measureColdStarts(cold, { rounds: COLD_ROUNDS, random, expired, log });
     const coldSeconds = (performance.now() - coldStarted) / 1000;
@@ -240,6 +262,8 @@ async function main(): Promise<void> {
       cold,
       coldRounds,
       coldSeconds,
+      coldSetupRequests: moduleWorker.requests,
+      moduleErrors,
     });
     process.stdout.write(`${report}\n`);
     const resultsDir = path.join(HERE, 'results');
@@ -247,6 +271,7 @@ async function main(): Promise<void> {
     writeFileSync(path.join(resultsDir, 'sw.md'), `${report}\n`);
     log(`wrote ${path.relative(process.cwd(), path.join(resultsDir, 'sw.md'))}`);
     for (const v of variants) await v.context?.close();
+    await moduleWorker.entry.context.close();
   } finally {
     await e.close();
     clearTimeout(watchdog);
@@ -270,6 +295,9 @@ function buildReport(r: {
   cold: ColdEntry[];
   coldRounds: number;
   coldSeconds: number;
+  /** Requests the cold-only entries sent to the healthy upstream while being set up. */
+  coldSetupRequests: number;
+  moduleErrors: string[];
 }): string {
   const by = new Map(r.variants.map((v) => [v.key, v]));
   const sum = new Map<string, Summary>(r.variants.map((v) => [v.key, summarize(v.samples)]));
@@ -345,9 +373,10 @@ function buildReport(r: {
   }
   const upStats = r.e.up.stats();
   const coldToUp = r.cold.filter((c) => c.check === undefined).reduce((a, c) => a + c.samples.length, 0);
-  const sentToUp = r.variants.filter((v) => v.key !== 'stale').reduce((a, v) => a + v.samples.length + v.warm + 1, coldToUp);
+  const sentToUp = r.variants.filter((v) => v.key !== 'stale').reduce((a, v) => a + v.samples.length + v.warm + 1, coldToUp + r.coldSetupRequests);
   out.push(
-    `- healthy upstream received ${upStats.total} requests for ${sentToUp} sent by variants 1–5 and their cold starts (so no HTTP-cache hits), ${upStats.preflights} CORS preflights.`,
+    `- healthy upstream received ${upStats.total} requests for ${sentToUp} sent by variants 1–5 and the cold starts (so no HTTP-cache hits), ${upStats.preflights} CORS preflights.`,
+    ...(r.moduleErrors.length > 0 ? [`- module worker page errors: ${r.moduleErrors.slice(0, 3).join(' | ')}`] : []),
     `- stale variant: the upstream in outage received ${r.staleUpstreamCalls} requests during warm-up and measurement (0 = every call was rejected locally by the open breaker).`,
     `- tracing variant: ${r.exportRequests} OTLP export requests reached the receiver during warm-up and measurement (${r.e.receiver.spans().length} spans kept).`,
     `- Timer: performance.now() in a page that is not cross-origin isolated is coarsened by Chromium to 100 µs (with jitter), so p50s move in ~0.1 ms steps.`,

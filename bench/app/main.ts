@@ -21,16 +21,16 @@ let handle: ResilienceHandle | undefined;
 
 const swBench = {
   /** Registers our worker through the public API (resolves once it controls the page). */
-  async registerOurs(scriptURL: string, config?: LiveConfig): Promise<boolean> {
-    handle = await registerResilience({ scriptURL, type: 'module', ...(config !== undefined ? { config } : {}) });
+  async registerOurs(scriptURL: string, type: WorkerType, config?: LiveConfig): Promise<boolean> {
+    handle = await registerResilience({ scriptURL, type, ...(config !== undefined ? { config } : {}) });
     return navigator.serviceWorker.controller !== null;
   },
 
   /** Registers a worker that knows nothing of us (it claims clients on activate). */
-  async registerPlain(scriptURL: string): Promise<boolean> {
+  async registerPlain(scriptURL: string, type: WorkerType): Promise<boolean> {
     const container = navigator.serviceWorker;
     const controlled = new Promise<void>((resolve) => container.addEventListener('controllerchange', () => resolve(), { once: true }));
-    await container.register(scriptURL, { type: 'module' });
+    await container.register(scriptURL, { type });
     if (container.controller === null) await within(controlled, 10_000, 'take control');
     return container.controller !== null;
   },

@@ -16,11 +16,23 @@ export interface ProbeTimings {
   installedMs: number | null;
   readyMs: number | null;
   firstFetchMs: number | null;
+  /** Start → the worker's first call to `fetch` (the upstream request leaves). */
+  upstreamStartMs: number | null;
+  /** Start → that call's response headers arrived. */
+  upstreamDoneMs: number | null;
 }
 
 /** Installs the listener; `whenReady`, called right after the worker's setup returns, notes that moment and when its promise settles. */
 export function installProbe(evaluatedMs: number): { whenReady(ready: Promise<unknown>): void } {
-  const timings: ProbeTimings = { evaluatedMs, installedMs: null, readyMs: null, firstFetchMs: null };
+  const timings: ProbeTimings = { evaluatedMs, installedMs: null, readyMs: null, firstFetchMs: null, upstreamStartMs: null, upstreamDoneMs: null };
+  const upstream = self.fetch;
+  self.fetch = (input, init) => {
+    if (timings.upstreamStartMs !== null) return upstream(input, init);
+    timings.upstreamStartMs = performance.now();
+    const sent = upstream(input, init);
+    void sent.then(() => (timings.upstreamDoneMs ??= performance.now()), () => undefined);
+    return sent;
+  };
   self.addEventListener('fetch', (e) => {
     timings.firstFetchMs ??= performance.now();
     if (!e.request.url.endsWith('/__probe')) return;

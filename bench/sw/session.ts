@@ -24,14 +24,38 @@ const EVALUATE_TIMEOUT_MS = 30_000;
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-export async function registerOurs(page: Page, scriptURL: string, config?: LiveConfig): Promise<void> {
-  const ok = await within(page.evaluate(([s, c]) => window.swBench.registerOurs(s, c), [scriptURL, config] as const), 20_000, `register ${scriptURL}`);
-  if (!ok) throw new Error(`${scriptURL} does not control the page`);
+/** A worker script of the bench app and how it is registered. */
+export interface WorkerScript {
+  url: string;
+  type: WorkerType;
 }
 
-export async function registerPlain(page: Page, scriptURL: string): Promise<void> {
-  const ok = await within(page.evaluate((s) => window.swBench.registerPlain(s), scriptURL), 20_000, `register ${scriptURL}`);
-  if (!ok) throw new Error(`${scriptURL} does not control the page`);
+/**
+ * Our worker as the benchmark ships it: one classic script. Chromium starts a stopped classic
+ * worker from the V8 code cache it made at install; a module worker's scripts are compiled from
+ * source at every start (Chromium 156: no code cache consumed, ~250 functions compiled lazily),
+ * which made the first call after a stop ~1.4× slower (bench/PROFILE.md, cold start).
+ */
+export const OURS: WorkerScript = { url: '/sw.classic.js', type: 'classic' };
+/** The same worker as a module script sharing chunks with the page (the Vite recipe's build). */
+export const OURS_MODULE: WorkerScript = { url: '/sw.js', type: 'module' };
+/** Ours with tracing (its own script: an app that does not trace does not ship OpenTelemetry). */
+export const OURS_TRACED: WorkerScript = { url: '/sw-traced.classic.js', type: 'classic' };
+export const BARE: WorkerScript = { url: '/sw-bare.js', type: 'module' };
+
+/** `script` with a query added to its URL (the bench workers read their variant from it). */
+export function withQuery(script: WorkerScript, query: string): WorkerScript {
+  return { ...script, url: `${script.url}?${query}` };
+}
+
+export async function registerOurs(page: Page, script: WorkerScript, config?: LiveConfig): Promise<void> {
+  const ok = await within(page.evaluate(([s, t, c]) => window.swBench.registerOurs(s, t, c), [script.url, script.type, config] as const), 20_000, `register ${script.url}`);
+  if (!ok) throw new Error(`${script.url} does not control the page`);
+}
+
+export async function registerPlain(page: Page, script: WorkerScript): Promise<void> {
+  const ok = await within(page.evaluate(([s, t]) => window.swBench.registerPlain(s, t), [script.url, script.type] as const), 20_000, `register ${script.url}`);
+  if (!ok) throw new Error(`${script.url} does not control the page`);
 }
 
 export function runBatch(page: Page, caller: Caller, url: string, n: number, gapMs = 0): Promise<BatchResult> {
@@ -56,7 +80,7 @@ export interface Session {
   close(): Promise<void>;
 }
 
-export async function startSession(log: (m: string) => void, extraWorkers?: string[]): Promise<Session> {
+export async function startSession(log: (m: string) => void): Promise<Session> {
   const outDir = mkdtempSync(path.join(os.tmpdir(), 'rf-bench-sw-'));
   const cleanups: (() => Promise<unknown>)[] = [async () => rmSync(outDir, { recursive: true, force: true })];
   const close = async () => {
@@ -64,7 +88,7 @@ export async function startSession(log: (m: string) => void, extraWorkers?: stri
   };
   try {
     const started = performance.now();
-    await buildBenchApp(APP_ROOT, outDir, extraWorkers);
+    await buildBenchApp(APP_ROOT, outDir);
     log(`built bench/app (production) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     const app = await startStaticServer({ root: outDir });
     cleanups.push(() => app.close());

@@ -83,6 +83,7 @@ export interface InstalledResilience {
 export function installResilience(config: ResilienceConfig = {}, scope: ServiceWorkerGlobalScope = self as unknown as ServiceWorkerGlobalScope): InstalledResilience {
   if (config.outbox === undefined) requireOutboxFor(config.policy);
   const store = new IdbStateStore(config.stateDbName, (): number => settings.current().policy?.maxOrigins ?? DEFAULT_MAX_ORIGINS);
+  store.preload(); // first, so the database opens while the rest of this setup runs
   const broadcaster = new StateBroadcaster(() => rf.snapshot());
   const staleUrls = new Set<string>();
   const aborts = new PageAborts();
@@ -168,10 +169,12 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
   });
 
   async function handle(request: Request): Promise<Response> {
-    await ready;
     const { abortId, ...options } = readCallOptions(request) ?? {};
     const traceContext = telemetry !== undefined ? telemetry.tracing.extract(request.headers) : undefined;
     const outgoing = carriesPageHeaders(request) ? await stripPageHeaders(request) : request;
+    // The call is judged (and its partition bound) only once saved state and settings are
+    // restored; what comes before needs neither, so a starting worker does it while it reads them.
+    await ready;
     // The engine hands this same Request to the cache, which stores the answer under the
     // partition in force now, not the one in force when the answer arrives.
     cache?.bindPartition(outgoing);

@@ -65,3 +65,22 @@ describe('IdbStateStore at a worker start', () => {
     expect(await store.loadOverlay('v1')).toEqual({ defaults: { timeoutMs: 2_000 } });
   });
 });
+
+describe('IdbStateStore and other connections', () => {
+  it('lets go of its connection when another asks to upgrade the database, and reads after that fail loudly', async () => {
+    const name = freshDbName();
+    const store = new IdbStateStore(name);
+    store.preload();
+    await store.save(saved('https://o1.test', 1));
+    const upgraded = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open(name, 2);
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+      request.onblocked = () => reject(new Error('the upgrade was blocked by the store'));
+    });
+    expect(upgraded.version).toBe(2);
+    upgraded.close();
+    // Its schema version is older now: it reopens and the open is refused, it does not hang.
+    await expect(store.save(saved('https://o2.test', 2))).rejects.toThrow();
+  });
+});
