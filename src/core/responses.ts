@@ -28,6 +28,8 @@ export function annotate(response: Response, note: Annotation): Response {
 
 /** Built 503s by reason, Retry-After and attempts; each rejection answers with a clone. */
 const synthetic = new Map<string, Response>();
+/** The one built last: in an outage, rejection after rejection asks for the same one. */
+let last: { reason: ResilienceReason; retryAfter: string; attempts: number; built: Response } | undefined;
 
 /**
  * The 503 a local rejection resolves with when no stored response can stand in. Everything a
@@ -44,22 +46,28 @@ export function syntheticResponse(
   traceId: string | undefined,
 ): Response {
   const retryAfter = retryAfterMs === undefined ? '' : String(Math.max(1, Math.ceil(retryAfterMs / 1000)));
-  const key = `${reason} ${retryAfter} ${attempts}`;
-  let built = synthetic.get(key);
-  if (built === undefined) {
-    built = new Response(null, { status: 503, statusText: 'Service Unavailable' });
-    const headers = built.headers;
-    headers.set('Cache-Control', 'no-store');
-    headers.set(SOURCE, 'synthetic');
-    headers.set(REASON, reason);
-    headers.set(ATTEMPTS, String(attempts));
-    if (retryAfter !== '') headers.set('Retry-After', retryAfter);
-    if (synthetic.size >= 64) synthetic.clear(); // Retry-After seconds vary: keep the map small
-    synthetic.set(key, built);
+  if (last === undefined || last.reason !== reason || last.retryAfter !== retryAfter || last.attempts !== attempts) {
+    last = { reason, retryAfter, attempts, built: builtSynthetic(reason, retryAfter, attempts) };
   }
-  const response = built.clone();
+  const response = last.built.clone();
   if (traceId !== undefined) response.headers.set(TRACE_ID, traceId);
   return response;
+}
+
+function builtSynthetic(reason: ResilienceReason, retryAfter: string, attempts: number): Response {
+  const key = `${reason} ${retryAfter} ${attempts}`;
+  let built = synthetic.get(key);
+  if (built !== undefined) return built;
+  built = new Response(null, { status: 503, statusText: 'Service Unavailable' });
+  const headers = built.headers;
+  headers.set('Cache-Control', 'no-store');
+  headers.set(SOURCE, 'synthetic');
+  headers.set(REASON, reason);
+  headers.set(ATTEMPTS, String(attempts));
+  if (retryAfter !== '') headers.set('Retry-After', retryAfter);
+  if (synthetic.size >= 64) synthetic.clear(); // Retry-After seconds vary: keep the map small
+  synthetic.set(key, built);
+  return built;
 }
 
 /**
