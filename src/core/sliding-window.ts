@@ -14,6 +14,9 @@ export class SlidingWindow {
   private readonly totals: Float64Array;
   /** The bucket start `totals` were summed for (NaN: to be summed again). */
   private totalsAt = NaN;
+  /** The last bucket added to, and its slot: most adds land in it. */
+  private lastStart = NaN;
+  private lastSlot = 0;
 
   constructor(
     windowMs: number,
@@ -58,6 +61,7 @@ export class SlidingWindow {
     this.starts.fill(-Infinity);
     this.counts.fill(0);
     this.totalsAt = NaN;
+    this.lastStart = NaN;
   }
 
   private bucketStart(now: number): number {
@@ -66,6 +70,7 @@ export class SlidingWindow {
 
   /** The ring slot of the bucket starting at `start`, emptied first if it held an older bucket. */
   private slot(start: number): number {
+    if (start === this.lastStart) return this.lastSlot;
     const index = Math.floor(start / this.bucketMs);
     const slot = ((index % this.buckets) + this.buckets) % this.buckets;
     if (this.starts[slot] !== start) {
@@ -74,6 +79,8 @@ export class SlidingWindow {
       // went back) later than now.
       this.counts.fill(0, slot * this.metrics, (slot + 1) * this.metrics);
     }
+    this.lastStart = start;
+    this.lastSlot = slot;
     return slot;
   }
 }
