@@ -37,6 +37,6 @@ module.exports = [
   entry('worker: installResilience', WORKER, '22 KB'),
   entry('worker + outbox', { ...WORKER, ...OUTBOX }, '26 KB'),
   entry('worker + setupWorkerTracing', { ...WORKER, './src/telemetry/worker.ts': '{ setupWorkerTracing }' }, '39.6 KB'),
-  entry('engine: createResilientFetch (resilient-fetch/core)', { './src/core/index.ts': '{ createResilientFetch }' }, '13 KB'),
+  entry('engine: createResilientFetch (resilient-fetch/core)', { './src/core/index.ts': '{ createResilientFetch }' }, '13.2 KB'),
   entry('workbox: ResilientStrategy', { './src/workbox/index.ts': '{ ResilientStrategy }' }, '21.5 KB'),
 ];
