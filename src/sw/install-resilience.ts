@@ -7,7 +7,8 @@ import type { PolicyConfig, ResilienceEvent, ResilientFetch } from '../core/type
 import { createEventLogger, type LogSink } from '../telemetry/event-logger.js';
 import { StateBroadcaster } from './broadcaster.js';
 import { IdbStateStore } from './idb-state-store.js';
-import { requireOutboxFor, withoutOutbox, type OutboxModule } from './outbox-slot.js';
+import { reportError } from '../core/report-error.js';
+import { requireOutboxFor, withoutOutbox, withoutOutboxSettings, type OutboxModule } from './outbox-slot.js';
 import { PageAborts } from './page-aborts.js';
 import { carriesPageHeaders, readCallOptions, stripPageHeaders } from './options-header.js';
 import { configVersion } from './config-version.js';
@@ -129,6 +130,13 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
         rf.configure(policy);
       },
       partition: (partition) => cache?.setPartition(partition),
+      restorable: (overlay) => {
+        if (config.outbox !== undefined) return overlay;
+        const kept = withoutOutboxSettings(overlay);
+        // Said out loud: pages asked for writes to be kept, and this worker cannot keep them.
+        if (kept !== overlay) reportError(new TypeError(`resilient-fetch: saved page settings turn the outbox on, but this worker does not install it: dropped those, kept the rest`));
+        return kept;
+      },
     },
   );
   const ready = settings.restore().then(() => rf.ready());

@@ -16,6 +16,8 @@ export interface SettingsStore {
 export interface SettingsTargets {
   policy(policy: PolicyConfig): void;
   partition(partition: string | null): void;
+  /** What of pages' saved settings this worker can run (e.g. without an outbox it does not install). */
+  restorable(overlay: PolicyOverlay): PolicyOverlay;
 }
 
 /**
@@ -48,10 +50,12 @@ export class LiveSettings {
   /** Applies what pages sent to this version before the worker stopped. Never rejects. */
   async restore(): Promise<void> {
     try {
-      const overlay = await this.store.loadOverlay(this.version);
+      const saved = await this.store.loadOverlay(this.version);
+      const overlay = saved === undefined ? undefined : this.targets.restorable(saved);
       if (overlay !== undefined) {
         this.targets.policy(effectivePolicy(this.script.policy, overlay));
         this.overlay = overlay;
+        if (overlay !== saved) await this.store.saveOverlay(this.version, overlay); // said once, not at every start
       }
     } catch {
       // Unreadable, or no longer valid for this library version: the script's config stands.

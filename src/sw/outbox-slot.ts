@@ -23,6 +23,23 @@ export function requireOutboxFor(policy: PolicyConfig | undefined): void {
   }
 }
 
+/**
+ * Pages' saved settings from a worker that had the outbox, for one that has not (a deploy that
+ * dropped it but kept its config version): the settings turning the outbox on go, the rest stay.
+ * The same object when none had to go.
+ */
+export function withoutOutboxSettings(policy: PolicyConfig): PolicyConfig {
+  let dropped = false;
+  const keep = <T>(override: T): T => {
+    if (!enables(override)) return override;
+    dropped = true;
+    return { ...override, outbox: undefined };
+  };
+  const origins = isObject(policy.origins) ? Object.fromEntries(Object.entries(policy.origins).map(([origin, o]) => [origin, keep(o)])) : policy.origins;
+  const kept = { ...policy, defaults: keep(policy.defaults), origins };
+  return dropped ? kept : policy;
+}
+
 function enables(override: unknown): override is { outbox: unknown } {
   return isObject(override) && override.outbox !== undefined && override.outbox !== null && override.outbox !== false;
 }

@@ -51,4 +51,28 @@ describe('the outbox is an import of its own', () => {
     const listed = await worker.command({ type: 'outbox', action: 'list' });
     expect(listed.ok && listed.outbox?.entries).toHaveLength(1);
   });
+
+  it('a deploy that drops it keeps the pages\' other saved settings, and drops only those turning the outbox on', async () => {
+    const stateDbName = freshDbName();
+    const script = { stateDbName, version: '3', policy: { defaults: { timeoutMs: 1_000 } } };
+    const before = startWorker({ ...script, outbox });
+    const reply = await before.command({ type: 'configure', config: { policy: { defaults: { outbox: true, deadlineMs: 4_000 }, origins: { [API]: { outbox: { maxEntries: 5 }, retry: { maxRetries: 0 } } } } } });
+    expect(reply.ok).toBe(true);
+
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    vi.stubGlobal('reportError', undefined);
+    const after = startWorker(script); // same version, no outbox
+    await after.installed.ready;
+    const snapshot = await after.command({ type: 'snapshot' });
+    expect(snapshot.ok && snapshot.config?.policy).toEqual({ defaults: { timeoutMs: 1_000, deadlineMs: 4_000 }, origins: { [API]: { retry: { maxRetries: 0 } } } });
+    expect(errors).toHaveBeenCalledTimes(1);
+    expect(String(errors.mock.calls[0]?.[0])).toContain('turn the outbox on, but this worker does not install it');
+    await expect(after.fetch(write({ outbox: true }))).rejects.toThrow(IMPORT); // and nothing is queued or lost
+
+    const restarted = startWorker(script); // said once: what is kept was saved without it
+    await restarted.installed.ready;
+    const again = await restarted.command({ type: 'snapshot' });
+    expect(again.ok && again.config?.policy?.defaults).toEqual({ timeoutMs: 1_000, deadlineMs: 4_000 });
+    expect(errors).toHaveBeenCalledTimes(1);
+  });
 });
