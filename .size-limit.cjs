@@ -38,5 +38,5 @@ module.exports = [
   entry('worker + outbox', { ...WORKER, ...OUTBOX }, '26.3 KB'),
   entry('worker + setupWorkerTracing', { ...WORKER, './src/telemetry/worker.ts': '{ setupWorkerTracing }' }, '39.8 KB'),
   entry('engine: createResilientFetch (resilient-fetch/core)', { './src/core/index.ts': '{ createResilientFetch }' }, '13.2 KB'),
-  entry('workbox: ResilientStrategy', { './src/workbox/index.ts': '{ ResilientStrategy }' }, '21.5 KB'),
+  entry('workbox: ResilientStrategy', { './src/workbox/index.ts': '{ ResilientStrategy }' }, '21.7 KB'),
 ];

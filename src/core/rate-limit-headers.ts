@@ -4,7 +4,7 @@
  *
  * - `RateLimit` / `RateLimit-Policy` (draft-ietf-httpapi-ratelimit-headers-08 and later): lists
  *   of Structured Field items (RFC 9651), `RateLimit: "default";r=0;t=10` and
- *   `RateLimit-Policy: "default";q=100;w=60`. Only a policy whose remaining quota `r` is 0
+ *   `RateLimit-Policy: "default";q=100;w=60` (with a partition key: `;pk=:dXNlcjE=:`). Only a policy whose remaining quota `r` is 0
  *   implies a wait: its `t` (seconds until the quota resets), else its policy's window `w`. With
  *   several exhausted policies a request needs quota under all of them, so the longest wait wins.
  * - `RateLimit-Reset` with `RateLimit-Remaining` (drafts up to -06).
@@ -114,7 +114,13 @@ function parseBareItem(input: Cursor): string | number | boolean | undefined {
   if (token !== undefined) return token;
   const boolean = match(input, /\?([01])/y, 1);
   if (boolean !== undefined) return boolean === '1';
-  return undefined; // byte sequences, dates, display strings and inner lists: not used by these fields
+  // Read so that a field carrying them parses (the drafts' "pk" is a Byte Sequence); their values
+  // are never used here, so they are kept as their text.
+  const bytes = match(input, /:([A-Za-z0-9+/=]*):/y, 1);
+  if (bytes !== undefined) return bytes;
+  const date = match(input, /@(-?\d{1,15})(?![\d.])/y, 1);
+  if (date !== undefined) return Number(date);
+  return match(input, /%"((?:[\x20\x21\x23\x24\x26-\x7e]|%[0-9a-f]{2})*)"/y, 1); // a Display String; else undefined (inner lists are not used)
 }
 
 function match(input: Cursor, pattern: RegExp, group = 0): string | undefined {

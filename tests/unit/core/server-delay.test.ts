@@ -83,6 +83,14 @@ describe('rate-limit fields', () => {
     expect(delay({ RateLimit: '"day";r=0' })).toBeUndefined();
   });
 
+  it('reads fields carrying a partition key (pk, a byte sequence) and the other parameter types of RFC 9651', () => {
+    // draft-ietf-httpapi-ratelimit-headers-08 onwards: "pk" is a Byte Sequence on both fields.
+    expect(delay({ RateLimit: '"default";r=0;t=10;pk=:dXNlcjE=:' })).toBe(10_000);
+    expect(delay({ RateLimit: '"day";r=0;pk=:dXNlcjE=:', 'RateLimit-Policy': '"day";q=1000;w=60;pk=:dXNlcjE=:' })).toBe(60_000);
+    expect(delay({ RateLimit: '"default";r=0;t=10;at=@1659578233;note=%"caf%c3%a9"' })).toBe(10_000); // a Date, a Display String
+    expect(delay({ RateLimit: '"default";r=0;t=10;pk=:not base64!:' })).toBeUndefined(); // not a Byte Sequence: the field is ignored
+  });
+
   it('reads the older RateLimit-Reset and X-RateLimit-Reset only when nothing remains', () => {
     expect(delay({ 'RateLimit-Reset': '7' })).toBe(7_000);
     expect(delay({ 'RateLimit-Reset': '7', 'RateLimit-Remaining': '0' })).toBe(7_000);
