@@ -1,4 +1,5 @@
-import { wrap, type DBSchema, type IDBPDatabase } from 'idb';
+import type { DBSchema, IDBPDatabase } from 'idb';
+import { lazyDatabase, type Connection } from '../cache/connection.js';
 import { DEFAULT_MAX_ORIGINS } from '../core/defaults.js';
 import type { SavedOriginState, StateStore } from '../core/types.js';
 import type { PolicyOverlay } from './config-overlay.js';
@@ -26,10 +27,10 @@ interface BootRead {
 
 /**
  * Per-origin state and the pages' settings in IndexedDB, so a worker the browser stopped
- * resumes where it was. Opens lazily, lets go on `versionchange`, reopens after `terminated`.
+ * resumes where it was. One lazy connection (cache/connection.ts), opened on first use.
  */
 export class IdbStateStore implements StateStore, SettingsStore {
-  private db: Promise<IDBDatabase> | null = null;
+  private connection: Connection<StateDB> | undefined;
   /**
    * What a starting worker reads (the origins, the pages' settings), in one transaction: the
    * engine's load and the settings' two reads used three, two of them one after the other, on the
@@ -64,7 +65,7 @@ export class IdbStateStore implements StateStore, SettingsStore {
    * their first, cold run put ~0.5 ms of the worker's thread between the open and the read.
    */
   private bootRead(): Promise<BootRead> {
-    return (this.boot ??= this.open().then(
+    return (this.boot ??= this.database().raw().then(
       (db) =>
         new Promise<BootRead>((resolve, reject) => {
           const tx = db.transaction(['origins', 'config']);
@@ -125,37 +126,16 @@ export class IdbStateStore implements StateStore, SettingsStore {
   }
 
   /** The database, through idb's wrappers, for a write: the starting snapshot is dropped, so later reads see it. */
-  private async writable(): Promise<IDBPDatabase<StateDB>> {
+  private writable(): Promise<IDBPDatabase<StateDB>> {
     this.boot = undefined;
-    return wrap(await this.open()) as unknown as IDBPDatabase<StateDB>;
+    return this.database().get();
   }
 
-  private open(): Promise<IDBDatabase> {
-    this.db ??= new Promise<IDBDatabase>((resolve, reject) => {
-      const request = indexedDB.open(this.name, 1);
-      request.onupgradeneeded = () => {
-        request.result.createObjectStore('origins');
-        request.result.createObjectStore('config');
-      };
-      request.onsuccess = () => {
-        const db = request.result;
-        db.onversionchange = () => this.close(); // another connection wants to upgrade: do not block it
-        db.onclose = () => {
-          this.db = null; // the browser terminated the connection: the next use reopens
-        };
-        resolve(db);
-      };
-      request.onerror = () => reject(request.error);
-    }).catch((error: unknown) => {
-      this.db = null;
-      throw error;
-    });
-    return this.db;
-  }
-
-  private close(): void {
-    const db = this.db;
-    this.db = null;
-    void db?.then((d) => d.close());
+  /** Made on first use, so the global `indexedDB` is the one in place then (tests install their own). */
+  private database(): Connection<StateDB> {
+    return (this.connection ??= lazyDatabase<StateDB>(indexedDB, this.name, 1, (db) => {
+      db.createObjectStore('origins');
+      db.createObjectStore('config');
+    }));
   }
 }
