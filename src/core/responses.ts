@@ -26,16 +26,14 @@ export function annotate(response: Response, note: Annotation): Response {
   return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
 }
 
-/** Built 503s by reason, Retry-After and attempts; each rejection answers with a clone. */
-const synthetic = new Map<string, Response>();
-/** The one built last: in an outage, rejection after rejection asks for the same one. */
+/** The 503 built last: in an outage, rejection after rejection asks for the same one (a new one at most once a second, as Retry-After counts down). */
 let last: { reason: ResilienceReason; retryAfter: string; attempts: number; built: Response } | undefined;
 
 /**
  * The 503 a local rejection resolves with when no stored response can stand in. Everything a
  * caller needs is in the headers (read them with describeResponse); it has no body, because
  * building one costs more than the whole rejection (a stream per body in Node's fetch). Each is a
- * clone of one built the first time: in an outage every call is a rejection, and in Chromium a
+ * clone of the last one built: in an outage every call is a rejection, and in Chromium a
  * clone costs 0.76 µs against 1.9 µs to build one and set its headers (bench:primitives; Node
  * 1.27 against 1.42). A clone's headers are its own, so the trace id is set on it.
  */
@@ -55,18 +53,13 @@ export function syntheticResponse(
 }
 
 function builtSynthetic(reason: ResilienceReason, retryAfter: string, attempts: number): Response {
-  const key = `${reason} ${retryAfter} ${attempts}`;
-  let built = synthetic.get(key);
-  if (built !== undefined) return built;
-  built = new Response(null, { status: 503, statusText: 'Service Unavailable' });
+  const built = new Response(null, { status: 503, statusText: 'Service Unavailable' });
   const headers = built.headers;
   headers.set('Cache-Control', 'no-store');
   headers.set(SOURCE, 'synthetic');
   headers.set(REASON, reason);
   headers.set(ATTEMPTS, String(attempts));
   if (retryAfter !== '') headers.set('Retry-After', retryAfter);
-  if (synthetic.size >= 64) synthetic.clear(); // Retry-After seconds vary: keep the map small
-  synthetic.set(key, built);
   return built;
 }
 
