@@ -1,4 +1,5 @@
 import { merge } from '../core/policy.js';
+import { isObject } from '../core/validation.js';
 import type { PolicyConfig } from '../core/types.js';
 
 /** A config where any field may be `null`: "forget what pages set here, use the script's value". */
@@ -26,16 +27,12 @@ export function effectivePolicy(script: PolicyConfig, overlay: PolicyOverlay): P
 }
 
 function fold(base: unknown, partial: unknown): unknown {
-  if (!isPlainObject(partial)) return partial;
-  const out: Record<string, unknown> = isPlainObject(base) ? { ...base } : {};
+  if (!isObject(partial)) return partial;
+  const out: Record<string, unknown> = isObject(base) ? { ...base } : {};
   for (const [key, value] of Object.entries(partial)) {
     if (value === undefined) continue;
     if (value === null) delete out[key];
     else out[key] = fold(out[key], value);
   }
   return out;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
