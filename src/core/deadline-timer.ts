@@ -3,12 +3,11 @@ import type { Clock } from './types.js';
 /** An attempt's deadline, as the shared timer holds it: a link in its timeout's FIFO. */
 export interface Deadline {
   readonly at: number;
-  readonly ms: number;
   readonly expire: () => void;
   prev: Deadline | undefined;
   next: Deadline | undefined;
-  /** Still in its FIFO (not yet expired or removed). */
-  queued: boolean;
+  /** The FIFO it is in; undefined once expired or removed. */
+  lane: Lane | undefined;
 }
 
 /**
@@ -48,7 +47,7 @@ export class DeadlineTimer {
   add(now: number, ms: number, expire: () => void): Deadline {
     let lane = this.lanes.get(ms);
     if (lane === undefined) this.lanes.set(ms, (lane = { head: undefined, tail: undefined, timer: undefined }));
-    const deadline: Deadline = { at: now + ms, ms, expire, prev: lane.tail, next: undefined, queued: true };
+    const deadline: Deadline = { at: now + ms, expire, prev: lane.tail, next: undefined, lane };
     if (lane.tail === undefined) lane.head = deadline;
     else lane.tail.next = deadline;
     lane.tail = deadline;
@@ -57,9 +56,9 @@ export class DeadlineTimer {
   }
 
   remove(deadline: Deadline): void {
-    const lane = this.lanes.get(deadline.ms);
-    if (!deadline.queued || lane === undefined) return;
-    deadline.queued = false;
+    const lane = deadline.lane;
+    if (lane === undefined) return;
+    deadline.lane = undefined;
     if (deadline.prev === undefined) lane.head = deadline.next;
     else deadline.prev.next = deadline.next;
     if (deadline.next === undefined) lane.tail = deadline.prev;
