@@ -2,7 +2,7 @@ import { admitLater, outwaits, PROBE_POLL_MS, waitFor } from './admission.js';
 import { sendAttempt, MAX_TIMER_MS, type AttemptHost, type AttemptResult } from './attempt.js';
 import { backoffDelay } from './backoff.js';
 import type { Waiter } from './bulkhead.js';
-import { isPushbackStatus } from './classify.js';
+import { isPlainAnswer, isPushbackStatus } from './classify.js';
 import type { CallHost, Deps } from './deps.js';
 import { ResilienceError } from './errors.js';
 import { usesCache } from './fallback.js';
@@ -113,42 +113,25 @@ export class Call implements AttemptHost, OutcomeHost {
     return this.waiter !== undefined && this.state.bulkhead.oldestWaitMs(this.deps.clock.now()) >= waitMs ? 0 : waitMs;
   }
 
-  /**
-   * The fast path: a free slot and a closed breaker send the first attempt at once, and a plain
-   * success goes back through one `.then` (no async frames of the retry loop). Anything else, a
-   * queue, a probe, a failure to retry, goes on in the loop. Measured on a focused loop of
-   * sequential calls (Node 22): 3.3-4.0 -> 2.2-2.9 µs and 1.3 KB less allocated per call.
-   */
   private send(): Promise<Response> {
     if (this.admission !== null) {
       const wait = this.admission;
       return outwaits(wait, this.method, this.admittedAt, this.deadline) ? this.sendAfter(waitFor(wait)) : rejectLocally(this, wait);
     }
-    const state = this.state;
-    if (!state.bulkhead.tryEnter()) return this.sendQueued();
+    if (!this.state.bulkhead.tryEnter()) return this.sendQueued();
     this.holdsSlot = true;
-    state.budget.recordCall(this.admittedAt);
-    const now = this.admittedAt;
-    if (now >= this.deadline || state.breaker.current(now) !== 'closed') return this.settle(this.attemptLoop(false));
-    let first: Promise<AttemptResult>;
-    try {
-      first = sendAttempt(this, 'normal', this.attemptTimeoutMs(now), now, this.attempts++);
-    } catch (error) {
-      this.releaseSlot(); // e.g. a propagateTraceTo that throws: the call fails, its slot does not leak
-      return Promise.reject(error);
-    }
-    return first.then(
-      (result) => {
-        const response = this.answer(result);
-        if (response === undefined) return this.settle(this.attemptLoop(false, result));
-        this.releaseSlot();
-        return succeed(this, response);
-      },
-      (error: unknown) => {
-        this.releaseSlot();
-        throw error;
-      },
-    );
+    this.state.budget.recordCall(this.admittedAt);
+    return this.settle(this.attemptLoop(false));
+  }
+
+  /**
+   * Goes on after a first attempt that first-attempt.ts sent without a Call and that did not end
+   * in a plain answer: it holds the slot, and the attempt is judged already.
+   */
+  resume(first: AttemptResult): Promise<Response> {
+    this.holdsSlot = true;
+    this.attempts = 1;
+    return this.settle(this.attemptLoop(false, first));
   }
 
   /** A write that meets a pause or the rate limit waits it out (see `outwaits`), then is admitted in full. */
@@ -197,8 +180,7 @@ export class Call implements AttemptHost, OutcomeHost {
 
   /** The response the caller gets as it is, if the attempt brought one: not a failure, not a status we retry. */
   private answer(result: AttemptResult): Response | undefined {
-    if (result.kind !== 'response' || result.failure || this.policy.retry.retryOnStatus.includes(result.response.status)) return undefined;
-    return result.response;
+    return result.kind === 'response' && isPlainAnswer(result.response.status, this.policy.retry.retryOnStatus) ? result.response : undefined;
   }
 
   private attemptTimeoutMs(now: number): number {

@@ -1,5 +1,6 @@
 import { admit, outwaits } from './admission.js';
 import { Call } from './call.js';
+import { sendFirst } from './first-attempt.js';
 import { validateCallOptions } from './call-options.js';
 import type { Deps } from './deps.js';
 import { DeadlineTimer } from './deadline-timer.js';
@@ -119,8 +120,17 @@ export class Engine {
     const fetchInit = withoutOptions(init);
     const deadline = now + deadlineMs;
     const plan = planRequest(input, fetchInit, (options?.retries ?? policy.retry.maxRetries) > 0, options?.idempotent, policy.retry.maxBufferedBodyBytes);
+    if (!(plan instanceof Promise) && rejection === null && signal === undefined && this.deps.tracing === undefined && plan.body === undefined && !this.storesAnswer(plan.method, options, policy)) {
+      const sent = sendFirst(this, state, plan, url, options, now, deadline);
+      if (sent !== null) return sent;
+    }
     if (plan instanceof Promise) return plan.then((p) => new Call(this, state, p, url, signal, options, now, deadline, rejection).run());
     return new Call(this, state, plan, url, signal, options, now, deadline, rejection).run();
+  }
+
+  /** A GET whose answer is stored, or raced by the stored copy: a Call does both. */
+  private storesAnswer(method: string, options: CallOptions | undefined, policy: OriginPolicy): boolean {
+    return method === 'GET' && this.deps.cache !== undefined && usesCache(options?.fallback ?? policy.fallback);
   }
 
   private mayFallBack(input: RequestInfo | URL, init: RequestInit | undefined, options: CallOptions | undefined, policy: OriginPolicy): boolean {

@@ -1,0 +1,118 @@
+import { countAttempt, countSuccess, errorResult, MAX_TIMER_MS, responseResult, timeoutError, type AttemptResult } from './attempt.js';
+import { Call } from './call.js';
+import { isPlainAnswer } from './classify.js';
+import type { CallHost } from './deps.js';
+import type { OriginState } from './origin-state.js';
+import type { RequestPlan } from './request-plan.js';
+import { cancelBody } from './responses.js';
+import type { CallOptions } from './types.js';
+
+/**
+ * The call most calls are, sent without building a `Call`: admitted, a free slot, a closed
+ * breaker, and nothing to watch (no caller signal, no span, no stored copy racing the network,
+ * no body to replay). A plain answer goes back as it is, counted like any attempt; anything else
+ * (a failure, a status to retry, the attempt's timeout) is judged the same way and handed to a
+ * `Call`, which goes on from there as if it had sent the attempt itself (`Call.resume`), so
+ * retries, fallback and events keep one home.
+ *
+ * Why: the Call and the attempt's closures were most of a healthy call's cost (bench/PROFILE.md,
+ * round 4). Returns null when the call cannot take this path (no free slot, a breaker not closed).
+ */
+export function sendFirst(
+  engine: CallHost,
+  state: OriginState,
+  plan: RequestPlan,
+  url: string,
+  options: CallOptions | undefined,
+  startedAt: number,
+  deadline: number,
+): Promise<Response> | null {
+  const { bulkhead, breaker } = state;
+  if (!bulkhead.tryEnter()) return null;
+  if (breaker.current(startedAt) !== 'closed') {
+    bulkhead.release();
+    return null;
+  }
+  state.budget.recordCall(startedAt);
+  const { clock, deadlines, transport, isOnline } = engine.deps;
+  const policy = state.policy;
+
+  /** Anything but a plain answer: judged as any attempt is, then a Call goes on from there. */
+  const handOver = (result: AttemptResult, now: number): Promise<Response> => {
+    countAttempt(state, isOnline, 'normal', result, now);
+    return new Call(engine, state, plan, url, undefined, options, startedAt, deadline, null).resume(result);
+  };
+  const answered = (response: Response): Response | Promise<Response> => {
+    const now = clock.now();
+    if (!isPlainAnswer(response.status, policy.retry.retryOnStatus)) return handOver(responseResult(state, response, startedAt, now), now);
+    countSuccess(state, 'normal', now, now - startedAt);
+    bulkhead.release();
+    return response; // the first try from the network: passed on untouched
+  };
+  const failed = (error: unknown): Promise<Response> => {
+    const now = clock.now();
+    return handOver(errorResult(error, startedAt, now), now);
+  };
+
+  const timeoutMs = Math.min(options?.timeoutMs ?? policy.timeoutMs, deadline - startedAt);
+  if (timeoutMs > MAX_TIMER_MS) {
+    // No timer can end the attempt before fetch does: fetch's own promise is the attempt.
+    let sending: Promise<Response>;
+    try {
+      sending = transport(plan.input, plan.init);
+    } catch (error) {
+      bulkhead.release();
+      return Promise.reject(error);
+    }
+    return sending.then(answered, failed);
+  }
+
+  const controller = new AbortController();
+  const init: RequestInit = plan.init === undefined ? { signal: controller.signal } : { ...plan.init, signal: controller.signal };
+  // Raced against the timer rather than trusting fetch to reject once aborted: a transport that
+  // ignores the signal must not hold the call past its timeout.
+  return new Promise<Response>((resolve, reject) => {
+    let settled = false;
+    const expiry = deadlines.add(startedAt, timeoutMs, () => {
+      settled = true;
+      controller.abort(timeoutError(timeoutMs));
+      const now = clock.now();
+      try {
+        resolve(handOver({ kind: 'timeout', error: controller.signal.reason, durationMs: now - startedAt }, now));
+      } catch (error) {
+        reject(error);
+      }
+    });
+    let sending: Promise<Response>;
+    try {
+      sending = transport(plan.input, init);
+    } catch (error) {
+      settled = true;
+      deadlines.remove(expiry);
+      bulkhead.release();
+      return reject(error);
+    }
+    sending.then(
+      (response) => {
+        if (settled) return cancelBody(response); // answered after the timeout: free the connection
+        settled = true;
+        deadlines.remove(expiry);
+        try {
+          resolve(answered(response));
+        } catch (error) {
+          reject(error);
+        }
+      },
+      (error: unknown) => {
+        if (settled) return;
+        settled = true;
+        deadlines.remove(expiry);
+        try {
+          resolve(failed(error));
+        } catch (thrown) {
+          reject(thrown);
+        }
+      },
+    );
+  });
+}
