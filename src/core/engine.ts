@@ -206,7 +206,8 @@ function activeContext(tracing: NonNullable<Deps['tracing']>): CallOptions['trac
 }
 
 function methodOf(input: RequestInfo | URL, init: RequestInit | undefined): string {
-  return (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
+  const method = init?.method ?? (input instanceof Request ? input.method : undefined);
+  return method === undefined ? 'GET' : method.toUpperCase();
 }
 
 /** The init fetch should see: ours minus `resilience` (unchanged when there is none). */

@@ -27,7 +27,7 @@ export function annotate(response: Response, note: Annotation): Response {
 }
 
 /** The 503 built last: in an outage, rejection after rejection asks for the same one (a new one at most once a second, as Retry-After counts down). */
-let last: { reason: ResilienceReason; retryAfter: string; attempts: number; built: Response } | undefined;
+let last: { reason: ResilienceReason; retryAfter: number; attempts: number; built: Response } | undefined;
 
 /**
  * The 503 a local rejection resolves with when no stored response can stand in. Everything a
@@ -43,7 +43,7 @@ export function syntheticResponse(
   attempts: number,
   traceId: string | undefined,
 ): Response {
-  const retryAfter = retryAfterMs === undefined ? '' : String(Math.max(1, Math.ceil(retryAfterMs / 1000)));
+  const retryAfter = retryAfterMs === undefined ? 0 : Math.max(1, Math.ceil(retryAfterMs / 1000)); // seconds; 0: none
   if (last === undefined || last.reason !== reason || last.retryAfter !== retryAfter || last.attempts !== attempts) {
     last = { reason, retryAfter, attempts, built: builtSynthetic(reason, retryAfter, attempts) };
   }
@@ -52,14 +52,14 @@ export function syntheticResponse(
   return response;
 }
 
-function builtSynthetic(reason: ResilienceReason, retryAfter: string, attempts: number): Response {
+function builtSynthetic(reason: ResilienceReason, retryAfter: number, attempts: number): Response {
   const built = new Response(null, { status: 503, statusText: 'Service Unavailable' });
   const headers = built.headers;
   headers.set('Cache-Control', 'no-store');
   headers.set(SOURCE, 'synthetic');
   headers.set(REASON, reason);
   headers.set(ATTEMPTS, String(attempts));
-  if (retryAfter !== '') headers.set('Retry-After', retryAfter);
+  if (retryAfter > 0) headers.set('Retry-After', String(retryAfter));
   return built;
 }
 
