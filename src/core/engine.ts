@@ -12,7 +12,7 @@ import { absoluteUrl, originOf } from './origin.js';
 import { ResolvedPolicy } from './policy.js';
 import { OriginRegistry } from './registry.js';
 import { messageOf, reportError } from './report-error.js';
-import { planRequest } from './request-plan.js';
+import { planRequest, type RequestPlan } from './request-plan.js';
 import { syntheticResponse } from './responses.js';
 import { systemClock } from './system-clock.js';
 import { DEFAULT_REDACTED_PARAMS } from './tracing.js';
@@ -120,7 +120,7 @@ export class Engine {
     const fetchInit = withoutOptions(init);
     const deadline = now + deadlineMs;
     const plan = planRequest(input, fetchInit, (options?.retries ?? policy.retry.maxRetries) > 0, options?.idempotent, policy.retry.maxBufferedBodyBytes);
-    if (!(plan instanceof Promise) && rejection === null && signal === undefined && this.deps.tracing === undefined && plan.body === undefined && !this.storesAnswer(plan.method, options, policy)) {
+    if (!(plan instanceof Promise) && rejection === null && signal === undefined && this.needsNoWatch(plan, options, policy)) {
       const sent = sendFirst(this, state, plan, url, options, now, deadline);
       if (sent !== null) return sent;
     }
@@ -128,9 +128,14 @@ export class Engine {
     return new Call(this, state, plan, url, signal, options, now, deadline, rejection).run();
   }
 
-  /** A GET whose answer is stored, or raced by the stored copy: a Call does both. */
-  private storesAnswer(method: string, options: CallOptions | undefined, policy: OriginPolicy): boolean {
-    return method === 'GET' && this.deps.cache !== undefined && usesCache(options?.fallback ?? policy.fallback);
+  /**
+   * Whether an admitted call with no caller signal can be sent without a Call watching it
+   * (first-attempt.ts): no span to keep, no buffered body, and not a GET whose answer is stored
+   * or raced by the stored copy.
+   */
+  private needsNoWatch(plan: RequestPlan, options: CallOptions | undefined, policy: OriginPolicy): boolean {
+    if (this.deps.tracing !== undefined || plan.body !== undefined) return false;
+    return plan.method !== 'GET' || this.deps.cache === undefined || !usesCache(options?.fallback ?? policy.fallback);
   }
 
   private mayFallBack(input: RequestInfo | URL, init: RequestInit | undefined, options: CallOptions | undefined, policy: OriginPolicy): boolean {
