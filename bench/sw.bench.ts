@@ -30,7 +30,7 @@
  * Prints a Markdown table and the targets with PASS/MISS (always exits 0 on a MISS) and writes
  * them to bench/results/sw.md. Knobs: BENCH_SW_WARMUP (300), BENCH_SW_N (2000),
  * BENCH_SW_BATCH (25), BENCH_SW_COLD_ROUNDS (60), BENCH_SW_BUDGET_S (170, whole run including
- * the build).
+ * the build), BENCH_SW_EXP (A/B flags, see experimentEntries).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -196,6 +196,27 @@ async function moduleColdEntry(e: Env, errors: string[]): Promise<{ entry: ColdE
   return { entry, requests: BATCH };
 }
 
+/**
+ * A/B entries for a change under test, cold starts only (BENCH_SW_EXP=a,b+c): ours with the cache
+ * on, registered as `/sw.classic.js?exp=a` (`+` joins flags), so bench/app/sw.ts sets
+ * `globalThis.__rfExp` to the flags and the code under test can branch on them for one run.
+ * Interleaved with the others in the same run: the only trustworthy A/B on a shared machine.
+ * An unknown flag makes a replica of the cache-on row (its noise).
+ */
+async function experimentEntries(e: Env, errors: string[]): Promise<{ entries: ColdEntry[]; requests: number }> {
+  const names = (process.env.BENCH_SW_EXP ?? '').split(',').filter((n) => n !== '');
+  const entries: ColdEntry[] = [];
+  for (const name of names) {
+    const { context, page } = await e.newPage(errors);
+    await registerOurs(page, withQuery(OURS, `exp=${name.replaceAll('+', ',')}`));
+    const url = `${e.up.url}/api/bench/exp-${name}`;
+    const warm = await run(page, 'resilientFetch', url, BATCH);
+    if (warm.outcomes['200 - -'] !== BATCH) throw new Error(`exp ${name}: expected "200 - -", got ${JSON.stringify(warm.outcomes)}`);
+    entries.push({ label: `ours, cache on, exp ${name}`, page, context, caller: 'resilientFetch', url, expected: '200 - -', samples: [], outcomes: {}, complaints: [], probes: [] });
+  }
+  return { entries, requests: names.length * BATCH };
+}
+
 async function main(): Promise<void> {
   const watchdog = setTimeout(() => {
     log(`watchdog: still running after ${BUDGET_MS + 20_000} ms, giving up`);
@@ -247,7 +268,8 @@ async function main(): Promise<void> {
     log(`cold start: ${COLD_ROUNDS} rounds`);
     const moduleErrors: string[] = [];
     const moduleWorker = await moduleColdEntry(e, moduleErrors);
-    const cold = [...coldEntries(e, variants), moduleWorker.entry];
+    const experiments = await experimentEntries(e, moduleErrors);
+    const cold = [...coldEntries(e, variants), moduleWorker.entry, ...experiments.entries];
     const coldStarted = performance.now();
     const coldRounds = await measureColdStarts(cold, { rounds: COLD_ROUNDS, random, expired, log });
     const coldSeconds = (performance.now() - coldStarted) / 1000;
@@ -262,7 +284,7 @@ async function main(): Promise<void> {
       cold,
       coldRounds,
       coldSeconds,
-      coldSetupRequests: moduleWorker.requests,
+      coldSetupRequests: moduleWorker.requests + experiments.requests,
       moduleErrors,
     });
     process.stdout.write(`${report}\n`);
@@ -272,6 +294,7 @@ async function main(): Promise<void> {
     log(`wrote ${path.relative(process.cwd(), path.join(resultsDir, 'sw.md'))}`);
     for (const v of variants) await v.context?.close();
     await moduleWorker.entry.context.close();
+    for (const x of experiments.entries) await x.context.close();
   } finally {
     await e.close();
     clearTimeout(watchdog);
