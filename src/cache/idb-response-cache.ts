@@ -60,13 +60,6 @@ export interface IdbResponseCache extends ResponseCache {
 const RECENT_PUTS_LIMIT = 1000;
 const TOUCH_INTERVAL_MS = 60_000;
 
-/** What a put claimed before its body was read: the key it holds in recentPuts, and when. */
-interface Claim {
-  vary: ReturnType<typeof varyValues>;
-  recentKey: string;
-  now: number;
-}
-
 function recentKeyOf(request: Request, partition: string | null, vary: ReturnType<typeof varyValues>): string {
   return JSON.stringify([partition, withoutFragment(request.url), varyKey(vary)]);
 }
@@ -165,16 +158,17 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
     }
   }
 
-  /** A put's synchronous part: whether the response is to be written, and if so its claim (undefined: skipped, counted). */
-  function claim(request: Request, response: Response, current: string | null): Claim | undefined {
+  async function store(request: Request, response: Response, current: string | null): Promise<void> {
     if (disabled || connection === undefined) {
       skipped.disabled += 1;
-      return undefined;
+      cancelBody(response);
+      return;
     }
     const reason = whyNotStorable(request, response, { partition: current, maxEntryBytes: opts.maxEntryBytes });
     if (reason !== undefined) {
       skipped[reason] += 1;
-      return undefined;
+      cancelBody(response);
+      return;
     }
     const names = varyHeaderNames(response);
     const vary = varyValues(request, names === '*' ? [] : names);
@@ -182,16 +176,12 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
     const recentKey = recentKeyOf(request, current, vary);
     if (now - (recentPuts.get(recentKey) ?? -Infinity) < opts.minRefreshMs) {
       skipped.fresh += 1;
-      return undefined;
+      cancelBody(response);
+      return;
     }
     // Claimed now, not when the write commits: answers arriving while it runs must not queue more.
     if (recentPuts.size >= RECENT_PUTS_LIMIT) recentPuts.clear();
     recentPuts.set(recentKey, now);
-    return { vary, recentKey, now };
-  }
-
-  async function store(request: Request, response: Response, current: string | null, { vary, recentKey, now }: Claim): Promise<void> {
-    if (connection === undefined) return; // never claimed: see claim()
     const body = await readBodyWithin(response, opts.maxEntryBytes);
     if (body === undefined) {
       recentPuts.delete(recentKey);
@@ -260,15 +250,7 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
       const current = partitionOf(request);
       return track('put', async () => {
         try {
-          const claimed = claim(request, response, current);
-          // The body is read (or let go) in a later task: put is called on the response's way to
-          // its reader (the engine copies the body as it passes it on), and starting the copy's
-          // read there held that response back (~0.3 ms of a starting worker's thread before
-          // respondWith; bench:sw cold start, page p50 -0.7 ms on average over four interleaved
-          // A/Bs). Still tracked: settled() (the worker's waitUntil), clear() and close() wait for it.
-          await nextTask();
-          if (claimed === undefined) return cancelBody(response);
-          await store(request, response, current, claimed);
+          await store(request, response, current);
         } catch (error) {
           skipped.error += 1;
           throw error;
@@ -317,10 +299,6 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
       await connection?.close();
     },
   };
-
-  function nextTask(): Promise<void> {
-    return new Promise((resolve) => setTimeout(resolve, 0));
-  }
 
   async function settled(): Promise<void> {
     // Work tracked while we wait is waited for too.

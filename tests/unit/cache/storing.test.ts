@@ -80,25 +80,6 @@ describe('storing and serving', () => {
     expect(await matchText(cache, get(URL_A))).toBe('third');
   });
 
-  it('reads the copy it was given only after the calling task, so the response it copies goes on first', async () => {
-    const { cache } = setup();
-    const copy = ok('hello');
-    const putting = cache.put(get(URL_A), copy);
-    expect(copy.bodyUsed).toBe(false);
-    await putting;
-    expect(copy.bodyUsed).toBe(true);
-    expect(await matchText(cache, get(URL_A))).toBe('hello');
-  });
-
-  it('two answers for one key in the same task are written once (the first claims the key at once)', async () => {
-    const { cache } = setup({ minRefreshMs: 1_000 });
-    const first = cache.put(get(URL_A), ok('first'));
-    const second = cache.put(get(URL_A), ok('second'));
-    await Promise.all([first, second]);
-    expect(await matchText(cache, get(URL_A))).toBe('first');
-    expect(await cache.stats()).toMatchObject({ puts: 1, skipped: expect.objectContaining({ fresh: 1 }) });
-  });
-
   it('answers only GET lookups', async () => {
     const { cache } = setup();
     await cache.put(get(URL_A), ok('hello'));
