@@ -207,6 +207,10 @@ async function experimentEntries(e: Env, errors: string[]): Promise<{ entries: C
   const names = (process.env.BENCH_SW_EXP ?? '').split(',').filter((n) => n !== '');
   const entries: ColdEntry[] = [];
   for (const name of names) {
+    if (name.startsWith('open')) {
+      entries.push(await openExperiment(e, errors, name));
+      continue;
+    }
     const { context, page } = await e.newPage(errors);
     await registerOurs(page, withQuery(OURS, `exp=${name.replaceAll('+', ',')}`));
     const url = `${e.up.url}/api/bench/exp-${name}`;
@@ -215,6 +219,27 @@ async function experimentEntries(e: Env, errors: string[]): Promise<{ entries: C
     entries.push({ label: `ours, cache on, exp ${name}`, page, context, caller: 'resilientFetch', url, expected: '200 - -', samples: [], outcomes: {}, complaints: [], probes: [] });
   }
   return { entries, requests: names.length * BATCH };
+}
+
+/** `open…`: an A/B row of the breaker-OPEN entry (its own page and URL on the stale upstream, tripped the same way). */
+async function openExperiment(e: Env, errors: string[], name: string): Promise<ColdEntry> {
+  const { context, page } = await e.newPage(errors);
+  await registerOurs(page, withQuery(OURS, `exp=${name.replaceAll('+', ',')}`), fastTrip(e.upStale.url));
+  const url = `${e.upStale.url}/api/bench/exp-${name}`;
+  e.upStale.setFaults({ outage: false });
+  try {
+    const primed = await run(page, 'resilientFetch', url, 1);
+    if (primed.outcomes['200 - -'] !== 1) throw new Error(`exp ${name}: priming failed: ${JSON.stringify(primed.outcomes)}`);
+    for (let i = 0; i < 50 && ((await page.evaluate(() => window.swBench.cacheStats()))?.puts ?? 0) < 1; i++) await sleep(100);
+  } finally {
+    e.upStale.setFaults({ outage: true });
+  }
+  for (let i = 0; i < 20; i++) {
+    await run(page, 'resilientFetch', url, 1);
+    const origins = await page.evaluate(() => window.swBench.state());
+    if (origins.find((o) => o.origin === e.upStale.url)?.breaker.state === 'open') break;
+  }
+  return { label: `ours, breaker OPEN, exp ${name}`, page, context, caller: 'resilientFetch', url, expected: '200 cache circuit-open', samples: [], outcomes: {}, complaints: [], probes: [] };
 }
 
 async function main(): Promise<void> {
