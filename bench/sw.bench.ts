@@ -30,7 +30,7 @@
  * Prints a Markdown table and the targets with PASS/MISS (always exits 0 on a MISS) and writes
  * them to bench/results/sw.md. Knobs: BENCH_SW_WARMUP (300), BENCH_SW_N (2000),
  * BENCH_SW_BATCH (25), BENCH_SW_COLD_ROUNDS (60), BENCH_SW_BUDGET_S (170, whole run including
- * the build).
+ * the build), BENCH_SW_EXP (A/B flags, see experimentEntries).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -196,6 +196,52 @@ async function moduleColdEntry(e: Env, errors: string[]): Promise<{ entry: ColdE
   return { entry, requests: BATCH };
 }
 
+/**
+ * A/B entries for a change under test, cold starts only (BENCH_SW_EXP=a,b+c): ours with the cache
+ * on, registered as `/sw.classic.js?exp=a` (`+` joins flags), so bench/app/sw.ts sets
+ * `globalThis.__rfExp` to the flags and the code under test can branch on them for one run.
+ * Interleaved with the others in the same run: the only trustworthy A/B on a shared machine.
+ * An unknown flag makes a replica of the cache-on row (its noise).
+ */
+async function experimentEntries(e: Env, errors: string[]): Promise<{ entries: ColdEntry[]; requests: number }> {
+  const names = (process.env.BENCH_SW_EXP ?? '').split(',').filter((n) => n !== '');
+  const entries: ColdEntry[] = [];
+  for (const name of names) {
+    if (name.startsWith('open')) {
+      entries.push(await openExperiment(e, errors, name));
+      continue;
+    }
+    const { context, page } = await e.newPage(errors);
+    await registerOurs(page, withQuery(OURS, `exp=${name.replaceAll('+', ',')}`));
+    const url = `${e.up.url}/api/bench/exp-${name}`;
+    const warm = await run(page, 'resilientFetch', url, BATCH);
+    if (warm.outcomes['200 - -'] !== BATCH) throw new Error(`exp ${name}: expected "200 - -", got ${JSON.stringify(warm.outcomes)}`);
+    entries.push({ label: `ours, cache on, exp ${name}`, page, context, caller: 'resilientFetch', url, expected: '200 - -', samples: [], outcomes: {}, complaints: [], probes: [] });
+  }
+  return { entries, requests: names.length * BATCH };
+}
+
+/** `open…`: an A/B row of the breaker-OPEN entry (its own page and URL on the stale upstream, tripped the same way). */
+async function openExperiment(e: Env, errors: string[], name: string): Promise<ColdEntry> {
+  const { context, page } = await e.newPage(errors);
+  await registerOurs(page, withQuery(OURS, `exp=${name.replaceAll('+', ',')}`), fastTrip(e.upStale.url));
+  const url = `${e.upStale.url}/api/bench/exp-${name}`;
+  e.upStale.setFaults({ outage: false });
+  try {
+    const primed = await run(page, 'resilientFetch', url, 1);
+    if (primed.outcomes['200 - -'] !== 1) throw new Error(`exp ${name}: priming failed: ${JSON.stringify(primed.outcomes)}`);
+    for (let i = 0; i < 50 && ((await page.evaluate(() => window.swBench.cacheStats()))?.puts ?? 0) < 1; i++) await sleep(100);
+  } finally {
+    e.upStale.setFaults({ outage: true });
+  }
+  for (let i = 0; i < 20; i++) {
+    await run(page, 'resilientFetch', url, 1);
+    const origins = await page.evaluate(() => window.swBench.state());
+    if (origins.find((o) => o.origin === e.upStale.url)?.breaker.state === 'open') break;
+  }
+  return { label: `ours, breaker OPEN, exp ${name}`, page, context, caller: 'resilientFetch', url, expected: '200 cache circuit-open', samples: [], outcomes: {}, complaints: [], probes: [] };
+}
+
 async function main(): Promise<void> {
   const watchdog = setTimeout(() => {
     log(`watchdog: still running after ${BUDGET_MS + 20_000} ms, giving up`);
@@ -247,7 +293,8 @@ async function main(): Promise<void> {
     log(`cold start: ${COLD_ROUNDS} rounds`);
     const moduleErrors: string[] = [];
     const moduleWorker = await moduleColdEntry(e, moduleErrors);
-    const cold = [...coldEntries(e, variants), moduleWorker.entry];
+    const experiments = await experimentEntries(e, moduleErrors);
+    const cold = [...coldEntries(e, variants), moduleWorker.entry, ...experiments.entries];
     const coldStarted = performance.now();
     const coldRounds = await measureColdStarts(cold, { rounds: COLD_ROUNDS, random, expired, log });
     const coldSeconds = (performance.now() - coldStarted) / 1000;
@@ -262,7 +309,7 @@ async function main(): Promise<void> {
       cold,
       coldRounds,
       coldSeconds,
-      coldSetupRequests: moduleWorker.requests,
+      coldSetupRequests: moduleWorker.requests + experiments.requests,
       moduleErrors,
     });
     process.stdout.write(`${report}\n`);
@@ -272,6 +319,7 @@ async function main(): Promise<void> {
     log(`wrote ${path.relative(process.cwd(), path.join(resultsDir, 'sw.md'))}`);
     for (const v of variants) await v.context?.close();
     await moduleWorker.entry.context.close();
+    for (const x of experiments.entries) await x.context.close();
   } finally {
     await e.close();
     clearTimeout(watchdog);

@@ -15,6 +15,7 @@ declare const self: ServiceWorkerGlobalScope;
 const evaluatedMs = performance.now(); // the imports above have been evaluated by now
 const params = new URL(self.location.href).searchParams;
 
+(globalThis as unknown as { __rfExp?: Set<string> }).__rfExp = new Set((params.get('exp') ?? '').split(','));
 const probe = installProbe(evaluatedMs); // its fetch listener must come before ours
 const installed = installResilience({ cache: params.has('nocache') ? false : {} });
 probe.whenReady(installed.ready);

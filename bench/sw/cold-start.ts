@@ -123,17 +123,33 @@ export function coldReport(entries: ColdEntry[], rounds: number, seconds: number
   }
   md.push(
     '',
-    'Inside the worker (bench/app/probe.ts; ms from the worker\'s start, median over rounds): when its script and imports were evaluated, when installResilience returned (its synchronous setup), when our saved config and state were restored (`ready`), when the first fetch event arrived, and when the worker\'s own request to the upstream left and got its response headers. The page gets its answer (the table above, from the page\'s click) some ms after that: the response crosses back to the page and its body is read.',
+    'Inside the worker (bench/app/probe.ts; ms from the worker\'s start, median over rounds): when its script and imports were evaluated, when installResilience returned (its synchronous setup), when our saved config and state were restored (`ready`), when the first fetch event arrived, when the worker\'s own request to the upstream left, when that `fetch()` call returned (its synchronous part) and when its response headers arrived, when the promise given to respondWith resolved, when the event\'s waitUntil settled (state and cache writes), and when each IndexedDB database was opened (called → success). The page gets its answer (the table above, from the page\'s click) some ms after that: the response crosses back to the page and its body is read.',
     '',
-    row(['worker', 'script evaluated', 'setup returned', 'state restored', 'first fetch event', 'upstream request sent', 'upstream answered']),
-    row(['---', '---:', '---:', '---:', '---:', '---:', '---:']),
+    row(['worker', 'script evaluated', 'setup returned', 'state restored', 'first fetch event', 'upstream request sent', 'fetch() returned', 'upstream answered', 'response to respondWith', 'waitUntil settled', 'state DB open → opened', 'cache DB open → opened']),
+    row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:']),
   );
   for (const e of entries) {
     const med = (pick: (p: ProbeTimings) => number | null) => {
       const xs = e.probes.map(pick).filter((x): x is number => x !== null);
       return xs.length === 0 ? '—' : ms(summarize(xs).p50);
     };
-    md.push(row([e.label, med((p) => p.evaluatedMs), med((p) => p.installedMs), med((p) => p.readyMs), med((p) => p.firstFetchMs), med((p) => p.upstreamStartMs), med((p) => p.upstreamDoneMs)]));
+    const db = (name: string) => `${med((p) => p.idb?.[name]?.openMs ?? null)} → ${med((p) => p.idb?.[name]?.openedMs ?? null)}`;
+    md.push(
+      row([
+        e.label,
+        med((p) => p.evaluatedMs),
+        med((p) => p.installedMs),
+        med((p) => p.readyMs),
+        med((p) => p.firstFetchMs),
+        med((p) => p.upstreamStartMs),
+        med((p) => p.upstreamReturnedMs ?? null),
+        med((p) => p.upstreamDoneMs),
+        med((p) => p.respondedMs),
+        med((p) => p.settledMs),
+        db('resilient-fetch-state'),
+        db('resilient-fetch-cache'),
+      ]),
+    );
   }
   md.push('');
   for (const e of entries) {

@@ -12,6 +12,7 @@ import { requireOutboxFor, withoutOutbox, withoutOutboxSettings, type OutboxModu
 import { PageAborts } from './page-aborts.js';
 import { carriesPageHeaders, readCallOptions, stripPageHeaders } from './options-header.js';
 import { configVersion } from './config-version.js';
+import { LaterPosts } from './later-posts.js';
 import { LiveSettings } from './live-settings.js';
 import { HELLO, type Command, type Reply } from './protocol.js';
 import { createRouter, type RouteOptions } from './routing.js';
@@ -86,6 +87,7 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
   const store = new IdbStateStore(config.stateDbName, (): number => settings.current().policy?.maxOrigins ?? DEFAULT_MAX_ORIGINS);
   store.preload(); // first, so the database opens while the rest of this setup runs
   const broadcaster = new StateBroadcaster(() => rf.snapshot());
+  const later = new LaterPosts();
   const staleUrls = new Set<string>();
   const aborts = new PageAborts();
   const telemetry = config.telemetry;
@@ -98,17 +100,19 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
   // answered from memory: an outage's burst of stored-copy reads then needs no transactions.
   const cache = config.cache === false ? undefined : createIdbResponseCache({ memoryEntries: 64, ...config.cache, onEvent: onCacheEvent });
 
-  /** Every event, the engine's and the worker's own, goes to pages, the log and the app. */
+  /** Every event, the engine's and the worker's own, goes to the app, then (a task later: LaterPosts) to pages and the log. */
   function publish(event: ResilienceEvent): void {
     // A stored copy that answered a slow call (stale-while-waiting) was refreshed behind it.
-    if (event.type === 'refreshed' && staleUrls.delete(event.url)) broadcaster.cache('fresh-arrived', event.url);
+    if (event.type === 'refreshed' && staleUrls.delete(event.url)) later.post(() => broadcaster.cache('fresh-arrived', event.url));
     if (event.type === 'fallback') {
       if (staleUrls.size >= STALE_URLS_LIMIT) staleUrls.clear(); // forgetting costs one missed notice
       staleUrls.add(event.url);
-      broadcaster.cache('stale-served', event.url);
+      later.post(() => broadcaster.cache('stale-served', event.url));
     }
-    broadcaster.event(event);
-    log?.(event);
+    later.post(() => {
+      broadcaster.event(event);
+      log?.(event);
+    });
     config.onEvent?.(event);
   }
 
@@ -201,7 +205,7 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
   /** Tells pages when a URL they were served stale answers fresh again, so a UI can refresh. */
   function noticeFresh(url: string, response: Response): void {
     if (staleUrls.size === 0 || !response.ok || (response.headers.get(SOURCE) ?? 'network') !== 'network') return;
-    if (staleUrls.delete(url)) broadcaster.cache('fresh-arrived', url);
+    if (staleUrls.delete(url)) later.post(() => broadcaster.cache('fresh-arrived', url)); // after the stale-served still queued
   }
 
   /**
@@ -211,6 +215,7 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
    */
   async function afterResponse(): Promise<void> {
     await Promise.all([rf.settled(), telemetry?.flush(), outbox.settled()]); // the outbox: replays started by this call
+    await later.settled(); // last: what the writes above reported goes out too
   }
 
   async function respond(command: Command): Promise<Reply> {
