@@ -76,7 +76,7 @@ export class Call implements AttemptHost, OutcomeHost {
   run(): Promise<Response> {
     // Nothing to watch (no caller signal, no span, no stored copy racing the network): the call is
     // its sending, one async frame fewer. (Most such calls never get here: first-attempt.ts sends
-    // them; these waited in the queue, met a half-open breaker, or replay a buffered body.)
+    // them. These are the rest: refused at admission, queued, a breaker not closed, a body to replay.)
     if (this.signal === undefined && this.span === undefined && this.staleAfterMs() === undefined) return this.send();
     return this.runWatched();
   }
