@@ -36,6 +36,6 @@ export function refusedOutcome(outcome: Response | Error | undefined, cause: Out
   return new Response(null, {
     status: 503,
     statusText: 'Service Unavailable',
-    headers: { 'Cache-Control': 'no-store', [SOURCE]: 'synthetic', [REASON]: 'queue-full', [ATTEMPTS]: '0', [OUTBOX_REFUSED]: cause, 'X-Resilience-Explanation': `${url}: older writes wait in the outbox and ${why}` },
+    headers: { 'Cache-Control': 'no-store', [SOURCE]: 'synthetic', [REASON]: 'queue-full', [OUTBOX_REFUSED]: cause, 'X-Resilience-Explanation': `${url}: older writes wait in the outbox and ${why}` },
   });
 }

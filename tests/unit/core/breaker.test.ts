@@ -52,6 +52,8 @@ describe('circuit breaker', () => {
     expect(second).not.toBe(first);
     expect(second.headers.get('X-Seen-By')).toBeNull();
     expect(describeResponse(second)).toMatchObject({ source: 'synthetic', reason: 'circuit-open', attempts: 0 });
+    expect(second.headers.get('X-Resilience-Attempts')).toBeNull(); // nothing was sent: no header to clone
+    expect(second.headers.get('Retry-After')).not.toBeNull();
   });
 
   it('judges only within the sliding window', async () => {
