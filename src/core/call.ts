@@ -108,7 +108,7 @@ export class Call implements AttemptHost, OutcomeHost {
    * within the wait is not to be had, and the outage that follows would otherwise find it there.
    */
   private staleAfterMs(): number | undefined {
-    if (this.admission !== null || this.method !== 'GET' || this.deps.cache === undefined || !usesCache(this.fallback)) return undefined;
+    if (this.admission !== null || !usesCache(this.method, this.deps.cache, this.fallback)) return undefined;
     const waitMs = this.options?.staleAfterMs ?? this.policy.staleAfterMs;
     if (waitMs > MAX_TIMER_MS) return undefined;
     return this.waiter !== undefined && this.state.bulkhead.oldestWaitMs(this.deps.clock.now()) >= waitMs ? 0 : waitMs;

@@ -135,14 +135,13 @@ export class Engine {
    */
   private needsNoWatch(plan: RequestPlan, options: CallOptions | undefined, policy: OriginPolicy): boolean {
     if (this.deps.tracing !== undefined || plan.body !== undefined) return false;
-    return plan.method !== 'GET' || this.deps.cache === undefined || !usesCache(options?.fallback ?? policy.fallback);
+    return !usesCache(plan.method, this.deps.cache, options?.fallback ?? policy.fallback);
   }
 
   private mayFallBack(input: RequestInfo | URL, init: RequestInit | undefined, options: CallOptions | undefined, policy: OriginPolicy): boolean {
     const fallback = options?.fallback ?? policy.fallback;
     if (typeof fallback === 'object') return true; // the app's handler answers any method
-    if (this.deps.cache === undefined || !usesCache(fallback)) return false;
-    return methodOf(input, init) === 'GET';
+    return usesCache(methodOf(input, init), this.deps.cache, fallback);
   }
 
   // ---- shared services for calls ----

@@ -2,7 +2,7 @@ import type { CallHost } from './deps.js';
 import { messageOf, reportError } from './report-error.js';
 import { originOf } from './origin.js';
 import { annotate, cancelBody } from './responses.js';
-import type { CallTrace, FallbackPolicy, OriginPolicy, ResilienceReason } from './types.js';
+import type { CallTrace, FallbackPolicy, OriginPolicy, ResilienceReason, ResponseCache } from './types.js';
 
 /** What a fallback needs from its call. */
 export interface FallbackHost {
@@ -22,15 +22,18 @@ export interface FallbackHost {
   answeredEarly?(): void;
 }
 
-/** Whether a stored copy may stand in (GET only: a stored answer to a write would be a lie). */
-export function usesCache(fallback: FallbackPolicy): boolean {
-  return fallback === 'cache' || (typeof fallback === 'object' && fallback.cache !== false);
+/**
+ * Whether a call's answers are stored and a stored copy may stand in for it: a GET (a stored
+ * answer to a write would be a lie), an engine with a cache, a fallback that allows it.
+ */
+export function usesCache(method: string, cache: ResponseCache | undefined, fallback: FallbackPolicy): cache is ResponseCache {
+  return method === 'GET' && cache !== undefined && (fallback === 'cache' || (typeof fallback === 'object' && fallback.cache !== false));
 }
 
 /** The stored copy, if one exists within maxStaleMs; never rejects. */
 export async function storedCopy(call: FallbackHost, reason: ResilienceReason): Promise<Response | undefined> {
   const { cache, clock } = call.engine.deps;
-  if (cache === undefined || call.method !== 'GET' || !usesCache(call.fallback)) return undefined;
+  if (!usesCache(call.method, cache, call.fallback)) return undefined;
   let hit: Awaited<ReturnType<NonNullable<typeof cache>['match']>>;
   try {
     hit = await cache.match(call.cacheKey());

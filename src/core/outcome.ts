@@ -18,7 +18,7 @@ export interface OutcomeHost extends FallbackHost {
 /** A network answer for the caller: stored for later fallbacks, marked when it took retries. */
 export function succeed(call: OutcomeHost, response: Response): Response {
   const { cache } = call.engine.deps;
-  if (cache !== undefined && usesCache(call.fallback) && call.method === 'GET' && response.status === 200) {
+  if (usesCache(call.method, cache, call.fallback) && response.status === 200) {
     try {
       const key = call.cacheKey();
       if (cache.wants?.(key, response) ?? true) call.engine.track(cache.put(key, response.clone()));
