@@ -135,7 +135,7 @@ export function errorResult(error: unknown, startedAt: number, now: number): Att
 }
 
 /** The error type an attempt's span records: fetch rejects a network failure with a TypeError. */
-export function errorType(error: unknown): string {
+function errorType(error: unknown): string {
   const name = error instanceof Error ? error.name : 'Error';
   return name === 'TypeError' ? 'network_error' : name;
 }

@@ -76,12 +76,10 @@ export function sendFirst(
     const expiry = deadlines.add(startedAt, timeoutMs, () => {
       settled = true;
       controller.abort(timeoutError(timeoutMs));
-      const now = clock.now();
-      try {
-        resolve(handOver({ kind: 'timeout', error: controller.signal.reason, durationMs: now - startedAt }, now));
-      } catch (error) {
-        reject(error);
-      }
+      settleWith(resolve, reject, (reason: unknown) => {
+        const now = clock.now();
+        return handOver({ kind: 'timeout', error: reason, durationMs: now - startedAt }, now);
+      }, controller.signal.reason);
     });
     let sending: Promise<Response>;
     try {
@@ -97,22 +95,23 @@ export function sendFirst(
         if (settled) return cancelBody(response); // answered after the timeout: free the connection
         settled = true;
         deadlines.remove(expiry);
-        try {
-          resolve(answered(response));
-        } catch (error) {
-          reject(error);
-        }
+        settleWith(resolve, reject, answered, response);
       },
       (error: unknown) => {
         if (settled) return;
         settled = true;
         deadlines.remove(expiry);
-        try {
-          resolve(failed(error));
-        } catch (thrown) {
-          reject(thrown);
-        }
+        settleWith(resolve, reject, failed, error);
       },
     );
   });
+}
+
+/** Resolves with what `next` makes of `value`: a throw in it rejects the call instead of escaping a callback. */
+function settleWith<T>(resolve: (answer: Response | Promise<Response>) => void, reject: (error: unknown) => void, next: (value: T) => Response | Promise<Response>, value: T): void {
+  try {
+    resolve(next(value));
+  } catch (error) {
+    reject(error);
+  }
 }
