@@ -1,6 +1,6 @@
 import { ResilienceError } from '../core/errors.js';
 import { OPTIONS_HEADER, OUTBOX_ID, REASON, SOURCE } from '../core/headers.js';
-import { absoluteUrl, originOf } from '../core/origin.js';
+import { absoluteUrl } from '../core/absolute-url.js';
 import type { CallOptions, ResilienceReason, ResilientRequestInit } from '../core/types.js';
 import type { WireOptions } from '../sw/options-header.js';
 import type { Command } from '../sw/protocol.js';
@@ -40,7 +40,8 @@ export async function viaWorker(worker: ServiceWorker, input: RequestInfo | URL,
 
 function rejectionOf(response: Response, url: string): ResilienceError {
   const retryAfter = response.headers.get('Retry-After');
-  const error = new ResilienceError((response.headers.get(REASON) ?? 'circuit-open') as ResilienceReason, originOf(url), retryAfter !== null ? Number(retryAfter) * 1000 : undefined);
+  // `new URL`, not the engine's cached `originOf`: a rejection is rare, and the page saves its bytes.
+  const error = new ResilienceError((response.headers.get(REASON) ?? 'circuit-open') as ResilienceReason, new URL(url).origin, retryAfter !== null ? Number(retryAfter) * 1000 : undefined);
   const outboxId = response.headers.get(OUTBOX_ID); // outbox: a queued write (reason 'queued') carries its id
   return outboxId === null ? error : Object.assign(error, { outboxId });
 }

@@ -1,19 +1,6 @@
 const memo = new Map<string, string>();
 const MEMO_LIMIT = 512;
 
-/**
- * The absolute URL a fetch input names. Relative URLs resolve against the page's or worker's
- * location, as fetch does; anything fetch would reject throws the same TypeError.
- */
-export function absoluteUrl(input: RequestInfo | URL): string {
-  if (typeof input === 'string') {
-    if (input.startsWith('https://') || input.startsWith('http://')) return input;
-    const base = (globalThis as { location?: { href: string } }).location?.href;
-    return new URL(input, base).href;
-  }
-  return input instanceof URL ? input.href : input.url;
-}
-
 let lastUrl = '';
 let lastOrigin = '';
 
