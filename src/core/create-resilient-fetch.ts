@@ -2,7 +2,7 @@ import { Engine } from './engine.js';
 import type { ResilientFetch, ResilientFetchOptions } from './types.js';
 
 export interface CreateOptions extends ResilientFetchOptions {
-  /** Query parameters whose values are redacted in `url.full` (added to a built-in list). */
+  /** Query parameters whose values are redacted in `url.full`, added to a built-in list. (none) */
   redactQueryParams?: string[];
 }
 

@@ -53,7 +53,12 @@ export type FallbackMode = 'cache' | 'none';
  */
 export type FallbackPolicy =
   | FallbackMode
-  | { cache?: boolean; handler(request: Request, reason: ResilienceReason): Response | Promise<Response> };
+  | {
+      /** Try the stored copy first, then the handler. (true) */
+      cache?: boolean;
+      /** The app's answer; one that throws, rejects or outlives the call's deadline gives way to the synthetic 503. */
+      handler(request: Request, reason: ResilienceReason): Response | Promise<Response>;
+    };
 
 /** Writes kept in IndexedDB when they cannot be delivered now (the worker's outbox). */
 export interface OutboxPolicy {
@@ -124,17 +129,40 @@ export interface OriginPolicy {
    * or in flight); the request goes on within its timeout to refresh the store. (3_000)
    */
   staleAfterMs: number;
+  /** When the origin's circuit opens, and for how long. (each field's default is listed with it) */
   breaker: BreakerPolicy;
   /** In flight at once, and waiting in the FIFO queue. ({ maxInFlight: 6, maxQueue: 64 }) */
-  concurrency: { maxInFlight: number; maxQueue: number };
+  concurrency: {
+    /** Attempts in flight at once. (6) */
+    maxInFlight: number;
+    /** Calls waiting for a slot, first come first served; past this a call is refused (`queue-full`). (64) */
+    maxQueue: number;
+  };
+  /** Which failures are retried, how soon, and how many retries the origin may take. (each field's default is listed with it) */
   retry: RetryPolicy;
   /** Client-side token bucket. (false) */
-  rateLimit: false | { perSecond: number; burst: number };
+  rateLimit:
+    | false
+    | {
+        /** Tokens added per second. (none: required) */
+        perSecond: number;
+        /** Most tokens held; the bucket starts full. (none: required) */
+        burst: number;
+      };
   /**
    * SRE adaptive throttling: refuse locally when the backend accepts fewer than 1/k of the
    * requests it answered; judges only while the breaker is closed. ({ k: 2, windowMs: 10_000, minimumRequests: 10 })
    */
-  throttle: false | { k: number; windowMs: number; minimumRequests?: number };
+  throttle:
+    | false
+    | {
+        /** Requests may reach k times the accepted ones before any is refused; larger is more lenient. (2) */
+        k: number;
+        /** The window requests and acceptances are counted over. (10_000) */
+        windowMs: number;
+        /** Requests in the window before it refuses anything. (10) */
+        minimumRequests?: number;
+      };
   /** The worker's outbox for writes that cannot be delivered now; `true` means the default limits. (false) */
   outbox: false | OutboxPolicy;
 }
@@ -148,42 +176,50 @@ export type DeepPartial<T> = {
 };
 
 /** What a config may say about an origin: any part of the policy; `outbox: true` means the default limits. */
-export type PolicyOverride = Omit<DeepPartial<OriginPolicy>, 'outbox'> & { outbox?: boolean | Partial<OutboxPolicy> };
+export type PolicyOverride = Omit<DeepPartial<OriginPolicy>, 'outbox'> & {
+  /** The worker's outbox for writes that cannot be delivered now: `true` for the default limits, or some of them. (false) */
+  outbox?: boolean | Partial<OutboxPolicy>;
+};
 
 export interface PolicyConfig {
+  /** Every origin's policy, over the built-in one (`DEFAULT_POLICY`). (none: the built-in policy) */
   defaults?: PolicyOverride;
+  /** Per-origin policy, keyed by origin (`https://api.example.com`), over `defaults`. (none) */
   origins?: { [origin: string]: PolicyOverride };
-  /** Most origins kept in memory; the least recently used is dropped past this. */
+  /** Most origins kept in memory; the least recently used is dropped past this. (64) */
   maxOrigins?: number;
 }
 
 /** Per-call options, `init.resilience`: each overrides the origin's policy for this call; validated like it. */
 export interface CallOptions {
-  /** Per attempt (policy: 10_000). */
+  /** Per attempt. (the policy's `timeoutMs`: 10_000) */
   timeoutMs?: number;
-  /** Whole call; 0 or less means already past: a local `deadline` rejection (policy: 30_000). */
+  /** Whole call; 0 or less means already past: a local `deadline` rejection. (the policy's `deadlineMs`: 30_000) */
   deadlineMs?: number;
-  /** Retries for this call (policy: retry.maxRetries, 2). */
+  /** Retries for this call. (the policy's `retry.maxRetries`: 2) */
   retries?: number;
-  /** (policy: 'cache') */
+  /** The stored copy, or nothing. (the policy's `fallback`: 'cache') */
   fallback?: FallbackMode;
-  /** (policy: 86_400_000) */
+  /** Oldest stored response that may be served. (the policy's `maxStaleMs`: 86_400_000) */
   maxStaleMs?: number;
-  /** Allow retrying a method that is not idempotent. */
+  /** Allow retrying a method that is not idempotent. (false) */
   idempotent?: boolean;
-  /** Send straight through: no breaker, no queue, no retry, no fallback. */
+  /** Send straight through: no breaker, no queue, no retry, no fallback. (false) */
   bypass?: boolean;
-  /** Throw ResilienceError instead of resolving with a synthetic response. */
+  /** Throw ResilienceError instead of resolving with a synthetic response. (false) */
   throwOnReject?: boolean;
-  /** Queue this write in the worker's outbox when it cannot be delivered now. */
+  /** Queue this write in the worker's outbox when it cannot be delivered now. (the policy's `outbox`: false) */
   outbox?: boolean;
-  /** Answer from a stored copy after this long without a network answer (GET only). */
+  /** Answer from a stored copy after this long without a network answer (GET only). (the policy's `staleAfterMs`: 3_000) */
   staleAfterMs?: number;
-  /** Parent span context (the worker passes the page's); default: the active context. */
+  /** Parent span context; the worker passes the page's. (the active context) */
   traceContext?: Context;
 }
 
-export type ResilientRequestInit = RequestInit & { resilience?: CallOptions };
+export type ResilientRequestInit = RequestInit & {
+  /** This call's own options, over its origin's policy. (none: the policy decides) */
+  resilience?: CallOptions;
+};
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
@@ -276,23 +312,30 @@ export interface ResponseCache {
 }
 
 export interface ResilientFetchOptions {
+  /** The transport each attempt goes through. (`globalThis.fetch`) */
   fetch?: typeof fetch;
+  /** Time and timers; tests inject a fake one. (`Date.now` and the global timers) */
   clock?: Clock;
+  /** Source of the jitter in backoff and open periods, in [0, 1). (`Math.random`) */
   random?: () => number;
+  /** Every origin's policy, and per-origin overrides; validated at once. (`DEFAULT_POLICY` for every origin) */
   policy?: PolicyConfig;
+  /** Where breaker state is kept across restarts (the worker's is IndexedDB). (none: memory only) */
   store?: StateStore;
+  /** Where the last good responses are kept for stale-if-error (`createIdbResponseCache`). (none: no stored copies) */
   cache?: ResponseCache;
   /**
    * Tracing, as `resilient-fetch/telemetry` builds it (`engineTracing(tracer)`): the engine itself
-   * imports nothing from OpenTelemetry, so an app that does not trace ships none of it.
+   * imports nothing from OpenTelemetry, so an app that does not trace ships none of it. (none: no spans)
    */
   tracing?: TracingPort;
+  /** Every breaker change, retry, rejection, fallback and failure; a listener that throws is reported, never breaks a call. (none) */
   onEvent?: (event: ResilienceEvent) => void;
-  /** Whether the device is online; default reads `navigator.onLine` where it exists. */
+  /** Whether the device is online: offline, a call is refused locally (`offline`) and a failure does not count against the breaker. (`navigator.onLine` where it exists, else always online) */
   isOnline?: () => boolean;
   /**
-   * Origins whose requests may carry `traceparent` (besides none by default). The worker passes
-   * its own origin plus the allow-list.
+   * Which request URLs may carry `traceparent`. The worker passes its own origin plus the
+   * allow-list. (none: no URL)
    */
   propagateTraceTo?: (url: URL) => boolean;
 }

@@ -21,12 +21,13 @@ const STALE_URLS_LIMIT = 500;
 
 /** What the worker needs from a tracing setup: pass `setupWorkerTracing(...)`'s result as `telemetry`. */
 export interface WorkerTelemetry {
+  /** What the engine traces with (`engineTracing(tracer)`). */
   tracing: import('../core/types.js').TracingPort;
   /** Whether a request to this URL may carry `traceparent`. */
   propagate(url: URL): boolean;
   /** Exports what has ended; called under waitUntil after each handled event. Never rejects. */
   flush(): Promise<void>;
-  /** URL of the OTLP endpoint, so its requests never go through the pipeline. */
+  /** URL of the OTLP endpoint, so its requests never go through the pipeline. (none) */
   endpoint?: string;
 }
 

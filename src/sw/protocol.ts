@@ -12,8 +12,9 @@ export const HELLO = 'resilient-fetch/1';
 
 /** The worker's live config as `config()` reports it: the script's policy with what pages sent on top. */
 export interface LiveConfig {
+  /** Every origin's policy, and per-origin overrides, as in the worker script's `policy`. (the worker script's) */
   policy?: PolicyConfig;
-  /** Keeps one user's cached responses from being served to another (null: no partition). */
+  /** Keeps one user's cached responses from being served to another; null: no partition. (the worker script's, normally none) */
   cachePartition?: string | null;
 }
 
@@ -23,8 +24,9 @@ export interface LiveConfig {
  * one origin's override, or all of it) so the worker script's own value applies again.
  */
 export interface ConfigUpdate {
+  /** Merged over the policy pages sent before; `null` anywhere resets that part to the script's. (unchanged) */
   policy?: Resettable<PolicyConfig> | null;
-  /** Keeps one user's cached responses from being served to another (null: back to the script's, normally none). */
+  /** Keeps one user's cached responses from being served to another; null: back to the script's. (unchanged) */
   cachePartition?: string | null;
 }
 

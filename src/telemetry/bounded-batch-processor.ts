@@ -4,16 +4,16 @@ import { exportBatch } from './export-batch.js';
 import { settleWithin } from './settle-within.js';
 
 export interface BoundedBatchOptions {
-  /** Ended spans held while waiting for export; past this they are dropped and counted. Default 2048. */
+  /** Ended spans held while waiting for export; past this they are dropped and counted. (2048) */
   maxQueueSize?: number;
-  /** Spans per export request; reaching it also starts an export without waiting for a flush. Default 512. */
+  /** Spans per export request; reaching it also starts an export without waiting for a flush. (512) */
   maxExportBatchSize?: number;
-  /** Longest wait for one export before it counts as failed. Default 5000 ms. */
+  /** Longest wait for one export before it counts as failed, in ms. (5000) */
   exportTimeoutMillis?: number;
   /**
    * Least time between two exports started by `flush()`: under steady traffic one export carries
    * many calls' spans instead of one request per call. The first flush after a quiet spell
-   * exports at once. Default 0 (every flush exports).
+   * exports at once. (0: every flush exports)
    */
   minExportIntervalMillis?: number;
 }

@@ -25,10 +25,11 @@ export interface LogRecord {
 export type LogSink = (line: string, record: LogRecord) => void;
 
 export interface EventLoggerOptions {
-  /** Default: `console.warn` for warn lines, `console.info` for the rest, with the JSON line. */
+  /** Where each line goes. (the console: `console.error`, `console.warn` or `console.info` by level, with the JSON line) */
   sink?: LogSink;
+  /** `service` of every record, to tell the worker's lines from the page's. (none: no `service` field) */
   serviceName?: string;
-  /** Query parameters whose values are replaced in logged URLs (added to the engine's built-in list). */
+  /** Query parameters whose values are replaced in logged URLs, added to the engine's built-in list. (none) */
   redactQueryParams?: string[];
 }
 

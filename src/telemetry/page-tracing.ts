@@ -28,19 +28,19 @@ export interface PageTracingOptions {
    * leaves these requests alone.
    */
   endpoint: string;
-  /** Origins/URLs besides the page's own that may receive `traceparent`. Default none. */
+  /** Origins/URLs besides the page's own that may receive `traceparent`. (none) */
   propagateTo?: PropagateTo;
-  /** Extra resource attributes (e.g. `deployment.environment.name`, `service.version`). */
+  /** Extra resource attributes (e.g. `deployment.environment.name`, `service.version`). (none) */
   resourceAttributes?: Attributes;
-  /** Ended spans held for export; more are dropped. Default 2048. */
+  /** Ended spans held for export; more are dropped. (2048) */
   maxQueueSize?: number;
-  /** Spans per export request. Default 512. */
+  /** Spans per export request. (512) */
   maxExportBatchSize?: number;
-  /** How often queued spans are exported. Default 5000 ms. */
+  /** How often queued spans are exported, in ms. (5000) */
   scheduledDelayMillis?: number;
-  /** Longest an export may take. Default 5000 ms. */
+  /** Longest an export may take, in ms. (5000) */
   exportTimeoutMillis?: number;
-  /** Replaces the OTLP exporter (tests, another protocol). */
+  /** Replaces the OTLP exporter (tests, another protocol). (OTLP/HTTP JSON to `endpoint`) */
   exporter?: SpanExporter;
 }
 

@@ -19,25 +19,25 @@ export interface WorkerTracingOptions {
    * through the pipeline: pass `isExporterRequest` or `endpoint` to the worker's router.
    */
   endpoint: string;
-  /** Origins/URLs besides the worker's own that may receive `traceparent`. Default none. */
+  /** Origins/URLs besides the worker's own that may receive `traceparent`. (none) */
   propagateTo?: PropagateTo;
-  /** Ended spans held for export; more are dropped and counted. Default 2048. */
+  /** Ended spans held for export; more are dropped and counted. (2048) */
   maxQueueSize?: number;
-  /** Spans per export; a full batch exports without waiting for `flush()`. Default 512. */
+  /** Spans per export; a full batch exports without waiting for `flush()`. (512) */
   maxExportBatchSize?: number;
-  /** Longest an export (and so a flush, per batch) may take. Default 5000 ms. */
+  /** Longest an export (and so a flush, per batch) may take, in ms. (5000) */
   exportTimeoutMillis?: number;
   /**
-   * Least time between exports under steady traffic (default 1000 ms): measured in bench:sw, one
-   * OTLP request per call added about 40% to a call's latency; batching brings it under 10%.
-   * The first call after a quiet spell still exports at once.
+   * Least time between exports under steady traffic, in ms: measured in bench:sw, one OTLP
+   * request per call added about 40% to a call's latency; batching brings it under 10%. The
+   * first call after a quiet spell still exports at once. (1000)
    */
   minExportIntervalMillis?: number;
-  /** Extra resource attributes (e.g. `deployment.environment.name`). */
+  /** Extra resource attributes (e.g. `deployment.environment.name`). (none) */
   resourceAttributes?: Attributes;
-  /** Replaces the OTLP exporter (tests, another protocol). */
+  /** Replaces the OTLP exporter (tests, another protocol). (OTLP/HTTP JSON to `endpoint`) */
   exporter?: SpanExporter;
-  /** The worker's own origin; default `self.location.origin`, none where there is no location (Node). */
+  /** The worker's own origin. (`self.location.origin`; none where there is no location, as in Node) */
   ownOrigin?: string | null;
 }
 

@@ -14,14 +14,14 @@ export interface ResilientStrategyOptions extends StrategyOptions, Omit<CreateOp
    * Stale-if-error store (IndexedDB), or `false` for none. Its database is named after the
    * strategy's `cacheName` (Workbox's runtime cache name by default, so `setCacheNameDetails`
    * prefixes apply) unless `dbName` is given. The app's `cacheWillUpdate` plugins decide what it
-   * keeps. Default: on, with the cache's own limits (500 entries, 50 MiB, 7 days).
+   * keeps. (on, with the cache's own limits: 500 entries, 50 MiB, 7 days)
    */
   cache?: false | Omit<IdbResponseCacheOptions, 'now' | 'indexedDB'>;
-  /** Keep per-origin breaker state in IndexedDB across worker restarts. Default `true`. */
+  /** Keep per-origin breaker state in IndexedDB across worker restarts. (true) */
   persistState?: boolean;
   /**
    * Per-call options applied to every request this strategy handles; options a page sent with
-   * `resilientFetch` override them. Default: none (the policy decides).
+   * `resilientFetch` override them. (none: the policy decides)
    */
   callOptions?: Omit<CallOptions, 'traceContext' | 'throwOnReject'>;
 }

@@ -9,7 +9,9 @@ import { OutboxStore } from './store.js';
 export const SYNC_TAG = 'resilient-fetch-outbox';
 
 export interface WorkerOutboxOptions {
+  /** The worker's global scope: its `sync` and `online` events, its registration. */
   scope: ServiceWorkerGlobalScope;
+  /** Sends a write through the resilience pipeline (the worker's engine). */
   engine: Send;
   policy(): PolicyConfig | undefined;
   partition(): string | null;
@@ -21,10 +23,12 @@ export interface WorkerOutboxOptions {
   /**
    * Where the worker traces: reads the original call's trace context, so replay spans join its
    * trace. Given by the tracing setup, so a worker that does not trace ships no OpenTelemetry.
+   * (none: replays are not traced)
    */
   traceContext?: OutboxOptions['traceContext'];
   /** Exports the spans ended so far (replays outside a fetch event end theirs here). Never rejects. */
   flushTelemetry?(): Promise<void>;
+  /** The outbox's IndexedDB database. (`resilient-fetch-outbox`) */
   dbName?: string;
 }
 
