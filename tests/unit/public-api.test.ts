@@ -123,3 +123,10 @@ describe('the public options, as an editor shows them', () => {
     expect(compared).toBeGreaterThan(25); // the policy's numbers were read, not skipped as prose
   }, 60_000);
 });
+
+describe('resilient-fetch/core', () => {
+  it('exports the engine and nothing of its internals (no ResolvedPolicy, merge or helpers)', async () => {
+    const core = await import('../../src/core/index.js');
+    expect(Object.keys(core).sort()).toEqual(['DEFAULT_POLICY', 'ResilienceError', 'createResilientFetch', 'describeResponse']);
+  });
+});
