@@ -34,7 +34,7 @@ export interface AttemptHost {
 
 /**
  * Sends one attempt: a timeout that aborts the fetch, the caller's abort, the breaker's verdict,
- * the attempt's span. Resolves, never rejects.
+ * the attempt's span. Resolves, and rejects only when the transport itself throws.
  */
 export function sendAttempt(call: AttemptHost, permit: Permit, timeoutMs: number, startedAt: number, resend: number): Promise<AttemptResult> {
   const { clock, deadlines, transport } = call.deps;
@@ -76,7 +76,7 @@ export function sendAttempt(call: AttemptHost, permit: Permit, timeoutMs: number
     return judge(errorResult(error, startedAt, now), now, undefined, errorType(error));
   };
 
-  return new Promise<AttemptResult>((resolve) => {
+  return new Promise<AttemptResult>((resolve, reject) => {
     let settled = false;
     let deadline: Deadline | undefined;
     // Settled before it is judged: judging runs listeners (a breaker event), and an abort they
@@ -110,15 +110,26 @@ export function sendAttempt(call: AttemptHost, permit: Permit, timeoutMs: number
         });
       };
     }
-    transport(plan.input, init).then(
-      (response) => {
-        if (settled) cancelBody(response); // answered after we gave up: free the connection
-        else finish(() => answered(response));
-      },
-      (error: unknown) => {
-        finish(() => failed(error));
-      },
-    );
+    try {
+      transport(plan.input, init).then(
+        (response) => {
+          if (settled) cancelBody(response); // answered after we gave up: free the connection
+          else finish(() => answered(response));
+        },
+        (error: unknown) => {
+          finish(() => failed(error));
+        },
+      );
+    } catch (error) {
+      // A transport that throws, or returns no promise, sent nothing (fetch never does this): its
+      // error is the caller's, as on the first attempt (first-attempt.ts). Counted as nothing, so
+      // a probe's trial is handed back; left armed, the timer would count a timeout much later.
+      settled = true;
+      if (deadline !== undefined) deadlines.remove(deadline);
+      call.onAbort = null;
+      judge({ kind: 'aborted', durationMs: 0 }, clock.now());
+      reject(error);
+    }
   });
 }
 

@@ -1,0 +1,58 @@
+// Audit of user code the engine calls (transport, propagateTraceTo, isOnline, random, store,
+// cache): at worst reported, never a hung call, a leaked slot or a wedged breaker.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createResilientFetch, describeResponse } from '../../../src/core/index.js';
+import { A, FakeClock, FakeTransport } from './fakes.js';
+
+type Extra = Record<string, unknown>;
+
+let reported: unknown[] = [];
+beforeEach(() => {
+  reported = [];
+  vi.spyOn(console, 'error').mockImplementation((error: unknown) => void reported.push(error));
+});
+afterEach(() => vi.restoreAllMocks());
+
+/** Advances the fake clock in steps until the promise settles; 'pending' if it does not within maxMs. */
+async function outcome<T>(clock: FakeClock, promise: Promise<T>, maxMs = 60_000, stepMs = 10): Promise<T | Error | 'pending'> {
+  let result: T | Error | 'pending' = 'pending';
+  void promise.then((value) => (result = value), (error: unknown) => (result = error instanceof Error ? error : new Error(String(error))));
+  await clock.advance(0); // lets what is due now settle
+  for (let t = 0; result === 'pending' && t < maxMs; t += stepMs) await clock.advance(stepMs);
+  return result;
+}
+
+/** An engine whose breaker opens on one failure for exactly 1 s (random 0: no jitter shortening). */
+function trippable(fetch: typeof globalThis.fetch, clock: FakeClock, extra: Extra = {}) {
+  return createResilientFetch({
+    fetch,
+    clock,
+    random: () => 0,
+    policy: { defaults: { fallback: 'none', retry: { maxRetries: 0 }, breaker: { minimumCalls: 1, openMs: 1_000 } } },
+    ...extra,
+  });
+}
+
+describe('a transport that throws synchronously on a half-open probe', () => {
+  it('rejects that call with its error and hands the probe back: the next call is the probe, not refused as circuit-open', async () => {
+    const clock = new FakeClock();
+    const transport = new FakeTransport(clock).sequence({ status: 500 }, { status: 200, body: 'back' });
+    let throwing = false;
+    const fetch = ((input: RequestInfo | URL, init?: RequestInit) => {
+      if (throwing) throw new TypeError('transport bug');
+      return transport.fetch(input, init);
+    }) as typeof globalThis.fetch;
+    const rf = trippable(fetch, clock);
+    await outcome(clock, rf(`${A}/trip`));
+    await clock.advance(1_000); // half-open now
+    throwing = true;
+    expect(await outcome(clock, rf(`${A}/probe`))).toMatchObject({ message: 'transport bug' });
+    throwing = false;
+    const next = await outcome(clock, rf(`${A}/next`), 0);
+    expect(next instanceof Response && describeResponse(next).source).toBe('network');
+    expect(rf.snapshot()[0]!.breaker.state).toBe('closed');
+    // Nothing left to fire: the throw was not counted as a timeout one attempt timeout later.
+    await clock.advance(20_000);
+    expect(rf.snapshot()[0]!.breaker).toMatchObject({ state: 'closed', failures: 0 });
+  });
+});
