@@ -57,14 +57,12 @@ export function sendFirst(
   const timeoutMs = Math.min(options?.timeoutMs ?? policy.timeoutMs, deadline - startedAt);
   if (timeoutMs > MAX_TIMER_MS) {
     // No timer can end the attempt before fetch does: fetch's own promise is the attempt.
-    let sending: Promise<Response>;
     try {
-      sending = transport(plan.input, plan.init);
+      return transport(plan.input, plan.init).then(answered, failed);
     } catch (error) {
-      bulkhead.release();
+      bulkhead.release(); // it threw, or returned no promise: nothing was sent
       return Promise.reject(error);
     }
-    return sending.then(answered, failed);
   }
 
   const controller = new AbortController();
@@ -81,29 +79,28 @@ export function sendFirst(
         return handOver({ kind: 'timeout', error: reason, durationMs: now - startedAt }, now);
       }, controller.signal.reason);
     });
-    let sending: Promise<Response>;
     try {
-      sending = transport(plan.input, init);
+      transport(plan.input, init).then(
+        (response) => {
+          if (settled) return cancelBody(response); // answered after the timeout: free the connection
+          settled = true;
+          deadlines.remove(expiry);
+          settleWith(resolve, reject, answered, response);
+        },
+        (error: unknown) => {
+          if (settled) return;
+          settled = true;
+          deadlines.remove(expiry);
+          settleWith(resolve, reject, failed, error);
+        },
+      );
     } catch (error) {
+      // It threw, or returned no promise: nothing was sent.
       settled = true;
       deadlines.remove(expiry);
       bulkhead.release();
-      return reject(error);
+      reject(error);
     }
-    sending.then(
-      (response) => {
-        if (settled) return cancelBody(response); // answered after the timeout: free the connection
-        settled = true;
-        deadlines.remove(expiry);
-        settleWith(resolve, reject, answered, response);
-      },
-      (error: unknown) => {
-        if (settled) return;
-        settled = true;
-        deadlines.remove(expiry);
-        settleWith(resolve, reject, failed, error);
-      },
-    );
   });
 }
 

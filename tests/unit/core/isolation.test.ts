@@ -56,3 +56,17 @@ describe('a transport that throws synchronously on a half-open probe', () => {
     expect(rf.snapshot()[0]!.breaker).toMatchObject({ state: 'closed', failures: 0 });
   });
 });
+
+describe('a transport that returns something other than a promise', () => {
+  it('rejects the call with a TypeError and gives its concurrency slot back', async () => {
+    for (const timeoutMs of [1_000, Infinity]) {
+      const clock = new FakeClock();
+      let n = 0;
+      const fetch = (() => (n++ === 0 ? undefined : Promise.resolve(new Response('ok')))) as unknown as typeof globalThis.fetch;
+      const rf = createResilientFetch({ fetch, clock, policy: { defaults: { fallback: 'none', timeoutMs, deadlineMs: Infinity, concurrency: { maxInFlight: 1, maxQueue: 0 } } } });
+      expect(await outcome(clock, rf(`${A}/x`), 0)).toBeInstanceOf(TypeError);
+      const next = await outcome(clock, rf(`${A}/x`), 0);
+      expect(next instanceof Response && describeResponse(next).source).toBe('network'); // a leaked slot: synthetic queue-full
+    }
+  });
+});
