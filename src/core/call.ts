@@ -12,6 +12,7 @@ import { fail, rejectLocally, succeed, type OutcomeHost } from './outcome.js';
 import type { RequestPlan } from './request-plan.js';
 import { cancelBody } from './responses.js';
 import { staleWhileWaiting } from './stale-while-waiting.js';
+import { reportError } from './report-error.js';
 import { redactUrl } from './tracing.js';
 import type { CallOptions, CallTrace, FailureReason, FallbackPolicy, OriginPolicy } from './types.js';
 
@@ -321,7 +322,14 @@ export class Call implements AttemptHost, OutcomeHost {
     const mode = plan.init?.mode ?? (plan.input instanceof Request ? plan.input.mode : undefined);
     if (mode === 'no-cors') return false;
     const propagate = this.deps.propagate;
-    return propagate !== undefined && propagate(new URL(this.url));
+    if (propagate === undefined) return false;
+    try {
+      return propagate(new URL(this.url));
+    } catch (error) {
+      // Reported, never felt: thrown here, it rejected the call and kept a probe's trial for good.
+      reportError(error);
+      return false;
+    }
   }
 
   private pause(until: number): void {

@@ -1,7 +1,9 @@
 // Audit of user code the engine calls (transport, propagateTraceTo, isOnline, random, store,
 // cache): at worst reported, never a hung call, a leaked slot or a wedged breaker.
+import type { Tracer } from '@opentelemetry/api';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createResilientFetch, describeResponse } from '../../../src/core/index.js';
+import { engineTracing } from '../../../src/telemetry/engine-tracing.js';
 import { A, FakeClock, FakeTransport } from './fakes.js';
 
 type Extra = Record<string, unknown>;
@@ -31,6 +33,12 @@ function trippable(fetch: typeof globalThis.fetch, clock: FakeClock, extra: Extr
     policy: { defaults: { fallback: 'none', retry: { maxRetries: 0 }, breaker: { minimumCalls: 1, openMs: 1_000 } } },
     ...extra,
   });
+}
+
+/** A tracer whose spans do nothing, so calls take the traced path (and ask propagateTraceTo). */
+function quietTracing() {
+  const span = { spanContext: () => ({ traceId: '1'.repeat(32), spanId: '2'.repeat(16), traceFlags: 1 }), setAttributes() {}, setAttribute() {}, addEvent() {}, setStatus() {}, end() {} };
+  return engineTracing({ startSpan: () => span } as unknown as Tracer);
 }
 
 describe('a transport that throws synchronously on a half-open probe', () => {
@@ -68,5 +76,26 @@ describe('a transport that returns something other than a promise', () => {
       const next = await outcome(clock, rf(`${A}/x`), 0);
       expect(next instanceof Response && describeResponse(next).source).toBe('network'); // a leaked slot: synthetic queue-full
     }
+  });
+});
+
+describe('a propagateTraceTo that throws', () => {
+  it('is reported, and the call (a half-open probe here) goes on without traceparent; the breaker closes', async () => {
+    const clock = new FakeClock();
+    const transport = new FakeTransport(clock).sequence({ status: 500 }, { status: 200, body: 'back' });
+    let throwing = false;
+    const propagateTraceTo = () => {
+      if (throwing) throw new Error('propagate bug');
+      return true;
+    };
+    const rf = trippable(transport.fetch, clock, { tracing: quietTracing(), propagateTraceTo });
+    await outcome(clock, rf(`${A}/trip`));
+    await clock.advance(1_000);
+    throwing = true;
+    const probe = await outcome(clock, rf(`${A}/probe`), 0);
+    expect(probe instanceof Response && (await probe.text())).toBe('back');
+    expect(transport.seen.at(-1)!.headers.has('traceparent')).toBe(false);
+    expect(rf.snapshot()[0]!.breaker.state).toBe('closed');
+    expect(reported).toContainEqual(expect.objectContaining({ message: 'propagate bug' }));
   });
 });
