@@ -99,3 +99,20 @@ describe('a propagateTraceTo that throws', () => {
     expect(reported).toContainEqual(expect.objectContaining({ message: 'propagate bug' }));
   });
 });
+
+describe('an isOnline that throws', () => {
+  it('is reported and taken as online: calls are answered, failures counted, no slot kept (maxInFlight 1, no queue)', async () => {
+    const clock = new FakeClock();
+    const transport = new FakeTransport(clock).sequence({ status: 500, body: 'down' }, { status: 200, body: 'up' });
+    const isOnline = () => {
+      throw new Error('isOnline bug');
+    };
+    const rf = createResilientFetch({ fetch: transport.fetch, clock, isOnline, policy: { defaults: { fallback: 'none', retry: { maxRetries: 0 }, concurrency: { maxInFlight: 1, maxQueue: 0 } } } });
+    const failed = await outcome(clock, rf(`${A}/1`), 0);
+    expect(failed instanceof Response && failed.status).toBe(500);
+    const next = await outcome(clock, rf(`${A}/2`), 0);
+    expect(next instanceof Response && (await next.text())).toBe('up');
+    expect(rf.snapshot()[0]).toMatchObject({ inFlight: 0, breaker: { calls: 2, failures: 1 } });
+    expect(reported).toContainEqual(expect.objectContaining({ message: 'isOnline bug' }));
+  });
+});
