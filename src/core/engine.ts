@@ -38,7 +38,7 @@ export class Engine {
       transport: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
       clock,
       deadlines: new DeadlineTimer(clock),
-      random: options.random ?? Math.random,
+      random: options.random !== undefined ? inUnitRange(options.random) : Math.random,
       cache: options.cache,
       tracing: options.tracing,
       isOnline: options.isOnline !== undefined ? isolated(options.isOnline) : onLine((globalThis as { navigator?: { onLine?: boolean } }).navigator),
@@ -214,6 +214,24 @@ function isolated(isOnline: () => boolean): () => boolean {
       reportError(error);
       return true;
     }
+  };
+}
+
+/**
+ * The app's own random, kept to [0, 1]: it jitters open periods and backoff delays. NaN held a
+ * tripped breaker open for good (its reopening time was NaN), a value past 1 shortened the open
+ * period to nothing or less, a negative one stretched it past openMs, and a throw while a failure
+ * was counted kept the call's concurrency slot. Anything else is taken as 0.5, a throw reported.
+ */
+function inUnitRange(random: () => number): () => number {
+  return () => {
+    try {
+      const value = random();
+      if (value >= 0 && value <= 1) return value;
+    } catch (error) {
+      reportError(error);
+    }
+    return 0.5;
   };
 }
 

@@ -116,3 +116,26 @@ describe('an isOnline that throws', () => {
     expect(reported).toContainEqual(expect.objectContaining({ message: 'isOnline bug' }));
   });
 });
+
+describe('a random that returns nonsense or throws', () => {
+  const randoms: [string, () => number][] = [
+    ['NaN', () => Number.NaN],
+    ['-1', () => -1],
+    ['5', () => 5],
+    ['a throw', () => { throw new Error('random bug'); }],
+  ];
+  for (const [name, random] of randoms) {
+    it(`(${name}) neither holds the breaker open past openMs nor shortens it to nothing, and the tripping call is answered`, async () => {
+      const clock = new FakeClock();
+      const transport = new FakeTransport(clock).sequence({ status: 500, body: 'down' }, { status: 200, body: 'up' });
+      const rf = createResilientFetch({ fetch: transport.fetch, clock, random, policy: { defaults: { fallback: 'none', retry: { maxRetries: 0 }, breaker: { minimumCalls: 1, openMs: 1_000 } } } });
+      const tripped = await outcome(clock, rf(`${A}/trip`), 0);
+      expect(tripped instanceof Response && tripped.status).toBe(500);
+      expect(rf.snapshot()[0]!.breaker.state).toBe('open');
+      await clock.advance(1_000);
+      expect(rf.snapshot()[0]!.breaker.state).toBe('half-open');
+      const probe = await outcome(clock, rf(`${A}/probe`), 0);
+      expect(probe instanceof Response && (await probe.text())).toBe('up');
+    });
+  }
+});
