@@ -139,3 +139,20 @@ describe('a random that returns nonsense or throws', () => {
     });
   }
 });
+
+describe('a state store whose load never settles', () => {
+  it('holds calls for a second at most: they go on without the saved state, said as a degraded event', async () => {
+    const clock = new FakeClock();
+    const transport = new FakeTransport(clock).reply(() => ({ status: 200, body: 'ok' }));
+    const events: { type: string; component?: string }[] = [];
+    const store = { load: () => new Promise<never>(() => {}), save: async () => {} };
+    const rf = createResilientFetch({ fetch: transport.fetch, clock, store, onEvent: (e) => events.push(e) });
+    const calling = rf(`${A}/x`);
+    const answer = await outcome(clock, calling, 1_000);
+    expect(answer instanceof Response && (await answer.text())).toBe('ok');
+    expect(events).toContainEqual(expect.objectContaining({ type: 'degraded', component: 'state-store' }));
+    expect(reported.length).toBeGreaterThan(0);
+    const next = await outcome(clock, rf(`${A}/y`), 0); // no further wait
+    expect(next instanceof Response && next.status).toBe(200);
+  });
+});
