@@ -156,3 +156,26 @@ describe('a state store whose load never settles', () => {
     expect(next instanceof Response && next.status).toBe(200);
   });
 });
+
+describe('a cache whose match never settles', () => {
+  const hungCache = () => ({ match: () => new Promise<never>(() => {}), put: async () => {} });
+
+  it('holds a failed call for a second at most: it ends as it would with no stored copy', async () => {
+    const clock = new FakeClock();
+    const transport = new FakeTransport(clock).reply(() => 'network-error');
+    const rf = createResilientFetch({ fetch: transport.fetch, clock, cache: hungCache(), policy: { defaults: { retry: { maxRetries: 0 } } } });
+    const started = clock.now();
+    expect(await outcome(clock, rf(`${A}/x`), 1_000)).toBeInstanceOf(TypeError);
+    expect(clock.now() - started).toBeLessThanOrEqual(1_000);
+    expect(reported.length).toBeGreaterThan(0);
+  });
+
+  it('holds a refused call for a second at most: the synthetic 503', async () => {
+    const clock = new FakeClock();
+    const transport = new FakeTransport(clock).reply(() => ({ status: 500 }));
+    const rf = createResilientFetch({ fetch: transport.fetch, clock, cache: hungCache(), isOnline: () => false });
+    const refused = await outcome(clock, rf(`${A}/x`), 1_000);
+    expect(refused instanceof Response && describeResponse(refused)).toMatchObject({ source: 'synthetic', reason: 'offline' });
+    expect(transport.count()).toBe(0);
+  });
+});
