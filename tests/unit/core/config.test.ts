@@ -14,6 +14,12 @@ const bad: [PolicyConfig, RegExp][] = [
   [{ origins: { 'not a url': { timeoutMs: 1 } } }, /policy\.origins key must be an origin .* got "not a url"/],
   [{ origins: { [A]: { deadlineMs: 'soon' as unknown as number } } }, /policy\.origins\["https:\/\/a\.test"\]\.deadlineMs .* got "soon"/],
   [{ maxOrigins: 0 }, /policy\.maxOrigins must be an integer >= 1, got 0/],
+  // A misspelt top-level key was ignored: the whole policy silently fell back to the defaults.
+  [{ default: { timeoutMs: 5 } } as never, /policy\.default is not a known option \(known: defaults, origins, maxOrigins\)/],
+  [{ origins: 5 } as never, /policy\.origins must be an object of origin → policy, got 5/],
+  [{ origins: [{ timeoutMs: 5 }] } as never, /policy\.origins must be an object of origin → policy, got \[\{"timeoutMs":5\}\]/],
+  [{ origins: null } as never, /policy\.origins must be an object of origin → policy, got null/],
+  [[] as never, /policy must be an object, got \[\]/],
 ];
 
 describe('config validation', () => {
