@@ -47,9 +47,10 @@ export function check(schema: Schema, value: Record<string, unknown>, path: stri
   }
 }
 
+/** `path` '' for options named bare (the cache's). */
 export function rejectUnknownKeys(schema: Schema, value: Record<string, unknown>, path: string): void {
   for (const key in value) {
-    if (!Object.hasOwn(schema, key)) throw new TypeError(`${path}.${key} is not a known option (known: ${Object.keys(schema).join(', ')})`);
+    if (!Object.hasOwn(schema, key)) throw new TypeError(`${path === '' ? key : `${path}.${key}`} is not a known option (known: ${Object.keys(schema).join(', ')})`);
   }
 }
 
