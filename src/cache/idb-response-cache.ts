@@ -1,3 +1,4 @@
+import { reportError } from '../core/report-error.js';
 import { cancelBody } from '../core/responses.js';
 import type { ResponseCache } from '../core/types.js';
 import { createConnection } from './connection.js';
@@ -86,8 +87,8 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
   const report = (event: CacheEvent): void => {
     try {
       opts.onEvent(event);
-    } catch {
-      // A faulty listener must not turn into a failed request.
+    } catch (error) {
+      reportError(error); // a faulty listener must not turn into a failed request, nor go unseen
     }
   };
 
