@@ -38,7 +38,9 @@ export type Step =
 export type ReplySpec =
   | { kind: 'status'; status: number; delayMs: number; serverDelay?: { header: 'seconds' | 'date' | 'ratelimit'; seconds: number } }
   | { kind: 'network-error' }
-  | { kind: 'hang' };
+  | { kind: 'hang' }
+  /** The transport throws instead of returning a promise (nothing is sent; the call rejects with it). */
+  | { kind: 'throw' };
 
 /** Mostly quick answers, some slow enough to time out or count as slow calls. */
 const latencyArb = fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 0, max: 100 }) }, { weight: 1, arbitrary: fc.integer({ min: 100, max: 900 }) });
@@ -49,6 +51,7 @@ const replyArb: fc.Arbitrary<ReplySpec> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('status' as const), status: fc.constantFrom(429, 503), delayMs: latencyArb, serverDelay: serverDelayArb }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'network-error' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'hang' as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'throw' as const }) },
 );
 
 const callArb: fc.Arbitrary<Step> = fc.record({
@@ -100,10 +103,15 @@ export const scenarioArb: fc.Arbitrary<Scenario> = fc.record({
   listenerThrows: fc.array(fc.boolean(), { minLength: 1, maxLength: 5 }),
 });
 
+/** What the call scripted for its attempt `n` (0-based; the last reply repeats). */
+export function specFor(step: Extract<Step, { kind: 'call' }>, n: number): ReplySpec {
+  return step.replies[Math.min(n, step.replies.length - 1)]!;
+}
+
 /** What the upstream answers to attempt `n` of a call, as its step scripted (a date relative to `now`). */
 export function replyFor(step: Extract<Step, { kind: 'call' }>, n: number, now: number): Reply {
-  const spec = step.replies[Math.min(n, step.replies.length - 1)]!;
-  if (spec.kind === 'hang') return 'hang';
+  const spec = specFor(step, n);
+  if (spec.kind === 'hang' || spec.kind === 'throw') return 'hang'; // a throw never reaches the upstream (see simulation.ts)
   if (spec.kind === 'network-error') return 'network-error';
   const headers: Record<string, string> = {};
   const asked = spec.serverDelay;
