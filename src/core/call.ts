@@ -87,6 +87,9 @@ export class Call implements AttemptHost, OutcomeHost {
     const abortListener = () => this.onAbort?.();
     signal?.addEventListener('abort', abortListener, { once: true });
     try {
+      // Aborted while its body was being buffered (planning a body is async): the listener came too
+      // late to hear it, and the request went out after the caller gave up on it.
+      if (signal?.aborted) throw signal.reason;
       const sending = this.send();
       const waitMs = this.staleAfterMs();
       const response = await (waitMs === undefined ? sending : staleWhileWaiting(this, sending, waitMs));
