@@ -57,6 +57,13 @@ export async function storedCopy(call: FallbackHost, reason: ResilienceReason): 
     return undefined;
   }
   if (hit === undefined) return undefined;
+  if (!isStoredCopy(hit)) {
+    // A custom cache's slip: without a storedAt, maxStaleMs was never judged (any age served).
+    const response = (hit as { response?: unknown } | null)?.response;
+    if (response instanceof Response) cancelBody(response);
+    reportError(new TypeError(`resilient-fetch: cache.match must resolve with { response: Response, storedAt: number } or undefined; went on without a stored copy`));
+    return undefined;
+  }
   const now = clock.now();
   const ageMs = Math.max(0, now - hit.storedAt);
   if (ageMs > call.maxStaleMs) {
@@ -98,4 +105,9 @@ export async function handlerAnswer(call: FallbackHost, reason: ResilienceReason
   } finally {
     clock.clearTimeout(timer);
   }
+}
+
+function isStoredCopy(hit: unknown): hit is { response: Response; storedAt: number } {
+  const { response, storedAt } = (hit ?? {}) as { response?: unknown; storedAt?: unknown };
+  return response instanceof Response && typeof storedAt === 'number' && Number.isFinite(storedAt);
 }

@@ -179,3 +179,23 @@ describe('a cache whose match never settles', () => {
     expect(transport.count()).toBe(0);
   });
 });
+
+describe('a cache whose match answers something malformed', () => {
+  const answers: [string, unknown][] = [
+    ['no storedAt (maxStaleMs could not be judged)', { response: new Response('ancient') }],
+    ['a NaN storedAt', { response: new Response('ancient'), storedAt: Number.NaN }],
+    ['a response that is not a Response', { response: 'ancient', storedAt: 0 }],
+    ['no hit object at all', 'ancient'],
+  ];
+  for (const [name, hit] of answers) {
+    it(`(${name}) is reported and taken as no stored copy: the synthetic 503, never the copy nor a thrown TypeError`, async () => {
+      const clock = new FakeClock();
+      const transport = new FakeTransport(clock);
+      const cache = { match: async () => (typeof hit === 'object' && hit !== null && 'response' in hit && hit.response instanceof Response ? { ...hit, response: hit.response.clone() } : hit), put: async () => {} };
+      const rf = createResilientFetch({ fetch: transport.fetch, clock, cache: cache as never, isOnline: () => false });
+      const answer = await outcome(clock, rf(`${A}/x`), 1_000);
+      expect(answer instanceof Response && describeResponse(answer)).toMatchObject({ source: 'synthetic', reason: 'offline' });
+      expect(reported.length).toBeGreaterThan(0);
+    });
+  }
+});
