@@ -337,9 +337,9 @@ export class Call implements AttemptHost, OutcomeHost {
 
   private pause(until: number): void {
     const state = this.state;
-    if (until <= state.pausedUntil) return;
-    state.pausedUntil = until;
-    this.engine.emit({ type: 'paused', origin: state.origin, at: this.deps.clock.now(), until });
+    const now = this.deps.clock.now();
+    if (!state.pauseUntil(until, now)) return;
+    this.engine.emit({ type: 'paused', origin: state.origin, at: now, until });
     this.engine.save(state);
   }
 
