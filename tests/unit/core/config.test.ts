@@ -20,6 +20,8 @@ const bad: [PolicyConfig, RegExp][] = [
   [{ origins: [{ timeoutMs: 5 }] } as never, /policy\.origins must be an object of origin → policy, got \[\{"timeoutMs":5\}\]/],
   [{ origins: null } as never, /policy\.origins must be an object of origin → policy, got null/],
   [[] as never, /policy must be an object, got \[\]/],
+  // k below 1 refuses calls to a backend that accepts every one (k 0.5: about half of them).
+  [{ defaults: { throttle: { k: 0.5, windowMs: 1_000 } } }, /policy\.defaults\.throttle\.k must be a finite number >= 1, got 0\.5/],
 ];
 
 describe('config validation', () => {
