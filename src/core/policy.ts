@@ -22,8 +22,14 @@ export class ResolvedPolicy {
     integer(1)(this.maxOrigins, 'policy.maxOrigins');
     this.defaults = resolve(DEFAULT_POLICY, config.defaults, 'policy.defaults');
     if (config.origins !== undefined && !isObject(given.origins)) fail('policy.origins', config.origins, 'an object of origin → policy');
+    const keys = new Map<string, string>();
     for (const [key, override] of Object.entries(config.origins ?? {})) {
-      this.named.set(normalizeOriginKey(key), resolve(this.defaults, override, `policy.origins["${key}"]`));
+      const origin = normalizeOriginKey(key);
+      // `https://a` and `https://a:443` are one origin: the later silently replaced the earlier.
+      const earlier = keys.get(origin);
+      if (earlier !== undefined) throw new TypeError(`policy.origins["${key}"] names the same origin as "${earlier}" (${origin}): merge the two`);
+      keys.set(origin, key);
+      this.named.set(origin, resolve(this.defaults, override, `policy.origins["${key}"]`));
     }
   }
 

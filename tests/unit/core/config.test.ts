@@ -22,6 +22,8 @@ const bad: [PolicyConfig, RegExp][] = [
   [[] as never, /policy must be an object, got \[\]/],
   // k below 1 refuses calls to a backend that accepts every one (k 0.5: about half of them).
   [{ defaults: { throttle: { k: 0.5, windowMs: 1_000 } } }, /policy\.defaults\.throttle\.k must be a finite number >= 1, got 0\.5/],
+  // Two keys for one origin: the later silently replaced the earlier.
+  [{ origins: { [A]: { timeoutMs: 1 }, [`${A}:443`]: { timeoutMs: 2 } } }, /policy\.origins\["https:\/\/a\.test:443"\] names the same origin as "https:\/\/a\.test"/],
 ];
 
 describe('config validation', () => {
