@@ -300,10 +300,19 @@ export class Call implements AttemptHost, OutcomeHost {
     }
   }
 
+  /**
+   * The Request the cache is asked about: the caller's headers (Vary) and whether it was made with
+   * `cache: 'no-store'`, which the cache never stores. (Rebuilt without it, `fetch(url, { cache:
+   * 'no-store' })` was stored.) Only 'no-store' is carried: the cache reads no other mode, and
+   * 'only-if-cached' would make the Request constructor throw outside same-origin mode.
+   */
   cacheKey(): Request {
     const input = this.plan.input;
-    if (input instanceof Request && this.plan.init?.headers === undefined && input.method === 'GET') return input;
-    return new Request(this.url, { headers: this.plan.init?.headers ?? (input instanceof Request ? input.headers : undefined) });
+    const init = this.plan.init;
+    if (input instanceof Request && init?.headers === undefined && init?.cache === undefined && input.method === 'GET') return input;
+    const mode = init?.cache ?? (input instanceof Request ? input.cache : undefined);
+    const headers = init?.headers ?? (input instanceof Request ? input.headers : undefined);
+    return new Request(this.url, mode === 'no-store' ? { headers, cache: mode } : { headers });
   }
 
   /** A write not yet sent waits for a half-open breaker's probe rather than being refused (see `outwaits`). */
