@@ -90,6 +90,7 @@ describe('no-store on the request, through the engine', () => {
     ['fetch(url, { cache: "no-store" })', (url) => [url, { cache: 'no-store' }]],
     ['fetch(request, { cache: "no-store", headers })', (url) => [new Request(url), { cache: 'no-store', headers: { accept: 'text/plain' } }]],
     ['fetch(request made with cache: "no-store", { headers })', (url) => [new Request(url, { cache: 'no-store' }), { headers: { accept: 'text/plain' } }]],
+    ['fetch(request with a Cache-Control: no-store header)', (url) => [new Request(url, { headers: { 'cache-control': 'no-store' } }), undefined]],
   ];
   for (const [name, make] of calls) {
     it(`${name} is never stored`, async () => {
