@@ -183,7 +183,13 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
     // Claimed now, not when the write commits: answers arriving while it runs must not queue more.
     if (recentPuts.size >= RECENT_PUTS_LIMIT) recentPuts.clear();
     recentPuts.set(recentKey, now);
-    const body = await readBodyWithin(response, opts.maxEntryBytes);
+    let body: ArrayBuffer | undefined;
+    try {
+      body = await readBodyWithin(response, opts.maxEntryBytes);
+    } catch (error) {
+      recentPuts.delete(recentKey); // a body cut off mid-read stored nothing: the next answer may
+      throw error;
+    }
     if (body === undefined) {
       recentPuts.delete(recentKey);
       skipped['too-large'] += 1;
