@@ -37,7 +37,7 @@ export function usesCache(method: string, cache: ResponseCache | undefined, fall
  * IndexedDB cache answers in milliseconds (a whole queue's lookups at once took ~100 ms,
  * recent-entries.ts); one not done in a second is stuck, and the call ends as without a copy.
  */
-const LOOKUP_WAIT_MS = 1_000;
+export const LOOKUP_WAIT_MS = 1_000;
 
 /** The stored copy, if one exists within maxStaleMs; never rejects, never waits past LOOKUP_WAIT_MS. */
 export async function storedCopy(call: FallbackHost, reason: ResilienceReason): Promise<Response | undefined> {

@@ -14,11 +14,14 @@ export interface Scenario {
   randomSeed: number;
   /** For a throwing listener: the n-th event of a type throws when `listenerThrows[n % length]`. */
   listenerThrows: boolean[];
+  /** An in-memory fallback cache: GETs store their answers, fall back to them and race them (staleAfterMs). */
+  cache: boolean;
 }
 
 export interface ScenarioPolicy {
   timeoutMs: number;
   deadlineMs: number;
+  staleAfterMs: number;
   breaker: { windowMs: number; minimumCalls: number; failureRateThreshold: number; slowCallMs: number; slowCallRateThreshold: number; openMs: number; maxOpenMs: number; halfOpenProbes: number };
   concurrency: { maxInFlight: number; maxQueue: number };
   retry: { maxRetries: number; baseDelayMs: number; maxDelayMs: number; jitter: 'full' | 'decorrelated' | 'none'; maxRetryAfterMs: number; budgetRatio: number; budgetReserve: number };
@@ -71,6 +74,7 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
 const policyArb: fc.Arbitrary<ScenarioPolicy> = fc.record({
   timeoutMs: fc.integer({ min: 20, max: 600 }),
   deadlineMs: fc.integer({ min: 50, max: 2_000 }),
+  staleAfterMs: fc.integer({ min: 0, max: 800 }),
   breaker: fc.record({
     windowMs: fc.integer({ min: 500, max: 5_000 }),
     minimumCalls: fc.integer({ min: 1, max: 8 }),
@@ -101,6 +105,7 @@ export const scenarioArb: fc.Arbitrary<Scenario> = fc.record({
   steps: fc.array(stepArb, { minLength: 1, maxLength: 30, size: 'medium' }),
   randomSeed: fc.integer(),
   listenerThrows: fc.array(fc.boolean(), { minLength: 1, maxLength: 5 }),
+  cache: fc.boolean(),
 });
 
 /** What the call scripted for its attempt `n` (0-based; the last reply repeats). */

@@ -1,5 +1,5 @@
 import { createResilientFetch, describeResponse, type Clock, type ResilienceEvent, type ResilientFetch } from '../../../../src/core/index.js';
-import { A, FakeClock, FakeTransport } from '../fakes.js';
+import { A, FakeClock, FakeTransport, MemoryCache } from '../fakes.js';
 import { replyFor, specFor, type Scenario, type Step } from './scenario.js';
 import { seededRandom } from '../../../../bench/lib/seeded-random.js';
 
@@ -92,6 +92,7 @@ class Simulation {
       random: seededRandom(scenario.randomSeed),
       onEvent: (event) => this.onEvent(event),
       policy: { defaults: scenario.policy },
+      ...(scenario.cache ? { cache: new MemoryCache(this.fake) } : {}),
     });
   }
 
