@@ -1,4 +1,4 @@
-import { countAttempt, countSuccess, errorResult, MAX_TIMER_MS, responseResult, timeoutError, type AttemptResult } from './attempt.js';
+import { countAttempt, countSuccess, errorResult, MAX_TIMER_MS, notAResponse, responseResult, timeoutError, type AttemptResult } from './attempt.js';
 import { Call } from './call.js';
 import { isPlainAnswer } from './classify.js';
 import type { CallHost } from './deps.js';
@@ -44,7 +44,14 @@ export function sendFirst(
   };
   const answered = (response: Response): Response | Promise<Response> => {
     const now = clock.now();
-    if (!isPlainAnswer(response.status, policy.retry.retryOnStatus)) return handOver(responseResult(state, response, startedAt, now), now);
+    try {
+      if (!isPlainAnswer(response.status, policy.retry.retryOnStatus)) return handOver(responseResult(state, response, startedAt, now), now);
+    } catch (error) {
+      // Not a Response (a transport that forgot its return): thrown before the slot was released
+      // or handed to a Call, it kept the slot for good. (A try costs nothing until it throws.)
+      bulkhead.release();
+      throw response instanceof Response ? error : notAResponse(response);
+    }
     countSuccess(state, 'normal', now, now - startedAt);
     bulkhead.release();
     return response; // the first try from the network: passed on untouched

@@ -199,3 +199,35 @@ describe('a cache whose match answers something malformed', () => {
     });
   }
 });
+
+describe('a transport that resolves with no Response (a wrapper that forgot its return)', () => {
+  const forgetful = (good: () => boolean) => (async () => (good() ? new Response('ok') : undefined)) as unknown as typeof globalThis.fetch;
+
+  for (const [path, init] of [['sent without a Call', {}], ['watched (a caller signal)', { signal: new AbortController().signal }]] as const) {
+    it(`(${path}) rejects that call with a TypeError saying so, and gives its slot back`, async () => {
+      for (const timeoutMs of [1_000, Infinity]) {
+        const clock = new FakeClock();
+        let n = 0;
+        const rf = createResilientFetch({ fetch: forgetful(() => n++ > 0), clock, policy: { defaults: { fallback: 'none', timeoutMs, deadlineMs: Infinity, concurrency: { maxInFlight: 1, maxQueue: 0 } } } });
+        expect(await outcome(clock, rf(`${A}/x`, init), 0)).toMatchObject({ name: 'TypeError', message: expect.stringContaining('not a Response') });
+        const next = await outcome(clock, rf(`${A}/x`, init), 0);
+        expect(next instanceof Response && describeResponse(next).source).toBe('network');
+      }
+    });
+  }
+
+  it('on a half-open probe, hands the probe back', async () => {
+    const clock = new FakeClock();
+    let n = 0;
+    const fetch = (async () => {
+      const i = n++;
+      return i === 0 ? new Response(null, { status: 500 }) : i === 1 ? undefined : new Response('back');
+    }) as unknown as typeof globalThis.fetch;
+    const rf = trippable(fetch, clock);
+    await outcome(clock, rf(`${A}/trip`), 0);
+    await clock.advance(1_000);
+    expect(await outcome(clock, rf(`${A}/probe`), 0)).toBeInstanceOf(TypeError);
+    const next = await outcome(clock, rf(`${A}/next`), 0);
+    expect(next instanceof Response && describeResponse(next).source).toBe('network');
+  });
+});
