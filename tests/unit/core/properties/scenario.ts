@@ -43,7 +43,9 @@ export type ReplySpec =
   | { kind: 'network-error' }
   | { kind: 'hang' }
   /** The transport throws instead of returning a promise (nothing is sent; the call rejects with it). */
-  | { kind: 'throw' };
+  | { kind: 'throw' }
+  /** The transport resolves with undefined (a wrapper that forgot its return; the call rejects). */
+  | { kind: 'nothing' };
 
 /** Mostly quick answers, some slow enough to time out or count as slow calls. */
 const latencyArb = fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 0, max: 100 }) }, { weight: 1, arbitrary: fc.integer({ min: 100, max: 900 }) });
@@ -55,6 +57,7 @@ const replyArb: fc.Arbitrary<ReplySpec> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ kind: 'network-error' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'hang' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'throw' as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'nothing' as const }) },
 );
 
 const callArb: fc.Arbitrary<Step> = fc.record({
@@ -116,7 +119,7 @@ export function specFor(step: Extract<Step, { kind: 'call' }>, n: number): Reply
 /** What the upstream answers to attempt `n` of a call, as its step scripted (a date relative to `now`). */
 export function replyFor(step: Extract<Step, { kind: 'call' }>, n: number, now: number): Reply {
   const spec = specFor(step, n);
-  if (spec.kind === 'hang' || spec.kind === 'throw') return 'hang'; // a throw never reaches the upstream (see simulation.ts)
+  if (spec.kind === 'hang' || spec.kind === 'throw' || spec.kind === 'nothing') return 'hang'; // these never reach the upstream (see simulation.ts)
   if (spec.kind === 'network-error') return 'network-error';
   const headers: Record<string, string> = {};
   const asked = spec.serverDelay;

@@ -156,7 +156,9 @@ class Simulation {
     const url = input instanceof Request ? input.url : String(input);
     const attempt = this.attemptsByUrl.get(url) ?? 0;
     this.attemptsByUrl.set(url, attempt + 1);
-    if (specFor(this.stepOf(url), attempt).kind === 'throw') throw new TypeError('transport bug: threw instead of returning a promise');
+    const fault = specFor(this.stepOf(url), attempt).kind;
+    if (fault === 'throw') throw new TypeError('transport bug: threw instead of returning a promise');
+    if (fault === 'nothing') return Promise.resolve(undefined as unknown as Response);
     this.trace.upstream++;
     this.inFlight++;
     this.observe(`request ${this.trace.upstream} (${url.slice(A.length)}) left`, true);
