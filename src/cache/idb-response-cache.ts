@@ -86,7 +86,8 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
 
   const report = (event: CacheEvent): void => {
     try {
-      opts.onEvent(event);
+      const returned: unknown = opts.onEvent(event);
+      if (returned instanceof Promise) returned.catch(reportError); // an async listener's rejection, too
     } catch (error) {
       reportError(error); // a faulty listener must not turn into a failed request, nor go unseen
     }

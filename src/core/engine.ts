@@ -151,7 +151,9 @@ export class Engine {
     const listener = this.options.onEvent;
     if (listener === undefined) return;
     try {
-      listener(event);
+      // An async listener's rejection is reported too: left unhandled, it ends a Node process.
+      const returned: unknown = listener(event);
+      if (returned instanceof Promise) returned.catch(reportError);
     } catch (error) {
       reportError(error); // a listener's bug is the app's to see, never the call's to suffer
     }

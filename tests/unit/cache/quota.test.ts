@@ -157,4 +157,22 @@ describe('failures never reach the caller', () => {
     expect(reported).toHaveBeenCalledWith(expect.objectContaining({ message: 'listener bug' }));
     reported.mockRestore();
   });
+
+  it('an async onEvent listener that rejects is reported, not left unhandled', async () => {
+    const reported = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const { cache } = setup({ maxEntries: 1, onEvent: async () => { throw new Error('async listener bug'); } });
+      await cache.put(get(URL_A), ok('a'));
+      await cache.put(get(URL_B), ok('b')); // evicts A: an event
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+      expect(reported).toHaveBeenCalledWith(expect.objectContaining({ message: 'async listener bug' }));
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+      reported.mockRestore();
+    }
+  });
 });

@@ -231,3 +231,26 @@ describe('a transport that resolves with no Response (a wrapper that forgot its 
     expect(next instanceof Response && describeResponse(next).source).toBe('network');
   });
 });
+
+describe('an async onEvent listener that rejects', () => {
+  it('is reported, not left as an unhandled rejection (which ends a Node process)', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const clock = new FakeClock();
+      const transport = new FakeTransport(clock).reply(() => 'network-error');
+      const onEvent = async () => {
+        throw new Error('async listener bug');
+      };
+      const rf = createResilientFetch({ fetch: transport.fetch, clock, onEvent, policy: { defaults: { fallback: 'none', retry: { maxRetries: 0 } } } });
+      expect(await outcome(clock, rf(`${A}/x`), 0)).toBeInstanceOf(TypeError); // a 'failed' event
+      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+      expect(reported).toContainEqual(expect.objectContaining({ message: 'async listener bug' }));
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+});
