@@ -105,8 +105,9 @@ export function lazyDatabase<S extends DBSchema>(
     if (stalled !== undefined) return Promise.reject(stalled);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
-        if (current === opening) stalled ??= new DOMException(`IndexedDB "${name}" did not open within ${OPEN_WAIT_MS} ms: another connection holds it (a pending delete or upgrade)`, 'TimeoutError');
-        reject(stalled ?? new DOMException(`IndexedDB "${name}" did not open within ${OPEN_WAIT_MS} ms`, 'TimeoutError'));
+        const error = new DOMException(`${name}: not open in ${OPEN_WAIT_MS} ms (held by another connection)`, 'TimeoutError');
+        if (current === opening) stalled ??= error;
+        reject(error);
       }, OPEN_WAIT_MS);
       (timer as { unref?: () => void }).unref?.(); // Node's timers hold the process; browsers' have no such method
       opening.then(

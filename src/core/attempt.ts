@@ -164,7 +164,7 @@ function errorType(error: unknown): string {
 
 /** What a transport that resolved with something other than a Response is told. */
 export function notAResponse(value: unknown): TypeError {
-  return new TypeError(`resilient-fetch: the fetch transport resolved with ${typeof value === 'object' && value !== null ? 'an object' : String(value)}, not a Response`);
+  return new TypeError(`fetch transport resolved with ${typeof value}, not a Response`);
 }
 
 /** The reason an attempt's own timer aborts its fetch with. */

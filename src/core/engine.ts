@@ -189,7 +189,7 @@ export class Engine {
       const store = this.options.store;
       const loading = Promise.resolve().then(() => store?.load());
       const saved = await within(this.deps.deadlines, this.deps.clock.now(), STATE_LOAD_WAIT_MS, loading);
-      if (saved === TIMED_OUT) throw new Error(`the state store did not answer within ${STATE_LOAD_WAIT_MS} ms`);
+      if (saved === TIMED_OUT) throw new Error(`no answer in ${STATE_LOAD_WAIT_MS} ms`);
       for (const entry of saved ?? []) this.registry.get(entry.origin).restore(entry);
     } catch (error) {
       // A store that cannot be read costs us memory of the past, never the call: said out loud.

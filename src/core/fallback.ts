@@ -51,8 +51,8 @@ export async function storedCopy(call: FallbackHost, reason: ResilienceReason): 
     return undefined; // a broken cache means no fallback, never a broken call
   }
   if (hit === TIMED_OUT) {
-    const message = `the cache did not answer a lookup within ${LOOKUP_WAIT_MS} ms; went on without a stored copy`;
-    reportError(new Error(`resilient-fetch: ${message}`));
+    const message = `cache.match: no answer in ${LOOKUP_WAIT_MS} ms`;
+    reportError(new Error(message));
     call.engine.emit({ type: 'degraded', origin: originOf(call.url), at: clock.now(), component: 'cache', message });
     return undefined;
   }
@@ -61,7 +61,7 @@ export async function storedCopy(call: FallbackHost, reason: ResilienceReason): 
     // A custom cache's slip: without a storedAt, maxStaleMs was never judged (any age served).
     const response = (hit as { response?: unknown } | null)?.response;
     if (response instanceof Response) cancelBody(response);
-    reportError(new TypeError(`resilient-fetch: cache.match must resolve with { response: Response, storedAt: number } or undefined; went on without a stored copy`));
+    reportError(new TypeError('cache.match: no { response, storedAt }'));
     return undefined;
   }
   const now = clock.now();

@@ -27,7 +27,7 @@ export class ResolvedPolicy {
       const origin = normalizeOriginKey(key);
       // `https://a` and `https://a:443` are one origin: the later silently replaced the earlier.
       const earlier = keys.get(origin);
-      if (earlier !== undefined) throw new TypeError(`policy.origins["${key}"] names the same origin as "${earlier}" (${origin}): merge the two`);
+      if (earlier !== undefined) throw new TypeError(`policy.origins["${key}"] is the same origin as "${earlier}"`);
       keys.set(origin, key);
       this.named.set(origin, resolve(this.defaults, override, `policy.origins["${key}"]`));
     }

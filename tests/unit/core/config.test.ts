@@ -23,7 +23,7 @@ const bad: [PolicyConfig, RegExp][] = [
   // k below 1 refuses calls to a backend that accepts every one (k 0.5: about half of them).
   [{ defaults: { throttle: { k: 0.5, windowMs: 1_000 } } }, /policy\.defaults\.throttle\.k must be a finite number >= 1, got 0\.5/],
   // Two keys for one origin: the later silently replaced the earlier.
-  [{ origins: { [A]: { timeoutMs: 1 }, [`${A}:443`]: { timeoutMs: 2 } } }, /policy\.origins\["https:\/\/a\.test:443"\] names the same origin as "https:\/\/a\.test"/],
+  [{ origins: { [A]: { timeoutMs: 1 }, [`${A}:443`]: { timeoutMs: 2 } } }, /policy\.origins\["https:\/\/a\.test:443"\] is the same origin as "https:\/\/a\.test"/],
   // Negative zero is refused where 0 is, and shown as what it is.
   [{ defaults: { timeoutMs: -0 } }, /policy\.defaults\.timeoutMs must be a number > 0 \(Infinity allowed\), got -0/],
 ];
