@@ -14,6 +14,13 @@ export interface Connection<S extends DBSchema> {
 }
 
 /**
+ * How long a use waits for the database to open. Opening takes milliseconds (a starting worker's
+ * state read lands ~1 ms after its first fetch event, bench/PROFILE.md); one not open in a second
+ * is queued behind a connection that will not close.
+ */
+const OPEN_WAIT_MS = 1_000;
+
+/**
  * The fallback cache's database. `onDrop` hears each drop and close: what was read through the
  * old connection may be gone.
  */
@@ -38,12 +45,15 @@ export function lazyDatabase<S extends DBSchema>(
 ): Connection<S> {
   let current: Promise<IDBDatabase> | undefined;
   let currentDb: IDBDatabase | undefined;
+  /** Set once the open under way outlasted OPEN_WAIT_MS: later uses fail at once until it settles. */
+  let stalled: DOMException | undefined;
 
   const forget = (db: IDBDatabase) => {
     // A stale event from an earlier connection must not drop a newer one.
     if (currentDb !== db) return;
     current = undefined;
     currentDb = undefined;
+    stalled = undefined;
     onDrop();
   };
 
@@ -67,18 +77,47 @@ export function lazyDatabase<S extends DBSchema>(
   const open = (): Promise<IDBDatabase> => {
     const opening = openNow().then(
       (db) => {
-        if (current === opening) currentDb = db;
+        if (current === opening) {
+          currentDb = db;
+          stalled = undefined;
+        }
         return db;
       },
       (error: unknown) => {
-        if (current === opening) current = undefined;
+        if (current === opening) {
+          current = undefined;
+          stalled = undefined;
+        }
         throw error;
       },
     );
     current = opening;
     return opening;
   };
-  const raw = () => current ?? open();
+
+  /**
+   * The open under way, waited for OPEN_WAIT_MS at most. An open queues behind another context's
+   * delete or upgrade, and that waits for every connection to close: one that never does (an old
+   * tab's code ignoring versionchange) held every lookup, write, clear and the worker's saved
+   * state for good. The open itself goes on, and is used once it succeeds.
+   */
+  const waitForOpen = (opening: Promise<IDBDatabase>): Promise<IDBDatabase> => {
+    if (stalled !== undefined) return Promise.reject(stalled);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        const error = new DOMException(`${name}: not open in ${OPEN_WAIT_MS} ms (held by another connection)`, 'TimeoutError');
+        if (current === opening) stalled ??= error;
+        reject(error);
+      }, OPEN_WAIT_MS);
+      (timer as { unref?: () => void }).unref?.(); // Node's timers hold the process; browsers' have no such method
+      opening.then(
+        (db) => (clearTimeout(timer), resolve(db)),
+        (error: unknown) => (clearTimeout(timer), reject(error)),
+      );
+    });
+  };
+  // Open already: the promise as it is (no timer on the path of every use).
+  const raw = () => (currentDb !== undefined && current !== undefined ? current : waitForOpen(current ?? open()));
 
   return {
     // wrap() keeps one wrapper per database, so each get() after the first finds it made.
@@ -88,6 +127,7 @@ export function lazyDatabase<S extends DBSchema>(
       const closing = current;
       current = undefined;
       currentDb = undefined;
+      stalled = undefined;
       onDrop();
       if (closing === undefined) return;
       try {

@@ -4,7 +4,7 @@ export type SkipReason =
   | 'status' // not a 200
   | 'opaque' // no-cors response: status, headers and body are hidden from us
   | 'no-store' // Cache-Control: no-store on the response
-  | 'request-no-store' // the request was made with cache: 'no-store'
+  | 'request-no-store' // the request was made with cache: 'no-store', or carries Cache-Control: no-store
   | 'vary-star' // Vary: * can never be matched
   | 'authorization' // request carries Authorization and no partition is set
   | 'private' // Cache-Control: private and no partition is set

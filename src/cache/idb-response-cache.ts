@@ -1,3 +1,4 @@
+import { reportError } from '../core/report-error.js';
 import { cancelBody } from '../core/responses.js';
 import type { ResponseCache } from '../core/types.js';
 import { createConnection } from './connection.js';
@@ -85,9 +86,10 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
 
   const report = (event: CacheEvent): void => {
     try {
-      opts.onEvent(event);
-    } catch {
-      // A faulty listener must not turn into a failed request.
+      const returned: unknown = opts.onEvent(event);
+      if (returned instanceof Promise) returned.catch(reportError); // an async listener's rejection, too
+    } catch (error) {
+      reportError(error); // a faulty listener must not turn into a failed request, nor go unseen
     }
   };
 
@@ -182,7 +184,13 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
     // Claimed now, not when the write commits: answers arriving while it runs must not queue more.
     if (recentPuts.size >= RECENT_PUTS_LIMIT) recentPuts.clear();
     recentPuts.set(recentKey, now);
-    const body = await readBodyWithin(response, opts.maxEntryBytes);
+    let body: ArrayBuffer | undefined;
+    try {
+      body = await readBodyWithin(response, opts.maxEntryBytes);
+    } catch (error) {
+      recentPuts.delete(recentKey); // a body cut off mid-read stored nothing: the next answer may
+      throw error;
+    }
     if (body === undefined) {
       recentPuts.delete(recentKey);
       skipped['too-large'] += 1;

@@ -1,5 +1,5 @@
 import type { CacheEvent } from './events.js';
-import { fail, integer, nonNegativeOrInfinity, positiveOrInfinity, rule, type Rule } from '../core/validation.js';
+import { fail, integer, isObject, nonNegativeOrInfinity, positiveOrInfinity, rejectUnknownKeys, rule, type Rule } from '../core/validation.js';
 
 const MiB = 1024 * 1024;
 
@@ -91,6 +91,10 @@ const RULES: { readonly [K in keyof ResolvedCacheOptions]: Rule } = {
  * options usually arrive from far away (worker config sent by a page).
  */
 export function resolveCacheOptions(options: IdbResponseCacheOptions = {}): ResolvedCacheOptions {
+  const given: unknown = options;
+  if (!isObject(given)) fail('options', options, 'an object');
+  // A misspelt limit (`maxEntires`) was ignored: the cache ran on the default it meant to change.
+  rejectUnknownKeys(RULES, given, '');
   const maxBytes = options.maxBytes ?? CACHE_DEFAULTS.maxBytes;
   const defaults: ResolvedCacheOptions = {
     ...CACHE_DEFAULTS,

@@ -12,7 +12,8 @@ export interface StorableContext {
  */
 export function whyNotStorable(request: Request, response: Response, ctx: StorableContext): SkipReason | undefined {
   if (request.method !== 'GET') return 'method';
-  if (request.cache === 'no-store') return 'request-no-store';
+  // RFC 9111 §5.2.1.5: a request's no-store forbids storing its response, as the fetch option does.
+  if (request.cache === 'no-store' || hasDirective(request.headers.get('cache-control'), 'no-store')) return 'request-no-store';
   // Opaque (no-cors) responses report status 0 and hide everything, so we cannot judge them.
   if (response.type === 'opaque' || response.type === 'opaqueredirect' || response.status === 0) return 'opaque';
   if (response.status !== 200) return 'status';

@@ -8,7 +8,7 @@ import type { OriginState } from './origin-state.js';
  */
 export function admit(state: OriginState, now: number, deps: Deps): LocalRejection | null {
   if (!deps.isOnline()) return new LocalRejection('offline');
-  if (state.pausedUntil > now) return new LocalRejection('paused', state.pausedUntil - now);
+  if (state.pausedUntil > now && state.pausedMs(now) > 0) return new LocalRejection('paused', state.pausedUntil - now);
   if (state.limiter !== null && !state.limiter.tryTake(now)) return new LocalRejection('rate-limited', state.limiter.waitMs(now));
   if (!state.breaker.wouldAllow(now)) return new LocalRejection('circuit-open', state.breaker.retryAfterMs(now) || undefined, state.breaker.current(now) === 'half-open');
   // While the breaker is not closed its probes decide; the throttle, still full of the outage's
@@ -24,7 +24,7 @@ export function admit(state: OriginState, now: number, deps: Deps): LocalRejecti
  */
 export function admitLater(state: OriginState, now: number, deps: Deps, isRetry: boolean): LocalRejection | number | null {
   if (!deps.isOnline()) return new LocalRejection('offline');
-  if (state.pausedUntil > now) return state.pausedUntil - now;
+  if (state.pausedUntil > now && state.pausedMs(now) > 0) return state.pausedUntil - now;
   if (!isRetry) return null;
   if (state.limiter !== null && !state.limiter.tryTake(now)) return Math.max(1, state.limiter.waitMs(now));
   if (state.throttle !== null && state.breaker.current(now) === 'closed' && state.throttle.shouldReject(now, deps.random)) return new LocalRejection('throttled');

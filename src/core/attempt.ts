@@ -34,7 +34,7 @@ export interface AttemptHost {
 
 /**
  * Sends one attempt: a timeout that aborts the fetch, the caller's abort, the breaker's verdict,
- * the attempt's span. Resolves, never rejects.
+ * the attempt's span. Resolves, and rejects only when the transport itself throws.
  */
 export function sendAttempt(call: AttemptHost, permit: Permit, timeoutMs: number, startedAt: number, resend: number): Promise<AttemptResult> {
   const { clock, deadlines, transport } = call.deps;
@@ -68,6 +68,7 @@ export function sendAttempt(call: AttemptHost, permit: Permit, timeoutMs: number
     return result;
   };
   const answered = (response: Response): AttemptResult => {
+    if (!(response instanceof Response)) throw notAResponse(response); // (one instanceof per attempt)
     const now = clock.now();
     return judge(responseResult(call.state, response, startedAt, now), now, response.status);
   };
@@ -76,7 +77,7 @@ export function sendAttempt(call: AttemptHost, permit: Permit, timeoutMs: number
     return judge(errorResult(error, startedAt, now), now, undefined, errorType(error));
   };
 
-  return new Promise<AttemptResult>((resolve) => {
+  return new Promise<AttemptResult>((resolve, reject) => {
     let settled = false;
     let deadline: Deadline | undefined;
     // Settled before it is judged: judging runs listeners (a breaker event), and an abort they
@@ -86,9 +87,20 @@ export function sendAttempt(call: AttemptHost, permit: Permit, timeoutMs: number
       settled = true;
       if (deadline !== undefined) deadlines.remove(deadline);
       call.onAbort = null;
-      const result = judged();
+      let result: AttemptResult;
+      try {
+        result = judged();
+      } catch (error) {
+        return giveUp(error); // thrown in a transport callback, it left this promise unsettled: the call hung
+      }
       if (result.kind === 'response' && controller !== null && call.signal !== undefined) linkBodyToCaller(controller, call.signal, result.response);
       resolve(result);
+    };
+    // The transport broke its contract (threw, returned no promise, or no Response): nothing to
+    // judge, so counted as nothing (a probe's trial is handed back), and the call rejects with it.
+    const giveUp = (error: unknown) => {
+      judge({ kind: 'aborted', durationMs: 0 }, clock.now());
+      reject(error);
     };
     if (controller !== null) {
       deadline = deadlines.add(startedAt, timeoutMs, () => {
@@ -110,15 +122,25 @@ export function sendAttempt(call: AttemptHost, permit: Permit, timeoutMs: number
         });
       };
     }
-    transport(plan.input, init).then(
-      (response) => {
-        if (settled) cancelBody(response); // answered after we gave up: free the connection
-        else finish(() => answered(response));
-      },
-      (error: unknown) => {
-        finish(() => failed(error));
-      },
-    );
+    try {
+      transport(plan.input, init).then(
+        (response) => {
+          if (settled) cancelBody(response); // answered after we gave up: free the connection
+          else finish(() => answered(response));
+        },
+        (error: unknown) => {
+          finish(() => failed(error));
+        },
+      );
+    } catch (error) {
+      // A transport that throws, or returns no promise, sent nothing (fetch never does this): its
+      // error is the caller's, as on the first attempt (first-attempt.ts). Left armed, the timer
+      // would count a timeout much later.
+      settled = true;
+      if (deadline !== undefined) deadlines.remove(deadline);
+      call.onAbort = null;
+      giveUp(error);
+    }
   });
 }
 
@@ -138,6 +160,11 @@ export function errorResult(error: unknown, startedAt: number, now: number): Att
 function errorType(error: unknown): string {
   const name = error instanceof Error ? error.name : 'Error';
   return name === 'TypeError' ? 'network_error' : name;
+}
+
+/** What a transport that resolved with something other than a Response is told. */
+export function notAResponse(value: unknown): TypeError {
+  return new TypeError(`fetch transport resolved with ${typeof value}, not a Response`);
 }
 
 /** The reason an attempt's own timer aborts its fetch with. */

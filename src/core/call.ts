@@ -12,6 +12,7 @@ import { fail, rejectLocally, succeed, type OutcomeHost } from './outcome.js';
 import type { RequestPlan } from './request-plan.js';
 import { cancelBody } from './responses.js';
 import { staleWhileWaiting } from './stale-while-waiting.js';
+import { reportError } from './report-error.js';
 import { redactUrl } from './tracing.js';
 import type { CallOptions, CallTrace, FailureReason, FallbackPolicy, OriginPolicy } from './types.js';
 
@@ -86,6 +87,9 @@ export class Call implements AttemptHost, OutcomeHost {
     const abortListener = () => this.onAbort?.();
     signal?.addEventListener('abort', abortListener, { once: true });
     try {
+      // Aborted while its body was being buffered (planning a body is async): the listener came too
+      // late to hear it, and the request went out after the caller gave up on it.
+      if (signal?.aborted) throw signal.reason;
       const sending = this.send();
       const waitMs = this.staleAfterMs();
       const response = await (waitMs === undefined ? sending : staleWhileWaiting(this, sending, waitMs));
@@ -296,10 +300,19 @@ export class Call implements AttemptHost, OutcomeHost {
     }
   }
 
+  /**
+   * The Request the cache is asked about: the caller's headers (Vary) and whether it was made with
+   * `cache: 'no-store'`, which the cache never stores. (Rebuilt without it, `fetch(url, { cache:
+   * 'no-store' })` was stored.) Only 'no-store' is carried: the cache reads no other mode, and
+   * 'only-if-cached' would make the Request constructor throw outside same-origin mode.
+   */
   cacheKey(): Request {
     const input = this.plan.input;
-    if (input instanceof Request && this.plan.init?.headers === undefined && input.method === 'GET') return input;
-    return new Request(this.url, { headers: this.plan.init?.headers ?? (input instanceof Request ? input.headers : undefined) });
+    const init = this.plan.init;
+    if (input instanceof Request && init?.headers === undefined && init?.cache === undefined && input.method === 'GET') return input;
+    const mode = init?.cache ?? (input instanceof Request ? input.cache : undefined);
+    const headers = init?.headers ?? (input instanceof Request ? input.headers : undefined);
+    return new Request(this.url, mode === 'no-store' ? { headers, cache: mode } : { headers });
   }
 
   /** A write not yet sent waits for a half-open breaker's probe rather than being refused (see `outwaits`). */
@@ -321,14 +334,21 @@ export class Call implements AttemptHost, OutcomeHost {
     const mode = plan.init?.mode ?? (plan.input instanceof Request ? plan.input.mode : undefined);
     if (mode === 'no-cors') return false;
     const propagate = this.deps.propagate;
-    return propagate !== undefined && propagate(new URL(this.url));
+    if (propagate === undefined) return false;
+    try {
+      return propagate(new URL(this.url));
+    } catch (error) {
+      // Reported, never felt: thrown here, it rejected the call and kept a probe's trial for good.
+      reportError(error);
+      return false;
+    }
   }
 
   private pause(until: number): void {
     const state = this.state;
-    if (until <= state.pausedUntil) return;
-    state.pausedUntil = until;
-    this.engine.emit({ type: 'paused', origin: state.origin, at: this.deps.clock.now(), until });
+    const now = this.deps.clock.now();
+    if (!state.pauseUntil(until, now)) return;
+    this.engine.emit({ type: 'paused', origin: state.origin, at: now, until });
     this.engine.save(state);
   }
 

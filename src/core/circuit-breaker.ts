@@ -26,6 +26,8 @@ const OPEN_JITTER = 0.5;
 export class CircuitBreaker {
   private state: BreakerState = 'closed';
   private openUntil = 0;
+  /** When it opened (or, restored, when it was last seen open): a clock set back before it leaves no way to measure the period. */
+  private openedAt = 0;
   private openMs: number;
   private probesIssued = 0;
   private probeSuccesses = 0;
@@ -46,9 +48,13 @@ export class CircuitBreaker {
     this.policy = policy;
   }
 
-  /** The state now; an open breaker whose period has passed becomes half-open here. */
+  /**
+   * The state now; an open breaker whose period has passed becomes half-open here. So does one
+   * whose clock was set back before it opened: measured on the wall clock, a day set back held
+   * it open a day (NTP fixing a device that ran fast); a probe decides instead.
+   */
   current(now: number): BreakerState {
-    if (this.state === 'open' && now >= this.openUntil) this.transition('half-open');
+    if (this.state === 'open' && (now >= this.openUntil || now < this.openedAt)) this.transition('half-open');
     return this.state;
   }
 
@@ -118,12 +124,13 @@ export class CircuitBreaker {
     return { state: this.state, openUntil: this.state === 'open' ? this.openUntil : null, openMs: this.openMs };
   }
 
-  /** Resume a saved state; an open period that has passed turns half-open on the next call. */
-  restore(saved: { state: BreakerState; openUntil: number | null; openMs: number }): void {
+  /** Resume a saved state (`savedAt`: when it was saved); an open period that has passed turns half-open on the next call. */
+  restore(saved: { state: BreakerState; openUntil: number | null; openMs: number }, savedAt: number): void {
     this.openMs = Math.min(Math.max(saved.openMs, this.policy.openMs), this.policy.maxOpenMs);
     if (saved.state === 'open' && saved.openUntil !== null) {
       this.state = 'open';
       this.openUntil = saved.openUntil;
+      this.openedAt = savedAt;
     } else if (saved.state === 'half-open') {
       // Probes in flight died with the old worker: start the trial afresh.
       this.state = 'half-open';
@@ -151,6 +158,7 @@ export class CircuitBreaker {
    * period, which doubles on each failed probe up to maxOpenMs, jittered.
    */
   private trip(now: number, ownPeriodMs: number, serverDelayMs: number | undefined): void {
+    this.openedAt = now;
     if (serverDelayMs !== undefined) {
       this.openUntil = now + Math.max(1, serverDelayMs);
     } else {

@@ -17,6 +17,7 @@ import { planRequest, type RequestPlan } from './request-plan.js';
 import { syntheticResponse } from './responses.js';
 import { systemClock } from './system-clock.js';
 import { DEFAULT_REDACTED_PARAMS } from './tracing.js';
+import { TIMED_OUT, within } from './within.js';
 import type { CallOptions, OriginPolicy, OriginSnapshot, PolicyConfig, ResilienceEvent, ResilientFetchOptions, ResilientRequestInit } from './types.js';
 
 /**
@@ -39,10 +40,10 @@ export class Engine {
       transport: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
       clock,
       deadlines: new DeadlineTimer(clock),
-      random: options.random ?? Math.random,
+      random: options.random !== undefined ? inUnitRange(options.random) : Math.random,
       cache: options.cache,
       tracing: options.tracing,
-      isOnline: options.isOnline ?? onLine((globalThis as { navigator?: { onLine?: boolean } }).navigator),
+      isOnline: options.isOnline !== undefined ? isolated(options.isOnline) : onLine((globalThis as { navigator?: { onLine?: boolean } }).navigator),
       redacted: new Set([...DEFAULT_REDACTED_PARAMS, ...(options.redactQueryParams ?? [])].map((p) => p.toLowerCase())),
       propagate: options.propagateTraceTo,
       listening: options.onEvent !== undefined,
@@ -151,7 +152,9 @@ export class Engine {
     const listener = this.options.onEvent;
     if (listener === undefined) return;
     try {
-      listener(event);
+      // An async listener's rejection is reported too: left unhandled, it ends a Node process.
+      const returned: unknown = listener(event);
+      if (returned instanceof Promise) returned.catch(reportError);
     } catch (error) {
       reportError(error); // a listener's bug is the app's to see, never the call's to suffer
     }
@@ -184,8 +187,11 @@ export class Engine {
 
   private async restore(): Promise<void> {
     try {
-      const saved = (await this.options.store?.load()) ?? [];
-      for (const entry of saved) this.registry.get(entry.origin).restore(entry);
+      const store = this.options.store;
+      const loading = Promise.resolve().then(() => store?.load());
+      const saved = await within(this.deps.deadlines, this.deps.clock.now(), STATE_LOAD_WAIT_MS, loading);
+      if (saved === TIMED_OUT) throw new Error(`no answer in ${STATE_LOAD_WAIT_MS} ms`);
+      for (const entry of saved ?? []) this.registry.get(entry.origin).restore(entry);
     } catch (error) {
       // A store that cannot be read costs us memory of the past, never the call: said out loud.
       reportError(error);
@@ -196,9 +202,53 @@ export class Engine {
   }
 }
 
+/**
+ * How long calls wait for the saved state before going on without it. Every call waits for it, so
+ * a load that never settles (an IndexedDB open blocked behind another context) held every call
+ * for good. A worker's cold start restores it ~1 ms after its first fetch event (bench/PROFILE.md,
+ * "Cold start"); one not done in a second is stuck. A load that answers later is ignored: what the
+ * calls learnt meanwhile is fresher.
+ */
+const STATE_LOAD_WAIT_MS = 1_000;
+
 /** navigator.onLine, with the navigator looked up once: each DOM getter costs ~0.15 µs in Chromium, on every call. */
 function onLine(navigator: { onLine?: boolean } | undefined): () => boolean {
   return () => navigator?.onLine !== false;
+}
+
+/**
+ * The app's own isOnline, isolated: asked at admission and when a failure is counted, a throw
+ * rejected the call or, once the attempt was sent, kept its concurrency slot for good. Reported,
+ * and taken as online (as `navigator.onLine` is where it is unknown). Only an app-given one pays
+ * the wrapper's call.
+ */
+function isolated(isOnline: () => boolean): () => boolean {
+  return () => {
+    try {
+      return isOnline();
+    } catch (error) {
+      reportError(error);
+      return true;
+    }
+  };
+}
+
+/**
+ * The app's own random, kept to [0, 1]: it jitters open periods and backoff delays. NaN held a
+ * tripped breaker open for good (its reopening time was NaN), a value past 1 shortened the open
+ * period to nothing or less, a negative one stretched it past openMs, and a throw while a failure
+ * was counted kept the call's concurrency slot. Anything else is taken as 0.5, a throw reported.
+ */
+function inUnitRange(random: () => number): () => number {
+  return () => {
+    try {
+      const value = random();
+      if (value >= 0 && value <= 1) return value;
+    } catch (error) {
+      reportError(error);
+    }
+    return 0.5;
+  };
 }
 
 function activeContext(tracing: NonNullable<Deps['tracing']>): CallOptions['traceContext'] {

@@ -2,6 +2,7 @@ import type { CallHost } from './deps.js';
 import { messageOf, reportError } from './report-error.js';
 import { originOf } from './origin.js';
 import { annotate, cancelBody } from './responses.js';
+import { TIMED_OUT, within } from './within.js';
 import type { CallTrace, FallbackPolicy, OriginPolicy, ResilienceReason, ResponseCache } from './types.js';
 
 /** What a fallback needs from its call. */
@@ -30,18 +31,39 @@ export function usesCache(method: string, cache: ResponseCache | undefined, fall
   return method === 'GET' && cache !== undefined && (fallback === 'cache' || (typeof fallback === 'object' && fallback.cache !== false));
 }
 
-/** The stored copy, if one exists within maxStaleMs; never rejects. */
+/**
+ * How long a call waits for its stored copy. A lookup that never settled (a cache's bug, an
+ * IndexedDB open queued behind another context) held the call for good, past its deadline. Our
+ * IndexedDB cache answers in milliseconds (a whole queue's lookups at once took ~100 ms,
+ * recent-entries.ts); one not done in a second is stuck, and the call ends as without a copy.
+ */
+export const LOOKUP_WAIT_MS = 1_000;
+
+/** The stored copy, if one exists within maxStaleMs; never rejects, never waits past LOOKUP_WAIT_MS. */
 export async function storedCopy(call: FallbackHost, reason: ResilienceReason): Promise<Response | undefined> {
-  const { cache, clock } = call.engine.deps;
+  const { cache, clock, deadlines } = call.engine.deps;
   if (!usesCache(call.method, cache, call.fallback)) return undefined;
-  let hit: Awaited<ReturnType<NonNullable<typeof cache>['match']>>;
+  let hit: Awaited<ReturnType<NonNullable<typeof cache>['match']>> | typeof TIMED_OUT;
   try {
-    hit = await cache.match(call.cacheKey());
+    hit = await within(deadlines, clock.now(), LOOKUP_WAIT_MS, cache.match(call.cacheKey()), (late) => late && cancelBody(late.response));
   } catch (error) {
     reportError(error);
     return undefined; // a broken cache means no fallback, never a broken call
   }
+  if (hit === TIMED_OUT) {
+    const message = `cache.match: no answer in ${LOOKUP_WAIT_MS} ms`;
+    reportError(new Error(message));
+    call.engine.emit({ type: 'degraded', origin: originOf(call.url), at: clock.now(), component: 'cache', message });
+    return undefined;
+  }
   if (hit === undefined) return undefined;
+  if (!isStoredCopy(hit)) {
+    // A custom cache's slip: without a storedAt, maxStaleMs was never judged (any age served).
+    const response = (hit as { response?: unknown } | null)?.response;
+    if (response instanceof Response) cancelBody(response);
+    reportError(new TypeError('cache.match: no { response, storedAt }'));
+    return undefined;
+  }
   const now = clock.now();
   const ageMs = Math.max(0, now - hit.storedAt);
   if (ageMs > call.maxStaleMs) {
@@ -83,4 +105,9 @@ export async function handlerAnswer(call: FallbackHost, reason: ResilienceReason
   } finally {
     clock.clearTimeout(timer);
   }
+}
+
+function isStoredCopy(hit: unknown): hit is { response: Response; storedAt: number } {
+  const { response, storedAt } = (hit ?? {}) as { response?: unknown; storedAt?: unknown };
+  return response instanceof Response && typeof storedAt === 'number' && Number.isFinite(storedAt);
 }

@@ -1,4 +1,4 @@
-import { countAttempt, countSuccess, errorResult, MAX_TIMER_MS, responseResult, timeoutError, type AttemptResult } from './attempt.js';
+import { countAttempt, countSuccess, errorResult, MAX_TIMER_MS, notAResponse, responseResult, timeoutError, type AttemptResult } from './attempt.js';
 import { Call } from './call.js';
 import { isPlainAnswer } from './classify.js';
 import type { CallHost } from './deps.js';
@@ -44,7 +44,14 @@ export function sendFirst(
   };
   const answered = (response: Response): Response | Promise<Response> => {
     const now = clock.now();
-    if (!isPlainAnswer(response.status, policy.retry.retryOnStatus)) return handOver(responseResult(state, response, startedAt, now), now);
+    try {
+      if (!isPlainAnswer(response.status, policy.retry.retryOnStatus)) return handOver(responseResult(state, response, startedAt, now), now);
+    } catch (error) {
+      // Not a Response (a transport that forgot its return): thrown before the slot was released
+      // or handed to a Call, it kept the slot for good. (A try costs nothing until it throws.)
+      bulkhead.release();
+      throw response instanceof Response ? error : notAResponse(response);
+    }
     countSuccess(state, 'normal', now, now - startedAt);
     bulkhead.release();
     return response; // the first try from the network: passed on untouched
@@ -57,14 +64,12 @@ export function sendFirst(
   const timeoutMs = Math.min(options?.timeoutMs ?? policy.timeoutMs, deadline - startedAt);
   if (timeoutMs > MAX_TIMER_MS) {
     // No timer can end the attempt before fetch does: fetch's own promise is the attempt.
-    let sending: Promise<Response>;
     try {
-      sending = transport(plan.input, plan.init);
+      return transport(plan.input, plan.init).then(answered, failed);
     } catch (error) {
-      bulkhead.release();
+      bulkhead.release(); // it threw, or returned no promise: nothing was sent
       return Promise.reject(error);
     }
-    return sending.then(answered, failed);
   }
 
   const controller = new AbortController();
@@ -81,29 +86,28 @@ export function sendFirst(
         return handOver({ kind: 'timeout', error: reason, durationMs: now - startedAt }, now);
       }, controller.signal.reason);
     });
-    let sending: Promise<Response>;
     try {
-      sending = transport(plan.input, init);
+      transport(plan.input, init).then(
+        (response) => {
+          if (settled) return cancelBody(response); // answered after the timeout: free the connection
+          settled = true;
+          deadlines.remove(expiry);
+          settleWith(resolve, reject, answered, response);
+        },
+        (error: unknown) => {
+          if (settled) return;
+          settled = true;
+          deadlines.remove(expiry);
+          settleWith(resolve, reject, failed, error);
+        },
+      );
     } catch (error) {
+      // It threw, or returned no promise: nothing was sent.
       settled = true;
       deadlines.remove(expiry);
       bulkhead.release();
-      return reject(error);
+      reject(error);
     }
-    sending.then(
-      (response) => {
-        if (settled) return cancelBody(response); // answered after the timeout: free the connection
-        settled = true;
-        deadlines.remove(expiry);
-        settleWith(resolve, reject, answered, response);
-      },
-      (error: unknown) => {
-        if (settled) return;
-        settled = true;
-        deadlines.remove(expiry);
-        settleWith(resolve, reject, failed, error);
-      },
-    );
   });
 }
 

@@ -12,7 +12,10 @@ export class OriginState {
   readonly budget: RetryBudget;
   limiter: TokenBucket | null = null;
   throttle: AdaptiveThrottle | null = null;
+  /** Until when the server asked us to wait (0: never); read it with pausedMs. */
   pausedUntil = 0;
+  /** When that pause began (restored: when it was saved). */
+  private pausedAt = 0;
 
   constructor(
     readonly origin: string,
@@ -45,6 +48,25 @@ export class OriginState {
     }
   }
 
+  /**
+   * Milliseconds the origin is still paused (0: not paused). A clock set back before the pause
+   * began ends it: a day set back would otherwise add a day to a server's Retry-After: 5.
+   */
+  pausedMs(now: number): number {
+    if (this.pausedUntil <= now) return 0;
+    if (now >= this.pausedAt) return this.pausedUntil - now;
+    this.pausedUntil = 0;
+    return 0;
+  }
+
+  /** The server asked for a wait until `until` (a longer pause already in force stands); false when nothing changed. */
+  pauseUntil(until: number, now: number): boolean {
+    if (until <= this.pausedUntil && this.pausedMs(now) > 0) return false;
+    this.pausedUntil = until;
+    this.pausedAt = now;
+    return true;
+  }
+
   get busy(): boolean {
     return this.bulkhead.active > 0 || this.bulkhead.queued > 0;
   }
@@ -60,7 +82,7 @@ export class OriginState {
       retryBudget: this.budget.available(now),
       calls: this.budget.calls(now),
       retries: this.budget.retries(now),
-      pausedUntil: this.pausedUntil > now ? this.pausedUntil : null,
+      pausedUntil: this.pausedMs(now) > 0 ? this.pausedUntil : null,
       rateLimitTokens: this.limiter?.available(now) ?? null,
       throttleProbability: this.throttle?.probability(now) ?? null,
     };
@@ -70,14 +92,15 @@ export class OriginState {
     return {
       origin: this.origin,
       breaker: this.breaker.export(),
-      pausedUntil: this.pausedUntil > now ? this.pausedUntil : null,
+      pausedUntil: this.pausedMs(now) > 0 ? this.pausedUntil : null,
       savedAt: now,
     };
   }
 
   restore(saved: SavedOriginState): void {
-    this.breaker.restore(saved.breaker);
+    this.breaker.restore(saved.breaker, saved.savedAt);
     this.pausedUntil = saved.pausedUntil ?? 0;
+    this.pausedAt = saved.savedAt;
   }
 
   private applyLimiters(policy: OriginPolicy, now: number): void {

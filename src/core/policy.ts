@@ -1,7 +1,7 @@
 import { DEFAULT_MAX_ORIGINS, DEFAULT_OUTBOX, DEFAULT_POLICY } from './defaults.js';
 import type { DeepPartial, OriginPolicy, PolicyConfig, PolicyOverride } from './types.js';
 import { validatePolicy } from './validate.js';
-import { fail, integer, isObject } from './validation.js';
+import { anything, fail, integer, isObject, rejectUnknownKeys, type Schema } from './validation.js';
 
 /**
  * A validated policy config: the defaults merged once, and each named origin's policy merged
@@ -14,12 +14,22 @@ export class ResolvedPolicy {
   private readonly named = new Map<string, OriginPolicy>();
 
   constructor(config: PolicyConfig = {}) {
-    if (config === null || typeof config !== 'object') fail('policy', config, 'an object');
+    const given: unknown = config;
+    if (!isObject(given)) fail('policy', config, 'an object');
+    // A misspelt key (`default`) left the whole policy at the defaults without a word.
+    rejectUnknownKeys(CONFIG_KEYS, given, 'policy');
     this.maxOrigins = config.maxOrigins ?? DEFAULT_MAX_ORIGINS;
     integer(1)(this.maxOrigins, 'policy.maxOrigins');
     this.defaults = resolve(DEFAULT_POLICY, config.defaults, 'policy.defaults');
+    if (config.origins !== undefined && !isObject(given.origins)) fail('policy.origins', config.origins, 'an object of origin → policy');
+    const keys = new Map<string, string>();
     for (const [key, override] of Object.entries(config.origins ?? {})) {
-      this.named.set(normalizeOriginKey(key), resolve(this.defaults, override, `policy.origins["${key}"]`));
+      const origin = normalizeOriginKey(key);
+      // `https://a` and `https://a:443` are one origin: the later silently replaced the earlier.
+      const earlier = keys.get(origin);
+      if (earlier !== undefined) throw new TypeError(`policy.origins["${key}"] is the same origin as "${earlier}"`);
+      keys.set(origin, key);
+      this.named.set(origin, resolve(this.defaults, override, `policy.origins["${key}"]`));
     }
   }
 
@@ -32,6 +42,9 @@ export class ResolvedPolicy {
     return this.named.get(origin) ?? this.defaults;
   }
 }
+
+/** The keys a PolicyConfig may have (checked like every schema: a typo is named, not ignored). */
+const CONFIG_KEYS: Schema = { defaults: anything, origins: anything, maxOrigins: anything };
 
 function resolve(base: OriginPolicy, override: PolicyOverride | undefined, path: string): OriginPolicy {
   if (override !== undefined && !isObject(override)) fail(path, override, 'an object');

@@ -1,6 +1,6 @@
 import type { OriginPolicy } from './types.js';
 import {
-  boolean, check, fail, falseOr, fraction, integer, isObject, listOf, nonNegative, nonNegativeOrInfinity, oneOf,
+  boolean, check, fail, falseOr, fraction, integer, isNumber, isObject, listOf, nonNegative, nonNegativeOrInfinity, oneOf,
   optional, positive, positiveOrInfinity, rule, type Rule, type Schema,
 } from './validation.js';
 
@@ -40,7 +40,8 @@ const POLICY: Schema = {
     maxBufferedBodyBytes: integer(0),
   },
   rateLimit: falseOr({ perSecond: positive, burst: integer(1) }),
-  throttle: falseOr({ k: positive, windowMs: positive, minimumRequests: optional(integer(0)) }),
+  // k below 1 refuses calls to a backend that accepts them all (k 0.5: about half of them).
+  throttle: falseOr({ k: rule((v) => isNumber(v) && v >= 1 && v < Infinity, 'a finite number >= 1'), windowMs: positive, minimumRequests: optional(integer(0)) }),
   outbox: falseOr(
     {
       methods: rule((v) => Array.isArray(v) && v.every((m) => typeof m === 'string' && m !== ''), 'an array of HTTP methods'),

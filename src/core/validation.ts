@@ -17,6 +17,7 @@ export function fail(field: string, value: unknown, expected: string): never {
 
 function show(value: unknown): string {
   if (typeof value === 'function') return 'a function';
+  if (Object.is(value, -0)) return '-0'; // String(-0) is "0": "must be > 0, got 0" for what the user wrote as -0
   if (typeof value === 'string' || (typeof value === 'object' && value !== null)) {
     try {
       return JSON.stringify(value);
@@ -47,9 +48,10 @@ export function check(schema: Schema, value: Record<string, unknown>, path: stri
   }
 }
 
+/** `path` '' for options named bare (the cache's). */
 export function rejectUnknownKeys(schema: Schema, value: Record<string, unknown>, path: string): void {
   for (const key in value) {
-    if (!Object.hasOwn(schema, key)) throw new TypeError(`${path}.${key} is not a known option (known: ${Object.keys(schema).join(', ')})`);
+    if (!Object.hasOwn(schema, key)) throw new TypeError(`${path === '' ? key : `${path}.${key}`} is not a known option (known: ${Object.keys(schema).join(', ')})`);
   }
 }
 

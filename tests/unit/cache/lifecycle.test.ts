@@ -98,6 +98,31 @@ describe('connection lifecycle', () => {
     expect(await matchText(cache, get(URL_B))).toBe('again');
   });
 
+  it('a database another connection holds through a pending delete: every operation settles within a second, and works again once it is let go', async () => {
+    const { factory, cache, events } = setup();
+    await cache.put(get(URL_A), ok('hello'));
+    await cache.close();
+    // Another context (an old tab's code that ignores versionchange) keeps it open while a delete waits: our open queues behind.
+    const holder = await new Promise<IDBDatabase>((resolve) => {
+      const open = factory.open('resilient-fetch-cache', 1);
+      open.onsuccess = () => resolve(open.result);
+    });
+    expect(await deleteDatabase(factory)).toBe('blocked');
+
+    const started = performance.now();
+    const settledWithin = async <T>(work: Promise<T>) => Promise.race([work.then((v) => ({ v }), (e: unknown) => ({ e })), new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 3_000))]);
+    expect(await settledWithin(cache.match(get(URL_A)))).toEqual({ v: undefined });
+    expect(await settledWithin(cache.put(get(URL_B), ok('b')))).toEqual({ v: undefined });
+    expect(await settledWithin(cache.clear())).toMatchObject({ e: { name: 'TimeoutError' } });
+    expect(performance.now() - started).toBeLessThan(2_500); // the first waits out the open, the rest fail at once
+    expect(events).toContainEqual(expect.objectContaining({ type: 'cache-error', operation: 'put' }));
+
+    holder.close(); // the delete goes through, and our open after it
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await cache.put(get(URL_C), ok('again'));
+    expect(await matchText(cache, get(URL_C))).toBe('again');
+  }, 10_000);
+
   it('close() releases the connection; the next call opens it again', async () => {
     const { factory, cache } = setup();
     const opens = recordOpens(factory);

@@ -14,8 +14,16 @@ describe('options', () => {
     [{ dbName: '' }, 'dbName must be a non-empty string, got ""'],
     [{ partition: '' }, 'partition must be a non-empty string or null, got ""'],
     [{ maxBytes: '10' as unknown as number }, 'maxBytes must be a number > 0 (Infinity allowed), got "10"'],
+    // A misspelt limit was ignored: the cache ran on the default it was meant to change.
+    [{ maxEntires: 50 } as never, 'maxEntires is not a known option (known: dbName, maxEntries, maxBytes, maxAgeMs, minRefreshMs, memoryEntries, maxEntryBytes, partition, now, onEvent, indexedDB)'],
   ])('rejects %o', (options, message) => {
     expect(() => createIdbResponseCache({ indexedDB: setup().factory, ...options })).toThrow(new TypeError(message));
+  });
+
+  it('rejects options that are not an object, naming them', () => {
+    for (const options of [null, 'big', [1]]) {
+      expect(() => createIdbResponseCache(options as never)).toThrow(new TypeError(`options must be an object, got ${JSON.stringify(options)}`));
+    }
   });
 
   it('shrinks the default maxEntryBytes to a small maxBytes', async () => {

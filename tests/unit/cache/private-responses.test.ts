@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createResilientFetch } from '../../../src/core/index.js';
 import { URL_A, URL_B, get, matchText, ok, setup } from './helpers.js';
 
 describe('responses that belong to one user', () => {
@@ -83,3 +84,23 @@ async function insertRaw(db: IDBDatabase, url: string, vary: [string, string | n
     tx.onerror = () => reject(tx.error);
   });
 }
+
+describe('no-store on the request, through the engine', () => {
+  const calls: [string, (url: string) => [RequestInfo, RequestInit | undefined]][] = [
+    ['fetch(url, { cache: "no-store" })', (url) => [url, { cache: 'no-store' }]],
+    ['fetch(request, { cache: "no-store", headers })', (url) => [new Request(url), { cache: 'no-store', headers: { accept: 'text/plain' } }]],
+    ['fetch(request made with cache: "no-store", { headers })', (url) => [new Request(url, { cache: 'no-store' }), { headers: { accept: 'text/plain' } }]],
+    ['fetch(request with a Cache-Control: no-store header)', (url) => [new Request(url, { headers: { 'cache-control': 'no-store' } }), undefined]],
+  ];
+  for (const [name, make] of calls) {
+    it(`${name} is never stored`, async () => {
+      const { cache } = setup({ partition: 'alice' });
+      const rf = createResilientFetch({ fetch: async () => new Response('secret'), cache });
+      const [input, init] = make(URL_A);
+      expect(await (await rf(input, init)).text()).toBe('secret');
+      await rf.settled();
+      await cache.settled();
+      expect((await cache.stats()).entries).toBe(0);
+    });
+  }
+});

@@ -143,7 +143,8 @@ describe('failures never reach the caller', () => {
     ]);
   });
 
-  it('a throwing onEvent listener changes nothing', async () => {
+  it('a throwing onEvent listener changes nothing, and its error is reported, not swallowed', async () => {
+    const reported = vi.spyOn(console, 'error').mockImplementation(() => {});
     const { cache } = setup({
       maxEntries: 1,
       onEvent: () => {
@@ -151,7 +152,27 @@ describe('failures never reach the caller', () => {
       },
     });
     await cache.put(get(URL_A), ok('a'));
-    await expect(cache.put(get(URL_B), ok('b'))).resolves.toBeUndefined();
+    await expect(cache.put(get(URL_B), ok('b'))).resolves.toBeUndefined(); // evicts A: an event
     expect(await cache.match(get(URL_B))).toBeDefined();
+    expect(reported).toHaveBeenCalledWith(expect.objectContaining({ message: 'listener bug' }));
+    reported.mockRestore();
+  });
+
+  it('an async onEvent listener that rejects is reported, not left unhandled', async () => {
+    const reported = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const { cache } = setup({ maxEntries: 1, onEvent: async () => { throw new Error('async listener bug'); } });
+      await cache.put(get(URL_A), ok('a'));
+      await cache.put(get(URL_B), ok('b')); // evicts A: an event
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+      expect(reported).toHaveBeenCalledWith(expect.objectContaining({ message: 'async listener bug' }));
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+      reported.mockRestore();
+    }
   });
 });

@@ -80,6 +80,19 @@ describe('storing and serving', () => {
     expect(await matchText(cache, get(URL_A))).toBe('third');
   });
 
+  it('a put whose body fails mid-read does not hold the key: the next answer is stored at once', async () => {
+    const { cache } = setup({ minRefreshMs: 60_000 });
+    const broken = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new Uint8Array([1, 2, 3]));
+        controller.error(new TypeError('connection reset'));
+      },
+    });
+    await cache.put(get(URL_A), new Response(broken));
+    await cache.put(get(URL_A), ok('whole'));
+    expect(await matchText(cache, get(URL_A))).toBe('whole');
+  });
+
   it('answers only GET lookups', async () => {
     const { cache } = setup();
     await cache.put(get(URL_A), ok('hello'));

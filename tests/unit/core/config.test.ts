@@ -14,6 +14,18 @@ const bad: [PolicyConfig, RegExp][] = [
   [{ origins: { 'not a url': { timeoutMs: 1 } } }, /policy\.origins key must be an origin .* got "not a url"/],
   [{ origins: { [A]: { deadlineMs: 'soon' as unknown as number } } }, /policy\.origins\["https:\/\/a\.test"\]\.deadlineMs .* got "soon"/],
   [{ maxOrigins: 0 }, /policy\.maxOrigins must be an integer >= 1, got 0/],
+  // A misspelt top-level key was ignored: the whole policy silently fell back to the defaults.
+  [{ default: { timeoutMs: 5 } } as never, /policy\.default is not a known option \(known: defaults, origins, maxOrigins\)/],
+  [{ origins: 5 } as never, /policy\.origins must be an object of origin → policy, got 5/],
+  [{ origins: [{ timeoutMs: 5 }] } as never, /policy\.origins must be an object of origin → policy, got \[\{"timeoutMs":5\}\]/],
+  [{ origins: null } as never, /policy\.origins must be an object of origin → policy, got null/],
+  [[] as never, /policy must be an object, got \[\]/],
+  // k below 1 refuses calls to a backend that accepts every one (k 0.5: about half of them).
+  [{ defaults: { throttle: { k: 0.5, windowMs: 1_000 } } }, /policy\.defaults\.throttle\.k must be a finite number >= 1, got 0\.5/],
+  // Two keys for one origin: the later silently replaced the earlier.
+  [{ origins: { [A]: { timeoutMs: 1 }, [`${A}:443`]: { timeoutMs: 2 } } }, /policy\.origins\["https:\/\/a\.test:443"\] is the same origin as "https:\/\/a\.test"/],
+  // Negative zero is refused where 0 is, and shown as what it is.
+  [{ defaults: { timeoutMs: -0 } }, /policy\.defaults\.timeoutMs must be a number > 0 \(Infinity allowed\), got -0/],
 ];
 
 describe('config validation', () => {

@@ -60,8 +60,9 @@ describe('item 1: user callbacks never hang or break a call', () => {
   });
 });
 
-describe('a call that throws while sending its first attempt gives its concurrency slot back', () => {
-  it('a propagateTraceTo that throws rejects that call only; the next call still gets a slot', async () => {
+describe('a propagateTraceTo that throws breaks no call', () => {
+  it('is reported; that call and the next are answered, each with a slot (maxInFlight 1, no queue)', async () => {
+    const reported = vi.spyOn(console, 'error').mockImplementation(() => {});
     const span = { spanContext: () => ({ traceId: '1'.repeat(32), spanId: '2'.repeat(16), traceFlags: 1 }), setAttributes() {}, setAttribute() {}, addEvent() {}, setStatus() {}, end() {} };
     const tracing = engineTracing({ startSpan: () => span } as unknown as Tracer);
     let throwing = true;
@@ -71,11 +72,13 @@ describe('a call that throws while sending its first attempt gives its concurren
     };
     const { rf, transport, clock } = setup({ concurrency: { maxInFlight: 1, maxQueue: 0 } }, { tracing, propagateTraceTo });
     transport.reply(() => ({ status: 200, body: 'ok' }));
-    await expect(settle(clock, rf(`${A}/x`))).rejects.toThrow('propagate bug');
+    expect(await (await settle(clock, rf(`${A}/x`))).text()).toBe('ok');
+    expect(reported).toHaveBeenCalledWith(expect.objectContaining({ message: 'propagate bug' }));
     throwing = false;
     const res = await settle(clock, rf(`${A}/y`));
     expect(describeResponse(res).source).not.toBe('synthetic');
     expect(await res.text()).toBe('ok');
+    reported.mockRestore();
   });
 });
 

@@ -31,6 +31,14 @@ describe('engine safety, for any traffic, faults and timing', () => {
     });
   }, TIMEOUT_MS);
 
+  it('gives back every slot and request: once all calls settled, none in flight, none queued, none left open at the transport', async () => {
+    await holds((trace) => {
+      const { inFlight, queued, atTransport } = trace.leftover;
+      if (inFlight === 0 && queued === 0 && atTransport === 0) return undefined;
+      return `after every call settled: snapshot inFlight ${inFlight}, queued ${queued}; ${atTransport} request(s) never answered nor aborted`;
+    });
+  }, TIMEOUT_MS);
+
   it('makes at most 1 + retries attempts per call, and one for a POST', async () => {
     await holds((trace) => {
       const broken = trace.calls.find((c) => c.attempts > c.maxAttempts);

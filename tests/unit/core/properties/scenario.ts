@@ -14,11 +14,14 @@ export interface Scenario {
   randomSeed: number;
   /** For a throwing listener: the n-th event of a type throws when `listenerThrows[n % length]`. */
   listenerThrows: boolean[];
+  /** An in-memory fallback cache: GETs store their answers, fall back to them and race them (staleAfterMs). */
+  cache: boolean;
 }
 
 export interface ScenarioPolicy {
   timeoutMs: number;
   deadlineMs: number;
+  staleAfterMs: number;
   breaker: { windowMs: number; minimumCalls: number; failureRateThreshold: number; slowCallMs: number; slowCallRateThreshold: number; openMs: number; maxOpenMs: number; halfOpenProbes: number };
   concurrency: { maxInFlight: number; maxQueue: number };
   retry: { maxRetries: number; baseDelayMs: number; maxDelayMs: number; jitter: 'full' | 'decorrelated' | 'none'; maxRetryAfterMs: number; budgetRatio: number; budgetReserve: number };
@@ -38,7 +41,11 @@ export type Step =
 export type ReplySpec =
   | { kind: 'status'; status: number; delayMs: number; serverDelay?: { header: 'seconds' | 'date' | 'ratelimit'; seconds: number } }
   | { kind: 'network-error' }
-  | { kind: 'hang' };
+  | { kind: 'hang' }
+  /** The transport throws instead of returning a promise (nothing is sent; the call rejects with it). */
+  | { kind: 'throw' }
+  /** The transport resolves with undefined (a wrapper that forgot its return; the call rejects). */
+  | { kind: 'nothing' };
 
 /** Mostly quick answers, some slow enough to time out or count as slow calls. */
 const latencyArb = fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 0, max: 100 }) }, { weight: 1, arbitrary: fc.integer({ min: 100, max: 900 }) });
@@ -49,6 +56,8 @@ const replyArb: fc.Arbitrary<ReplySpec> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('status' as const), status: fc.constantFrom(429, 503), delayMs: latencyArb, serverDelay: serverDelayArb }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'network-error' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'hang' as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'throw' as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'nothing' as const }) },
 );
 
 const callArb: fc.Arbitrary<Step> = fc.record({
@@ -68,6 +77,7 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
 const policyArb: fc.Arbitrary<ScenarioPolicy> = fc.record({
   timeoutMs: fc.integer({ min: 20, max: 600 }),
   deadlineMs: fc.integer({ min: 50, max: 2_000 }),
+  staleAfterMs: fc.integer({ min: 0, max: 800 }),
   breaker: fc.record({
     windowMs: fc.integer({ min: 500, max: 5_000 }),
     minimumCalls: fc.integer({ min: 1, max: 8 }),
@@ -98,12 +108,18 @@ export const scenarioArb: fc.Arbitrary<Scenario> = fc.record({
   steps: fc.array(stepArb, { minLength: 1, maxLength: 30, size: 'medium' }),
   randomSeed: fc.integer(),
   listenerThrows: fc.array(fc.boolean(), { minLength: 1, maxLength: 5 }),
+  cache: fc.boolean(),
 });
+
+/** What the call scripted for its attempt `n` (0-based; the last reply repeats). */
+export function specFor(step: Extract<Step, { kind: 'call' }>, n: number): ReplySpec {
+  return step.replies[Math.min(n, step.replies.length - 1)]!;
+}
 
 /** What the upstream answers to attempt `n` of a call, as its step scripted (a date relative to `now`). */
 export function replyFor(step: Extract<Step, { kind: 'call' }>, n: number, now: number): Reply {
-  const spec = step.replies[Math.min(n, step.replies.length - 1)]!;
-  if (spec.kind === 'hang') return 'hang';
+  const spec = specFor(step, n);
+  if (spec.kind === 'hang' || spec.kind === 'throw' || spec.kind === 'nothing') return 'hang'; // these never reach the upstream (see simulation.ts)
   if (spec.kind === 'network-error') return 'network-error';
   const headers: Record<string, string> = {};
   const asked = spec.serverDelay;

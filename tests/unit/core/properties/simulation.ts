@@ -1,6 +1,6 @@
 import { createResilientFetch, describeResponse, type Clock, type ResilienceEvent, type ResilientFetch } from '../../../../src/core/index.js';
-import { A, FakeClock, FakeTransport } from '../fakes.js';
-import { replyFor, type Scenario, type Step } from './scenario.js';
+import { A, FakeClock, FakeTransport, MemoryCache } from '../fakes.js';
+import { replyFor, specFor, type Scenario, type Step } from './scenario.js';
 import { seededRandom } from '../../../../bench/lib/seeded-random.js';
 
 /** What one call did, seen from outside. */
@@ -39,6 +39,8 @@ export interface Trace {
   uncaught: string[];
   /** Errors rf.snapshot() threw at us (a listener error escaping through the state API). */
   snapshotErrors: string[];
+  /** Once every call had settled and every timer had fired: slots held, calls queued, requests still open at the transport. */
+  leftover: { inFlight: number; queued: number; atTransport: number };
 }
 
 /** Runs a scenario through the public API on the fake clock and transport, observing as it goes. */
@@ -61,7 +63,7 @@ export function budgetBound(calls: number, ratio: number, reserve: number, answe
 
 /** One engine, one fake clock and transport, one scenario; the observers record into `trace`. */
 class Simulation {
-  readonly trace: Trace = { calls: [], violations: [], upstream: 0, budgetBound: 0, timersWhenIdle: [], armedWhileIdle: [], events: {}, listenerErrors: 0, uncaught: [], snapshotErrors: [] };
+  readonly trace: Trace = { calls: [], violations: [], upstream: 0, budgetBound: 0, timersWhenIdle: [], armedWhileIdle: [], events: {}, listenerErrors: 0, uncaught: [], snapshotErrors: [], leftover: { inFlight: 0, queued: 0, atTransport: 0 } };
   private readonly fake = new FakeClock();
   /** Wall-clock jumps so far: the engine's now() is the fake clock's plus this. */
   private skew = 0;
@@ -82,13 +84,15 @@ class Simulation {
     private readonly scenario: Scenario,
     private readonly listener: 'quiet' | 'throwing',
   ) {
-    this.transport = new FakeTransport(this.fake).reply((request, n) => replyFor(this.callSteps[Number(request.url.slice(A.length + 2))]!, n, this.now()));
+    // Each call's replies are indexed by its own attempts (not by every request the upstream saw).
+    this.transport = new FakeTransport(this.fake).reply((request) => replyFor(this.stepOf(request.url), this.attemptsByUrl.get(request.url)! - 1, this.now()));
     this.rf = createResilientFetch({
       fetch: (input, init) => this.send(input, init),
       clock: this.engineClock(),
       random: seededRandom(scenario.randomSeed),
       onEvent: (event) => this.onEvent(event),
       policy: { defaults: scenario.policy },
+      ...(scenario.cache ? { cache: new MemoryCache(this.fake) } : {}),
     });
   }
 
@@ -99,6 +103,8 @@ class Simulation {
     }
     // Long enough for every deadline, pause and open period to pass; idle time costs nothing.
     await this.fake.advance(60_000);
+    const snap = this.rf.snapshot()[0];
+    this.trace.leftover = { inFlight: snap?.inFlight ?? 0, queued: snap?.queued ?? 0, atTransport: this.inFlight };
     for (const call of this.trace.calls) call.attempts = this.attemptsOf(call);
     const { budgetRatio, budgetReserve } = this.scenario.policy.retry;
     this.trace.budgetBound = budgetBound(this.trace.calls.length, budgetRatio, budgetReserve, this.answered);
@@ -148,7 +154,11 @@ class Simulation {
   /** The transport as the engine sees it: counts, observes the instant a request leaves, answers. */
   private send(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
     const url = input instanceof Request ? input.url : String(input);
-    this.attemptsByUrl.set(url, (this.attemptsByUrl.get(url) ?? 0) + 1);
+    const attempt = this.attemptsByUrl.get(url) ?? 0;
+    this.attemptsByUrl.set(url, attempt + 1);
+    const fault = specFor(this.stepOf(url), attempt).kind;
+    if (fault === 'throw') throw new TypeError('transport bug: threw instead of returning a promise');
+    if (fault === 'nothing') return Promise.resolve(undefined as unknown as Response);
     this.trace.upstream++;
     this.inFlight++;
     this.observe(`request ${this.trace.upstream} (${url.slice(A.length)}) left`, true);
@@ -215,6 +225,10 @@ class Simulation {
         this.fake.clearTimeout(handle);
       },
     };
+  }
+
+  private stepOf(url: string): Extract<Step, { kind: 'call' }> {
+    return this.callSteps[Number(url.slice(A.length + 2))]!;
   }
 
   private attemptsOf(call: CallRecord): number {

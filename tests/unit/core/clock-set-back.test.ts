@@ -1,0 +1,74 @@
+// Audit: a wall clock set back (NTP fixing a device that ran a day fast, a user changing the time)
+// must not stretch what the engine measures from it: an open period, a server's pause.
+import { describe, expect, it } from 'vitest';
+import { createResilientFetch, describeResponse, type Clock } from '../../../src/core/index.js';
+import { A, FakeClock, FakeTransport, MemoryStore } from './fakes.js';
+
+const DAY = 86_400_000;
+
+/** The fake clock's timers, with a wall clock that can be set back. */
+function settable(fake: FakeClock): Clock & { setBack(ms: number): void } {
+  let skew = 0;
+  return {
+    now: () => fake.now() + skew,
+    setTimeout: (fn, ms) => fake.setTimeout(fn, ms),
+    clearTimeout: (handle) => fake.clearTimeout(handle),
+    setBack: (ms) => void (skew -= ms),
+  };
+}
+
+function setup() {
+  const fake = new FakeClock();
+  const clock = settable(fake);
+  const transport = new FakeTransport(fake);
+  const store = new MemoryStore();
+  const rf = createResilientFetch({
+    fetch: transport.fetch,
+    clock,
+    random: () => 0,
+    store,
+    policy: { defaults: { fallback: 'none', retry: { maxRetries: 0 }, breaker: { minimumCalls: 1, openMs: 1_000 } } },
+  });
+  return { fake, clock, transport, store, rf };
+}
+
+describe('a wall clock set back by a day', () => {
+  it('does not hold an open breaker open for that day: a probe goes within openMs', async () => {
+    const { fake, clock, transport, rf } = setup();
+    transport.sequence({ status: 500 }, { status: 200, body: 'back' });
+    await rf(`${A}/trip`);
+    expect(rf.snapshot()[0]!.breaker.state).toBe('open');
+    clock.setBack(DAY);
+    await fake.advance(1_000);
+    const probe = await rf(`${A}/probe`);
+    expect(describeResponse(probe).source).toBe('network');
+    expect(rf.snapshot()[0]!.breaker.state).toBe('closed');
+  });
+
+  it('does not make a server pause (Retry-After: 5) last that day', async () => {
+    const { fake, clock, transport, rf } = setup();
+    transport.sequence({ status: 429, headers: { 'Retry-After': '5' } }, { status: 200, body: 'ok' });
+    await rf(`${A}/pushed-back`, { resilience: { retries: 0 } });
+    expect(rf.snapshot()[0]!.pausedUntil).not.toBeNull();
+    clock.setBack(DAY);
+    await fake.advance(5_000);
+    const after = await rf(`${A}/later`);
+    expect(describeResponse(after).source).toBe('network');
+  });
+
+  it('does not keep a restored open breaker open for that day', async () => {
+    const first = setup();
+    first.transport.sequence({ status: 500 });
+    await first.rf(`${A}/trip`);
+    await first.rf.settled();
+    // The worker restarts after the clock was set back a day.
+    const fake = new FakeClock();
+    const clock = settable(fake);
+    clock.setBack(DAY);
+    const transport = new FakeTransport(fake).sequence({ status: 200, body: 'back' });
+    const rf = createResilientFetch({ fetch: transport.fetch, clock, random: () => 0, store: first.store, policy: { defaults: { fallback: 'none', breaker: { minimumCalls: 1, openMs: 1_000 } } } });
+    await rf.ready();
+    await fake.advance(1_000);
+    expect(describeResponse(await rf(`${A}/probe`)).source).toBe('network');
+  });
+});
