@@ -17,7 +17,7 @@ import { planRequest, type RequestPlan } from './request-plan.js';
 import { syntheticResponse } from './responses.js';
 import { systemClock } from './system-clock.js';
 import { DEFAULT_REDACTED_PARAMS } from './tracing.js';
-import { TIMED_OUT, within } from './within.js';
+import { STUCK_AFTER_MS, TIMED_OUT, within } from './within.js';
 import type { CallOptions, OriginPolicy, OriginSnapshot, PolicyConfig, ResilienceEvent, ResilientFetchOptions, ResilientRequestInit } from './types.js';
 
 /**
@@ -189,8 +189,12 @@ export class Engine {
     try {
       const store = this.options.store;
       const loading = Promise.resolve().then(() => store?.load());
-      const saved = await within(this.deps.deadlines, this.deps.clock.now(), STATE_LOAD_WAIT_MS, loading);
-      if (saved === TIMED_OUT) throw new Error(`no answer in ${STATE_LOAD_WAIT_MS} ms`);
+      // Every call waits for the saved state, so a load that never settles (an IndexedDB open queued
+      // behind another context) held every call for good. A worker's cold start has it ~1 ms after
+      // its first fetch event (bench/PROFILE.md, "Cold start"). One that answers later is ignored:
+      // what the calls learnt meanwhile is fresher.
+      const saved = await within(this.deps.deadlines, this.deps.clock.now(), STUCK_AFTER_MS, loading);
+      if (saved === TIMED_OUT) throw new Error(`no answer in ${STUCK_AFTER_MS} ms`);
       for (const entry of saved ?? []) this.registry.get(entry.origin).restore(entry);
     } catch (error) {
       // A store that cannot be read costs us memory of the past, never the call: said out loud.
@@ -202,14 +206,6 @@ export class Engine {
   }
 }
 
-/**
- * How long calls wait for the saved state before going on without it. Every call waits for it, so
- * a load that never settles (an IndexedDB open blocked behind another context) held every call
- * for good. A worker's cold start restores it ~1 ms after its first fetch event (bench/PROFILE.md,
- * "Cold start"); one not done in a second is stuck. A load that answers later is ignored: what the
- * calls learnt meanwhile is fresher.
- */
-const STATE_LOAD_WAIT_MS = 1_000;
 
 /** navigator.onLine, with the navigator looked up once: each DOM getter costs ~0.15 µs in Chromium, on every call. */
 function onLine(navigator: { onLine?: boolean } | undefined): () => boolean {

@@ -2,7 +2,7 @@ import type { CallHost } from './deps.js';
 import { messageOf, reportError } from './report-error.js';
 import { originOf } from './origin.js';
 import { annotate, cancelBody } from './responses.js';
-import { TIMED_OUT, within } from './within.js';
+import { STUCK_AFTER_MS, TIMED_OUT, within } from './within.js';
 import type { CallTrace, FallbackPolicy, OriginPolicy, ResilienceReason, ResponseCache } from './types.js';
 
 /** What a fallback needs from its call. */
@@ -32,26 +32,23 @@ export function usesCache(method: string, cache: ResponseCache | undefined, fall
 }
 
 /**
- * How long a call waits for its stored copy. A lookup that never settled (a cache's bug, an
- * IndexedDB open queued behind another context) held the call for good, past its deadline. Our
- * IndexedDB cache answers in milliseconds (a whole queue's lookups at once took ~100 ms,
- * recent-entries.ts); one not done in a second is stuck, and the call ends as without a copy.
+ * The stored copy, if one exists within maxStaleMs; never rejects. A lookup that never settled (a
+ * cache's bug, an IndexedDB open queued behind another context) held the call for good, past its
+ * deadline: it is waited for STUCK_AFTER_MS at most (ours answers in milliseconds: a whole queue's
+ * lookups at once took ~100 ms, recent-entries.ts), then the call ends as without a copy.
  */
-export const LOOKUP_WAIT_MS = 1_000;
-
-/** The stored copy, if one exists within maxStaleMs; never rejects, never waits past LOOKUP_WAIT_MS. */
 export async function storedCopy(call: FallbackHost, reason: ResilienceReason): Promise<Response | undefined> {
   const { cache, clock, deadlines } = call.engine.deps;
   if (!usesCache(call.method, cache, call.fallback)) return undefined;
   let hit: Awaited<ReturnType<NonNullable<typeof cache>['match']>> | typeof TIMED_OUT;
   try {
-    hit = await within(deadlines, clock.now(), LOOKUP_WAIT_MS, cache.match(call.cacheKey()), (late) => late && cancelBody(late.response));
+    hit = await within(deadlines, clock.now(), STUCK_AFTER_MS, cache.match(call.cacheKey()), (late) => late && cancelBody(late.response));
   } catch (error) {
     reportError(error);
     return undefined; // a broken cache means no fallback, never a broken call
   }
   if (hit === TIMED_OUT) {
-    const message = `cache.match: no answer in ${LOOKUP_WAIT_MS} ms`;
+    const message = `cache.match: no answer in ${STUCK_AFTER_MS} ms`;
     reportError(new Error(message));
     call.engine.emit({ type: 'degraded', origin: originOf(call.url), at: clock.now(), component: 'cache', message });
     return undefined;

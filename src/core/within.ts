@@ -1,5 +1,14 @@
 import type { DeadlineTimer } from './deadline-timer.js';
 
+/**
+ * How long we wait on what answers in milliseconds when healthy (an IndexedDB open, a state
+ * store's load, a cache's lookup) before taking it as stuck. Generous on purpose: a slow device's
+ * cold IndexedDB open mistaken for a stuck one costs the saved breaker state and the stored copies
+ * until it opens, while a really stuck one (queued behind a connection that will not close) costs
+ * this wait once.
+ */
+export const STUCK_AFTER_MS = 3_000;
+
 /** What `within` resolves with when the wait ran out first. */
 export const TIMED_OUT: unique symbol = Symbol('timed out');
 

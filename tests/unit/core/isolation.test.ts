@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createResilientFetch, describeResponse } from '../../../src/core/index.js';
 import { engineTracing } from '../../../src/telemetry/engine-tracing.js';
 import { A, FakeClock, FakeTransport } from './fakes.js';
+import { STUCK_AFTER_MS } from '../../../src/core/within.js';
 
 type Extra = Record<string, unknown>;
 
@@ -141,14 +142,14 @@ describe('a random that returns nonsense or throws', () => {
 });
 
 describe('a state store whose load never settles', () => {
-  it('holds calls for a second at most: they go on without the saved state, said as a degraded event', async () => {
+  it('holds calls for STUCK_AFTER_MS at most: they go on without the saved state, said as a degraded event', async () => {
     const clock = new FakeClock();
     const transport = new FakeTransport(clock).reply(() => ({ status: 200, body: 'ok' }));
     const events: { type: string; component?: string }[] = [];
     const store = { load: () => new Promise<never>(() => {}), save: async () => {} };
     const rf = createResilientFetch({ fetch: transport.fetch, clock, store, onEvent: (e) => events.push(e) });
     const calling = rf(`${A}/x`);
-    const answer = await outcome(clock, calling, 1_000);
+    const answer = await outcome(clock, calling, STUCK_AFTER_MS);
     expect(answer instanceof Response && (await answer.text())).toBe('ok');
     expect(events).toContainEqual(expect.objectContaining({ type: 'degraded', component: 'state-store' }));
     expect(reported.length).toBeGreaterThan(0);
@@ -160,21 +161,21 @@ describe('a state store whose load never settles', () => {
 describe('a cache whose match never settles', () => {
   const hungCache = () => ({ match: () => new Promise<never>(() => {}), put: async () => {} });
 
-  it('holds a failed call for a second at most: it ends as it would with no stored copy', async () => {
+  it('holds a failed call for STUCK_AFTER_MS at most: it ends as it would with no stored copy', async () => {
     const clock = new FakeClock();
     const transport = new FakeTransport(clock).reply(() => 'network-error');
     const rf = createResilientFetch({ fetch: transport.fetch, clock, cache: hungCache(), policy: { defaults: { retry: { maxRetries: 0 } } } });
     const started = clock.now();
-    expect(await outcome(clock, rf(`${A}/x`), 1_000)).toBeInstanceOf(TypeError);
-    expect(clock.now() - started).toBeLessThanOrEqual(1_000);
+    expect(await outcome(clock, rf(`${A}/x`), STUCK_AFTER_MS)).toBeInstanceOf(TypeError);
+    expect(clock.now() - started).toBeLessThanOrEqual(STUCK_AFTER_MS);
     expect(reported.length).toBeGreaterThan(0);
   });
 
-  it('holds a refused call for a second at most: the synthetic 503', async () => {
+  it('holds a refused call for STUCK_AFTER_MS at most: the synthetic 503', async () => {
     const clock = new FakeClock();
     const transport = new FakeTransport(clock).reply(() => ({ status: 500 }));
     const rf = createResilientFetch({ fetch: transport.fetch, clock, cache: hungCache(), isOnline: () => false });
-    const refused = await outcome(clock, rf(`${A}/x`), 1_000);
+    const refused = await outcome(clock, rf(`${A}/x`), STUCK_AFTER_MS);
     expect(refused instanceof Response && describeResponse(refused)).toMatchObject({ source: 'synthetic', reason: 'offline' });
     expect(transport.count()).toBe(0);
   });

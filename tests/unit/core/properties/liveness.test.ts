@@ -8,7 +8,7 @@
  * to run exactly that (shrunk) case again. PROPERTY_RUNS=N runs N scenarios per invariant.
  */
 import { describe, it } from 'vitest';
-import { LOOKUP_WAIT_MS } from '../../../../src/core/fallback.js';
+import { STUCK_AFTER_MS } from '../../../../src/core/within.js';
 import { holds, TIMEOUT_MS } from './run.js';
 
 /** The fake clock's resolution: timers fire at their exact millisecond. */
@@ -42,7 +42,7 @@ describe('engine liveness, for any traffic, faults and timing', () => {
   // timer) and arms nothing, so a stopped worker loses nothing.
   it('leaves no timer pending past the longest attempt timeout (or lookup wait) once every call has settled, and arms none while idle', async () => {
     await holds((trace, scenario) => {
-      const longest = Math.max(scenario.policy.timeoutMs, ...scenario.steps.map((s) => (s.kind === 'call' ? (s.options.timeoutMs ?? 0) : 0)), scenario.cache ? LOOKUP_WAIT_MS : 0);
+      const longest = Math.max(scenario.policy.timeoutMs, ...scenario.steps.map((s) => (s.kind === 'call' ? (s.options.timeoutMs ?? 0) : 0)), scenario.cache ? STUCK_AFTER_MS : 0);
       const left = trace.timersWhenIdle.find((idle) => idle.pending.some((ms) => ms > longest));
       if (left) return `all calls settled at +${left.at - 1_700_000_000_000} ms with engine timers due in ${left.pending.join(', ')} ms (longest attempt timeout ${longest} ms)`;
       const armed = trace.armedWhileIdle[0];
