@@ -157,7 +157,7 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
     onEvent: (e) => broadcaster.event(e),
     // Replays join the original call's trace, read by the tracing setup (no OTel import here).
     ...(telemetry !== undefined ? { traceContext: (traceparent, tracestate) => telemetry.tracing.extract(new Headers(tracestate !== undefined ? { traceparent, tracestate } : { traceparent })) } : {}),
-    flushTelemetry: async () => telemetry?.flush(),
+    afterReplay: () => sendWhatIsLeft(),
   });
 
   scope.addEventListener('fetch', (event) => {
@@ -171,13 +171,14 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
     const response = handle(request);
     event.respondWith(response);
     // The response goes back first; state writes, the cache write and the span export finish after.
-    event.waitUntil(response.catch(() => undefined).then(() => afterResponse()));
+    event.waitUntil(response.catch(() => undefined).then(() => afterEvent()));
   });
 
   scope.addEventListener('message', (event) => {
     const port = event.ports[0];
     const work = respond(event.data as Command).then((reply) => port?.postMessage(reply));
-    event.waitUntil(work);
+    // A command may have run calls (an outbox flush): what they left for later goes out under it too.
+    event.waitUntil(work.then(() => afterEvent()));
   });
 
   async function handle(request: Request): Promise<Response> {
@@ -209,13 +210,20 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
   }
 
   /**
-   * The call's spans have ended by the time its response exists, so their export starts at
-   * once, beside the state and cache writes: a worker the browser stops right after answering
-   * has usually sent them by then.
+   * What an event's calls left for later, under its waitUntil (the browser may stop the worker
+   * once that settles). The call's spans have ended by the time its response exists, so their
+   * export starts at once, beside the state and cache writes: a worker the browser stops right
+   * after answering has usually sent them by then.
    */
-  async function afterResponse(): Promise<void> {
-    await Promise.all([rf.settled(), telemetry?.flush(), outbox.settled()]); // the outbox: replays started by this call
-    await later.settled(); // last: what the writes above reported goes out too
+  async function afterEvent(): Promise<void> {
+    await Promise.all([sendWhatIsLeft(), outbox.settled()]); // the outbox: replays started by this call
+    await later.settled(); // last: what the outbox's replays reported goes out too
+  }
+
+  /** The engine's write-behind and spans, then the posts they and the calls before them made. */
+  async function sendWhatIsLeft(): Promise<void> {
+    await Promise.all([rf.settled(), telemetry?.flush()]);
+    await later.settled();
   }
 
   async function respond(command: Command): Promise<Reply> {

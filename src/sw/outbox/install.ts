@@ -23,8 +23,12 @@ export interface WorkerOutboxOptions {
    * trace. Given by the tracing setup, so a worker that does not trace ships no OpenTelemetry.
    */
   traceContext?: OutboxOptions['traceContext'];
-  /** Exports the spans ended so far (replays outside a fetch event end theirs here). Never rejects. */
-  flushTelemetry?(): Promise<void>;
+  /**
+   * Sends out what replays left for later: their spans, the engine's state writes, and the
+   * events the worker posts a task later (broadcasts, log lines). Awaited under the waitUntil of
+   * the event that asked for the replay. Never rejects.
+   */
+  afterReplay?(): Promise<void>;
   dbName?: string;
 }
 
@@ -48,6 +52,7 @@ export function installOutbox(options: WorkerOutboxOptions): WorkerOutbox {
   const outbox = new Outbox({
     engine: options.engine,
     store: new OutboxStore(scope.indexedDB, options.dbName),
+    ready: options.ready,
     policy: options.policy,
     partition: options.partition,
     report: options.broadcast,
@@ -59,25 +64,32 @@ export function installOutbox(options: WorkerOutboxOptions): WorkerOutbox {
     },
   });
 
-  /** A replay round, then its spans exported: under the event's waitUntil where there is one. */
-  const replay = (trigger: ReplayTrigger) => options.ready.then(() => outbox.replay(trigger)).then(() => options.flushTelemetry?.());
+  /** A replay round, then what it left for later (its spans, its posts). */
+  const replay = (trigger: ReplayTrigger) => outbox.replay(trigger).then(() => options.afterReplay?.());
+  /** Every replay started so far, then what they left for later. */
+  const settled = async () => {
+    if (await outbox.settled()) await options.afterReplay?.();
+  };
 
   scope.addEventListener('sync', (event) => {
     const e = event as ExtendableEvent & { tag?: string };
     if (e.tag !== SYNC_TAG) return;
     // Rejecting asks the browser to fire `sync` again later, on its own schedule.
-    e.waitUntil(replay('sync').then(async () => {
+    e.waitUntil(replay('sync').then(settled).then(async () => {
       if (await outbox.waiting()) throw new Error('resilient-fetch: outbox entries still wait');
     }));
   });
+  // `online` and the worker starting have no event to extend. Both replays are tracked, so the
+  // waitUntil of any event handled while they run covers them and what they post: the event that
+  // started the worker, and a page's own flush, which every open page sends when it sees the
+  // device come online (outbox-handle.ts). A replay the browser still cuts short loses no write:
+  // the entry is removed only after its answer, and is sent again with the same Idempotency-Key.
   scope.addEventListener('online', () => void replay('online'));
   void replay('start');
 
   return {
     fetch: (request, init, trace) => outbox.fetch(request, init, trace),
-    settled: async () => {
-      if (await outbox.settled()) await options.flushTelemetry?.(); // spans of replays a success started
-    },
+    settled,
     async command(action) {
       await options.ready;
       if (action.action === 'flush') await replay('flush');
