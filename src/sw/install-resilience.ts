@@ -96,8 +96,10 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
     const degraded = cacheDegradation(event);
     if (degraded !== undefined) publish(degraded);
   };
-  // The worker is its database's one writer (pages clear through it), so its hot entries can be
-  // answered from memory: an outage's burst of stored-copy reads then needs no transactions.
+  // The worker is its database's main user (pages clear through it), so its hot entries are
+  // answered from memory: an outage's burst of stored-copy reads then needs no transactions. The
+  // one other writer, an in-page engine (a page no worker of ours controls), announces its
+  // writes, and the memory forgets them (cache/write-notices.ts).
   const cache = config.cache === false ? undefined : createIdbResponseCache({ memoryEntries: 64, ...config.cache, onEvent: onCacheEvent });
 
   /** Every event, the engine's and the worker's own, goes to the app, then (a task later: LaterPosts) to pages and the log. */
