@@ -102,7 +102,7 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
   // writes, and the memory forgets them (cache/write-notices.ts).
   const cache = config.cache === false ? undefined : createIdbResponseCache({ memoryEntries: 64, ...config.cache, onEvent: onCacheEvent });
 
-  /** Every event, the engine's and the worker's own, goes to the app, then (a task later: LaterPosts) to pages and the log. */
+  /** Every event (the engine's, the cache's, the outbox's) goes to the app, then (a task later: LaterPosts) to pages and the log. */
   function publish(event: ResilienceEvent): void {
     // A stored copy that answered a slow call (stale-while-waiting) was refreshed behind it.
     if (event.type === 'refreshed' && staleUrls.delete(event.url)) later.post(() => broadcaster.cache('fresh-arrived', event.url));
@@ -115,7 +115,12 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
       broadcaster.event(event);
       log?.(event);
     });
-    config.onEvent?.(event);
+    // Isolated here, not only by the engine: the cache and the outbox report through this too.
+    try {
+      config.onEvent?.(event);
+    } catch (error) {
+      reportError(error);
+    }
   }
 
   const rf: ResilientFetch = createResilientFetch({
@@ -156,7 +161,7 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
     partition: () => settings.current().cachePartition ?? null,
     ready,
     broadcast: (e) => broadcaster.outbox(e),
-    onEvent: (e) => broadcaster.event(e),
+    onEvent: publish,
     // Replays join the original call's trace, read by the tracing setup (no OTel import here).
     ...(telemetry !== undefined ? { traceContext: (traceparent, tracestate) => telemetry.tracing.extract(new Headers(tracestate !== undefined ? { traceparent, tracestate } : { traceparent })) } : {}),
     afterReplay: () => sendWhatIsLeft(),
