@@ -16,6 +16,7 @@ import { LaterPosts } from './later-posts.js';
 import { LiveSettings } from './live-settings.js';
 import { HELLO, type Command, type Reply } from './protocol.js';
 import { createRouter, type RouteOptions } from './routing.js';
+import { checkWorkerConfig } from './worker-config.js';
 
 const STALE_URLS_LIMIT = 500;
 
@@ -83,6 +84,7 @@ export interface InstalledResilience {
  * that calls `registerResilience` asks for `claim` itself on the first visit.
  */
 export function installResilience(config: ResilienceConfig = {}, scope: ServiceWorkerGlobalScope = self as unknown as ServiceWorkerGlobalScope): InstalledResilience {
+  checkWorkerConfig(config);
   if (config.outbox === undefined) requireOutboxFor(config.policy);
   const store = new IdbStateStore(config.stateDbName, (): number => settings.current().policy?.maxOrigins ?? DEFAULT_MAX_ORIGINS);
   store.preload(); // first, so the database opens while the rest of this setup runs
