@@ -41,6 +41,17 @@ export type Command =
   /** The page aborted call `id` (browsers do not all abort the FetchEvent's request for us). */
   | { type: 'abort'; id: string };
 
+const COMMANDS: readonly unknown[] = ['hello', 'snapshot', 'configure', 'clear-cache', 'claim', 'outbox', 'abort'] satisfies Command['type'][];
+
+/**
+ * Whether a message is one of our commands. The worker answers nothing else: the script is the
+ * app's too, and its own messages (Workbox's `messageSW({ type: 'SKIP_WAITING' })`) are answered
+ * by whoever replies on the port first.
+ */
+export function isCommand(data: unknown): data is Command {
+  return COMMANDS.includes((data as { type?: unknown } | null)?.type);
+}
+
 /** Worker → page, on the command's port. */
 export type Reply =
   | { ok: true; origins?: OriginSnapshot[]; config?: LiveConfig; cache?: CacheStats; hello?: typeof HELLO; outbox?: OutboxListing }
