@@ -35,7 +35,7 @@ module.exports = [
   entry('page: in-page engine chunk (loaded when no worker of ours controls the page)', { './src/client/page-engine.ts': '{ pageEngine }' }, '19.0 KB'),
   { ...entry('page + setupPageTracing', { ...PAGE, './src/telemetry/index.ts': '{ setupPageTracing }' }, '36.5 KB'), modifyEsbuildConfig: eagerPage },
   entry('worker: installResilience', WORKER, '23.1 KB'),
-  entry('worker + outbox', { ...WORKER, ...OUTBOX }, '27.2 KB'),
+  entry('worker + outbox', { ...WORKER, ...OUTBOX }, '27.3 KB'),
   entry('worker + setupWorkerTracing', { ...WORKER, './src/telemetry/worker.ts': '{ setupWorkerTracing }' }, '40.7 KB'),
   entry('engine: createResilientFetch (resilient-fetch/core)', { './src/core/index.ts': '{ createResilientFetch }' }, '13.6 KB'),
   entry('workbox: ResilientStrategy', { './src/workbox/index.ts': '{ ResilientStrategy }' }, '22.1 KB'),
