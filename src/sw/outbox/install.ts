@@ -79,13 +79,18 @@ export function installOutbox(options: WorkerOutboxOptions): WorkerOutbox {
       if (await outbox.waiting()) throw new Error('resilient-fetch: outbox entries still wait');
     }));
   });
-  // `online` and the worker starting have no event to extend. Both replays are tracked, so the
+  // `online` and a restarted worker have no event to extend. Both replays are tracked, so the
   // waitUntil of any event handled while they run covers them and what they post: the event that
   // started the worker, and a page's own flush, which every open page sends when it sees the
   // device come online (outbox-handle.ts). A replay the browser still cuts short loses no write:
   // the entry is removed only after its answer, and is sent again with the same Idempotency-Key.
   scope.addEventListener('online', () => void replay('online'));
-  void replay('start');
+  // A new version's script runs while the old worker is still active: two workers draining one
+  // queue send the same write twice at once. It replays once it takes over, under `activate`;
+  // a restarted active worker (or one whose scope does not say its state) replays now.
+  const state = (scope.serviceWorker as ServiceWorker | undefined)?.state;
+  if (state === undefined || state === 'activated') void replay('start');
+  else scope.addEventListener('activate', (event) => event.waitUntil(replay('start')));
 
   return {
     fetch: (request, init, trace) => outbox.fetch(request, init, trace),
