@@ -53,6 +53,7 @@ export interface ResilienceHandle {
  * `resilientFetch` keeps working in the page then.
  */
 export async function registerResilience(options: RegisterOptions): Promise<ResilienceHandle> {
+  checkOptions(options);
   if (options.config !== undefined) setPageSettings(options.config);
   // Until the worker controls the page (or if it never can), calls run in the page.
   if (typeof navigator === 'undefined' || !navigator.serviceWorker?.controller) prefetchPageEngine();
@@ -141,4 +142,14 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
       (error: unknown) => (clearTimeout(timer), reject(error)),
     );
   });
+}
+
+/**
+ * The fields the page uses itself (`config` is the worker's to check: configure() names its
+ * fields). A wrong timeoutMs otherwise failed at once with "did not activate within 10s ms", and a
+ * wrong scriptURL as the browser's error about whatever String() made of it.
+ */
+function checkOptions({ scriptURL, timeoutMs }: RegisterOptions): void {
+  if (typeof scriptURL !== 'string' && !(scriptURL instanceof URL)) throw new TypeError(`scriptURL must be a string or a URL, got ${String(scriptURL)}`);
+  if (timeoutMs !== undefined && !(timeoutMs > 0)) throw new TypeError(`timeoutMs must be a number > 0, got ${String(timeoutMs)}`);
 }
