@@ -8,7 +8,7 @@ export type WriteNotice = [partition?: string, url?: string];
 
 export interface WriteNotices {
   tell(notice: WriteNotice): void;
-  /** Starts hearing others' notices (before remembering anything they could supersede). */
+  /** Starts hearing others' notices (call when starting to remember what they could supersede). */
   listen(): void;
   close(): void;
 }
@@ -20,6 +20,7 @@ export interface WriteNotices {
  */
 export function writeNotices(dbName: string, heard?: (notice: WriteNotice) => void): WriteNotices {
   let channel: BroadcastChannel | null | undefined;
+  let listening: unknown;
   const open = () => {
     if (channel === undefined) {
       channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(`resilient-fetch-cache:${dbName}`) : null;
@@ -29,10 +30,15 @@ export function writeNotices(dbName: string, heard?: (notice: WriteNotice) => vo
   };
   return {
     tell: (notice) => open()?.postMessage(notice),
-    listen: open,
+    // A task later: the first lookup after a worker start is on a call's path. A write another
+    // context makes within that task goes unheard (a page engine writing in the same millisecond).
+    listen() {
+      listening ??= setTimeout(open, 0);
+    },
     close() {
       channel?.close();
       channel = undefined;
+      listening = undefined;
     },
   };
 }
