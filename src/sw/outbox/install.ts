@@ -81,9 +81,9 @@ export function installOutbox(options: WorkerOutboxOptions): WorkerOutbox {
   });
   // `online` and a restarted worker have no event to extend. Both replays are tracked, so the
   // waitUntil of any event handled while they run covers them and what they post: the event that
-  // started the worker, and a page's own flush, which every open page sends when it sees the
-  // device come online (outbox-handle.ts). A replay the browser still cuts short loses no write:
-  // the entry is removed only after its answer, and is sent again with the same Idempotency-Key.
+  // started the worker, and the flush every page with a registerResilience handle sends when it
+  // sees the device come online (outbox-handle.ts). A replay the browser still cuts short loses
+  // no write: an entry is removed only after its answer, and is sent again with the same key.
   scope.addEventListener('online', () => void replay('online'));
   // A new version's script runs while the old worker is still active: two workers draining one
   // queue send the same write twice at once. It replays once it takes over, under `activate`;
