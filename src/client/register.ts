@@ -145,11 +145,9 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
 }
 
 /**
- * The fields the page uses itself (`config` is the worker's to check: configure() names its
- * fields). A wrong timeoutMs otherwise failed at once with "did not activate within 10s ms", and a
- * wrong scriptURL as the browser's error about whatever String() made of it.
+ * A wrong timeoutMs otherwise failed every wait at once ("did not activate within 10s ms"). (A
+ * wrong scriptURL is named by the registration's own error; `config` is the worker's to check.)
  */
-function checkOptions({ scriptURL, timeoutMs }: RegisterOptions): void {
-  if (typeof scriptURL !== 'string' && !(scriptURL instanceof URL)) throw new TypeError(`scriptURL must be a string or a URL, got ${String(scriptURL)}`);
+function checkOptions({ timeoutMs }: RegisterOptions): void {
   if (timeoutMs !== undefined && !(timeoutMs > 0)) throw new TypeError(`timeoutMs must be a number > 0, got ${String(timeoutMs)}`);
 }
