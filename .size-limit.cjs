@@ -34,9 +34,9 @@ module.exports = [
   { ...entry('page: registerResilience + resilientFetch + describeResponse', PAGE, '3 KB'), modifyEsbuildConfig: eagerPage },
   entry('page: in-page engine chunk (loaded when no worker of ours controls the page)', { './src/client/page-engine.ts': '{ pageEngine }' }, '19.0 KB'),
   { ...entry('page + setupPageTracing', { ...PAGE, './src/telemetry/index.ts': '{ setupPageTracing }' }, '36.5 KB'), modifyEsbuildConfig: eagerPage },
-  entry('worker: installResilience', WORKER, '23.1 KB'),
-  entry('worker + outbox', { ...WORKER, ...OUTBOX }, '27.3 KB'),
-  entry('worker + setupWorkerTracing', { ...WORKER, './src/telemetry/worker.ts': '{ setupWorkerTracing }' }, '40.7 KB'),
+  entry('worker: installResilience', WORKER, '23.2 KB'),
+  entry('worker + outbox', { ...WORKER, ...OUTBOX }, '27.4 KB'),
+  entry('worker + setupWorkerTracing', { ...WORKER, './src/telemetry/worker.ts': '{ setupWorkerTracing }' }, '40.8 KB'),
   entry('engine: createResilientFetch (resilient-fetch/core)', { './src/core/index.ts': '{ createResilientFetch }' }, '13.6 KB'),
   entry('workbox: ResilientStrategy', { './src/workbox/index.ts': '{ ResilientStrategy }' }, '22.2 KB'),
 ];

@@ -1,5 +1,6 @@
 import { createIdbResponseCache, type CacheEvent, type IdbResponseCache, type IdbResponseCacheOptions } from '../cache/index.js';
 import { cacheDegradation } from './cache-degradation.js';
+import { validateCallOptions } from '../core/call-options.js';
 import { createResilientFetch } from '../core/create-resilient-fetch.js';
 import { DEFAULT_MAX_ORIGINS } from '../core/defaults.js';
 import { SOURCE } from '../core/headers.js';
@@ -8,13 +9,13 @@ import { createEventLogger, type LogSink } from '../telemetry/event-logger.js';
 import { StateBroadcaster } from './broadcaster.js';
 import { IdbStateStore } from './idb-state-store.js';
 import { reportError } from '../core/report-error.js';
-import { requireOutboxFor, withoutOutbox, withoutOutboxSettings, type OutboxModule } from './outbox-slot.js';
+import { refuseOutboxCall, requireOutboxFor, withoutOutbox, withoutOutboxSettings, type OutboxModule } from './outbox-slot.js';
 import { PageAborts } from './page-aborts.js';
 import { carriesPageHeaders, readCallOptions, stripPageHeaders } from './options-header.js';
 import { configVersion } from './config-version.js';
 import { LaterPosts } from './later-posts.js';
 import { LiveSettings } from './live-settings.js';
-import { HELLO, isCommand, type Command, type Reply } from './protocol.js';
+import { HELLO, INVALID_CALL, isCommand, type Command, type Reply } from './protocol.js';
 import { createRouter, type RouteOptions } from './routing.js';
 import { checkWorkerConfig } from './worker-config.js';
 
@@ -193,6 +194,13 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
 
   async function handle(request: Request): Promise<Response> {
     const { abortId, ...options } = readCallOptions(request) ?? {};
+    try {
+      validateCallOptions(options);
+      if (config.outbox === undefined) refuseOutboxCall(options.outbox);
+    } catch (error) {
+      // Thrown from here it would reach the page as a bare "Failed to fetch": carried across instead.
+      return new Response(null, { status: 400, headers: { [SOURCE]: 'synthetic', [INVALID_CALL]: encodeURIComponent((error as Error).message) } });
+    }
     const traceContext = telemetry !== undefined ? telemetry.tracing.extract(request.headers) : undefined;
     const outgoing = carriesPageHeaders(request) ? await stripPageHeaders(request) : request;
     // The call is judged (and its partition bound) only once saved state and settings are

@@ -7,6 +7,13 @@ import type { OutboxEvent, OutboxListing } from './outbox/entry.js';
 /** The name of the channel every page listens on for state changes. */
 export const STATE_CHANNEL = 'resilient-fetch:state';
 
+/**
+ * On the worker's answer to a call whose per-call options were invalid: the TypeError's message,
+ * URI-encoded. Thrown in the worker it would reach the page as fetch's bare "Failed to fetch"
+ * (respondWith rejected), so the page throws it instead.
+ */
+export const INVALID_CALL = 'X-Resilience-Invalid';
+
 /** Our worker's answer to `hello`: a page adds our headers only for a worker that says this. */
 export const HELLO = 'resilient-fetch/1';
 
