@@ -22,6 +22,14 @@ export function createConnection(factory: IDBFactory, name: string, onDrop: () =
 }
 
 /**
+ * An open that has not answered after this long fails, and so does every use after it, at once,
+ * until it answers (then its connection serves): opening takes ~2 ms (bench:sw's probe), and
+ * some WebKit versions never answer an open at all, which held every call waiting on the worker's
+ * state, cache or outbox forever.
+ */
+const OPEN_LIMIT_MS = 2_000;
+
+/**
  * One lazily opened connection to `name`, for every database of ours (the cache, the outbox, the
  * worker's state).
  * It is dropped, and reopened on the next use, when another connection asks for a version upgrade
@@ -38,6 +46,8 @@ export function lazyDatabase<S extends DBSchema>(
 ): Connection<S> {
   let current: Promise<IDBDatabase> | undefined;
   let currentDb: IDBDatabase | undefined;
+  /** Set while an open is past OPEN_LIMIT_MS without an answer. */
+  let stalled: Error | undefined;
 
   const forget = (db: IDBDatabase) => {
     // A stale event from an earlier connection must not drop a newer one.
@@ -51,9 +61,17 @@ export function lazyDatabase<S extends DBSchema>(
   const openNow = () =>
     new Promise<IDBDatabase>((resolve, reject) => {
       const request = factory.open(name, version);
+      const timer = setTimeout(() => reject((stalled = new Error(`IndexedDB did not open ${name} within ${OPEN_LIMIT_MS} ms`))), OPEN_LIMIT_MS);
       request.onupgradeneeded = () => upgrade(request.result);
       request.onsuccess = () => {
         const db = request.result;
+        clearTimeout(timer);
+        if (stalled !== undefined) {
+          // Answered late: its callers were failed already, the next use takes it.
+          stalled = undefined;
+          current = Promise.resolve(db);
+          currentDb = db;
+        }
         db.addEventListener('versionchange', () => {
           forget(db);
           db.close();
@@ -61,7 +79,11 @@ export function lazyDatabase<S extends DBSchema>(
         db.addEventListener('close', () => forget(db));
         resolve(db);
       };
-      request.onerror = () => reject(request.error);
+      request.onerror = () => {
+        clearTimeout(timer);
+        stalled = undefined;
+        reject(request.error);
+      };
     });
 
   const open = (): Promise<IDBDatabase> => {
@@ -78,7 +100,7 @@ export function lazyDatabase<S extends DBSchema>(
     current = opening;
     return opening;
   };
-  const raw = () => current ?? open();
+  const raw = () => (stalled !== undefined ? Promise.reject(stalled) : (current ?? open()));
 
   return {
     // wrap() keeps one wrapper per database, so each get() after the first finds it made.

@@ -9,12 +9,6 @@ import type { SettingsStore } from './live-settings.js';
 const OVERLAY_VERSIONS_KEPT = 3;
 const PARTITION_KEY = 'partition';
 const OVERLAY_PREFIX = 'overlay:';
-/**
- * The starting worker's read is given up after this long: every call waits for it, it takes ~2 ms
- * (bench:sw's probe), and some WebKit versions never answer an IndexedDB open at all. Given up,
- * the worker runs without its saved state (a `degraded` event says so), never without answering.
- */
-const BOOT_READ_LIMIT_MS = 2_000;
 
 type ConfigRecord =
   | { kind: 'overlay'; policy: PolicyOverlay; savedAt: number }
@@ -71,7 +65,7 @@ export class IdbStateStore implements StateStore, SettingsStore {
    * their first, cold run put ~0.5 ms of the worker's thread between the open and the read.
    */
   private bootRead(): Promise<BootRead> {
-    return (this.boot ??= withinLimit(this.database().raw().then(
+    return (this.boot ??= this.database().raw().then(
       (db) =>
         new Promise<BootRead>((resolve, reject) => {
           const tx = db.transaction(['origins', 'config']);
@@ -83,7 +77,7 @@ export class IdbStateStore implements StateStore, SettingsStore {
           records.onsuccess = () => resolve({ origins: origins.result, get: (key) => records.result[keys.result.indexOf(key)] });
           tx.onabort = () => reject(tx.error ?? new DOMException('the state read was aborted', 'AbortError'));
         }),
-    )));
+    ));
   }
 
   /** Saves one origin's state, then drops the least recently saved origins past `maxOrigins`. */
@@ -144,12 +138,4 @@ export class IdbStateStore implements StateStore, SettingsStore {
       db.createObjectStore('config');
     }));
   }
-}
-
-/** `read`, or a rejection once it has taken longer than BOOT_READ_LIMIT_MS (the timer lives only while it runs). */
-function withinLimit<T>(read: Promise<T>): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`IndexedDB did not answer within ${BOOT_READ_LIMIT_MS} ms`)), BOOT_READ_LIMIT_MS);
-    read.then(resolve, reject).finally(() => clearTimeout(timer));
-  });
 }
