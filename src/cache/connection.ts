@@ -1,4 +1,5 @@
 import { wrap, type DBSchema, type IDBPDatabase } from 'idb';
+import { STUCK_AFTER_MS } from '../core/within.js';
 import { createStores, SCHEMA_VERSION, type CacheSchema } from './schema.js';
 
 export interface Connection<S extends DBSchema> {
@@ -12,13 +13,6 @@ export interface Connection<S extends DBSchema> {
   /** Close now; the next `get()` opens again. */
   close(): Promise<void>;
 }
-
-/**
- * How long a use waits for the database to open. Opening takes milliseconds (a starting worker's
- * state read lands ~1 ms after its first fetch event, bench/PROFILE.md); one not open in a second
- * is queued behind a connection that will not close.
- */
-const OPEN_WAIT_MS = 1_000;
 
 /**
  * The fallback cache's database. `onDrop` hears each drop and close: what was read through the
@@ -45,15 +39,14 @@ export function lazyDatabase<S extends DBSchema>(
 ): Connection<S> {
   let current: Promise<IDBDatabase> | undefined;
   let currentDb: IDBDatabase | undefined;
-  /** Set once the open under way outlasted OPEN_WAIT_MS: later uses fail at once until it settles. */
-  let stalled: DOMException | undefined;
+  /** Set while an open is past OPEN_LIMIT_MS without an answer. */
+  let stalled: Error | undefined;
 
   const forget = (db: IDBDatabase) => {
     // A stale event from an earlier connection must not drop a newer one.
     if (currentDb !== db) return;
     current = undefined;
     currentDb = undefined;
-    stalled = undefined;
     onDrop();
   };
 
@@ -61,9 +54,23 @@ export function lazyDatabase<S extends DBSchema>(
   const openNow = () =>
     new Promise<IDBDatabase>((resolve, reject) => {
       const request = factory.open(name, version);
+      // An open that has not answered in STUCK_AFTER_MS fails, and so does every use after it, at
+      // once, until it answers (then its connection serves). Opening takes ~2 ms (bench:sw's probe),
+      // but some WebKit versions never answer an open, and one queued behind another context's
+      // delete or upgrade waits for a connection that may never close (an old tab's code): either
+      // held every call waiting on the worker's state, cache or outbox forever.
+      const timer = setTimeout(() => reject((stalled = new DOMException(`IndexedDB did not open ${name} within ${STUCK_AFTER_MS} ms`, 'TimeoutError'))), STUCK_AFTER_MS);
+      (timer as { unref?: () => void }).unref?.(); // Node's timers hold the process; browsers' have no such method
       request.onupgradeneeded = () => upgrade(request.result);
       request.onsuccess = () => {
         const db = request.result;
+        clearTimeout(timer);
+        if (stalled !== undefined) {
+          // Answered late: its callers were failed already, the next use takes it.
+          stalled = undefined;
+          current = Promise.resolve(db);
+          currentDb = db;
+        }
         db.addEventListener('versionchange', () => {
           forget(db);
           db.close();
@@ -71,53 +78,28 @@ export function lazyDatabase<S extends DBSchema>(
         db.addEventListener('close', () => forget(db));
         resolve(db);
       };
-      request.onerror = () => reject(request.error);
+      request.onerror = () => {
+        clearTimeout(timer);
+        stalled = undefined;
+        reject(request.error);
+      };
     });
 
   const open = (): Promise<IDBDatabase> => {
     const opening = openNow().then(
       (db) => {
-        if (current === opening) {
-          currentDb = db;
-          stalled = undefined;
-        }
+        if (current === opening) currentDb = db;
         return db;
       },
       (error: unknown) => {
-        if (current === opening) {
-          current = undefined;
-          stalled = undefined;
-        }
+        if (current === opening) current = undefined;
         throw error;
       },
     );
     current = opening;
     return opening;
   };
-
-  /**
-   * The open under way, waited for OPEN_WAIT_MS at most. An open queues behind another context's
-   * delete or upgrade, and that waits for every connection to close: one that never does (an old
-   * tab's code ignoring versionchange) held every lookup, write, clear and the worker's saved
-   * state for good. The open itself goes on, and is used once it succeeds.
-   */
-  const waitForOpen = (opening: Promise<IDBDatabase>): Promise<IDBDatabase> => {
-    if (stalled !== undefined) return Promise.reject(stalled);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        const error = new DOMException(`${name}: not open in ${OPEN_WAIT_MS} ms (held by another connection)`, 'TimeoutError');
-        if (current === opening) stalled ??= error;
-        reject(error);
-      }, OPEN_WAIT_MS);
-      (timer as { unref?: () => void }).unref?.(); // Node's timers hold the process; browsers' have no such method
-      opening.then(
-        (db) => (clearTimeout(timer), resolve(db)),
-        (error: unknown) => (clearTimeout(timer), reject(error)),
-      );
-    });
-  };
-  // Open already: the promise as it is (no timer on the path of every use).
-  const raw = () => (currentDb !== undefined && current !== undefined ? current : waitForOpen(current ?? open()));
+  const raw = () => (stalled !== undefined ? Promise.reject(stalled) : (current ?? open()));
 
   return {
     // wrap() keeps one wrapper per database, so each get() after the first finds it made.
@@ -127,7 +109,6 @@ export function lazyDatabase<S extends DBSchema>(
       const closing = current;
       current = undefined;
       currentDb = undefined;
-      stalled = undefined;
       onDrop();
       if (closing === undefined) return;
       try {

@@ -21,6 +21,7 @@ import { keyOf, NO_PARTITION, type EntryRecord, type Totals } from './schema.js'
 import { mayMatch, servableUnpartitioned, whyNotStorable } from './storable.js';
 import { storedHeaders, withoutFragment } from './stored-form.js';
 import { varyHeaderNames, varyKey, varyMatches, varyValues } from './vary.js';
+import { writeNotices } from './write-notices.js';
 
 export interface IdbResponseCache extends ResponseCache {
   /** Whether `put` would store this response now (metadata and recent writes only; sync). */
@@ -71,6 +72,12 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
   const recent = opts.memoryEntries > 0 ? new RecentEntries(opts.memoryEntries) : undefined;
   const connection = opts.indexedDB === undefined ? undefined : createConnection(opts.indexedDB, opts.dbName, () => recent?.forget());
   const limits = { maxEntries: opts.maxEntries, maxBytes: opts.maxBytes };
+  /**
+   * What this instance writes, told to the others on its database; heard where memory is on. A
+   * write overlapping a lookup commits after it (IndexedDB orders them), so its notice always
+   * comes after the lookup's hit was remembered.
+   */
+  const notices = connection === undefined ? undefined : writeNotices(opts.dbName, recent && (([partition, url]) => (url === undefined ? recent.forget(partition) : recent.forgetUrl(partition!, url))));
 
   let partition = opts.partition;
   /** Partitions fixed when calls started; weak, so a finished call's Request is not kept. */
@@ -132,6 +139,7 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
       const partitionKey = current ?? NO_PARTITION;
       const url = withoutFragment(request.url);
       const matches = (entry: EntryRecord) => varyMatches(request, entry.vary) && (current !== null || servableUnpartitioned(entry));
+      if (recent !== undefined) notices?.listen();
       const remembered = recent?.find(partitionKey, url, matches, isExpired);
       const { hit, expired } = remembered !== undefined ? { hit: remembered, expired: [] } : await lookup(await connection.get(), [partitionKey, 'GET', url], matches, isExpired);
       if (hit !== undefined && remembered === undefined) recent?.remember(hit);
@@ -214,6 +222,7 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
     const supersedes = (stored: EntryRecord) => varyMatches(request, stored.vary);
     const write = async () => {
       const outcome = await writeEntry(await connection.get(), entry, body, supersedes, isExpiredAt(now), limits);
+      notices?.tell(outcome.evicted.entries > 0 ? [] : [entry.partition, entry.url]); // which were evicted is not said
       recent?.stored({ entry, body }, supersedes);
       counters.puts += 1;
       reportRemoved('limit', outcome.evicted);
@@ -274,6 +283,7 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
       try {
         await clearEntries(await connection.get(), target);
         recent?.forget(target); // after, so what a lookup read while it ran is forgotten too
+        notices?.tell(target === undefined ? [] : [target]);
       } catch (error) {
         report({ type: 'cache-error', operation: 'clear', error });
         throw error;
@@ -304,6 +314,7 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
 
     async close() {
       await settled();
+      notices?.close();
       await connection?.close();
     },
   };

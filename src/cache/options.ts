@@ -26,8 +26,9 @@ export interface IdbResponseCacheOptions {
   minRefreshMs?: number;
   /**
    * Entries also kept in memory (the most recently used, bodies up to 128 KiB, 1 MiB in all), so
-   * serving them needs no IndexedDB transaction. Only for a cache that is its database's one
-   * writer: another instance's writes are not seen here. The service worker turns it on (64). (0)
+   * serving them needs no IndexedDB transaction. Another instance's writes to the same database
+   * are forgotten when its notice arrives (a BroadcastChannel; without one they are not seen).
+   * The service worker turns it on (64). (0)
    */
   memoryEntries?: number;
   /**

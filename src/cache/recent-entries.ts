@@ -14,8 +14,9 @@ const MAX_BODY_BYTES = MAX_BYTES / 8;
  *
  * It answers only what IndexedDB would: a write replaces what the same request would have
  * matched, `clear` forgets the partition, and any eviction, a dropped connection (another context
- * deleting or upgrading the database) and `close` forget everything. Another instance's writes are
- * not seen here, hence off by default and on in the service worker, the database's one writer.
+ * deleting or upgrading the database) and `close` forget everything. Another instance's writes
+ * (the in-page engine's, while no worker of ours controls its page) are forgotten when its
+ * WriteNotice arrives. Off by default; on in the service worker, the database's main user.
  */
 export class RecentEntries {
   /** By [partition, url]; Map order is recency (least recent first). */
@@ -49,6 +50,11 @@ export class RecentEntries {
   stored(hit: Hit, supersedes: (entry: EntryRecord) => boolean): void {
     const key = urlKey(hit.entry.partition, hit.entry.url);
     this.replace(key, [...fits(hit), ...(this.byUrl.get(key) ?? []).filter((known) => !supersedes(known.entry))]);
+  }
+
+  /** Forgets every variant of one URL in one partition (another instance wrote it). */
+  forgetUrl(partition: string, url: string): void {
+    this.replace(urlKey(partition, url), []);
   }
 
   /** Forgets one partition ('' = unpartitioned), or everything. */

@@ -53,6 +53,7 @@ export interface ResilienceHandle {
  * `resilientFetch` keeps working in the page then.
  */
 export async function registerResilience(options: RegisterOptions): Promise<ResilienceHandle> {
+  checkOptions(options);
   if (options.config !== undefined) setPageSettings(options.config);
   // Until the worker controls the page (or if it never can), calls run in the page.
   if (typeof navigator === 'undefined' || !navigator.serviceWorker?.controller) prefetchPageEngine();
@@ -141,4 +142,12 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
       (error: unknown) => (clearTimeout(timer), reject(error)),
     );
   });
+}
+
+/**
+ * A wrong timeoutMs otherwise failed every wait at once ("did not activate within 10s ms"). (A
+ * wrong scriptURL is named by the registration's own error; `config` is the worker's to check.)
+ */
+function checkOptions({ timeoutMs }: RegisterOptions): void {
+  if (timeoutMs !== undefined && !(timeoutMs > 0)) throw new TypeError(`timeoutMs must be a number > 0, got ${String(timeoutMs)}`);
 }

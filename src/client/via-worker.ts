@@ -3,7 +3,7 @@ import { OPTIONS_HEADER, OUTBOX_ID, REASON, SOURCE } from '../core/headers.js';
 import { absoluteUrl } from '../core/absolute-url.js';
 import type { CallOptions, ResilienceReason, ResilientRequestInit } from '../core/types.js';
 import type { WireOptions } from '../sw/options-header.js';
-import type { Command } from '../sw/protocol.js';
+import { INVALID_CALL, type Command } from '../sw/protocol.js';
 import { pageTraceHook } from '../telemetry/page-trace-hook.js';
 
 /**
@@ -26,6 +26,8 @@ export async function viaWorker(worker: ServiceWorker, input: RequestInfo | URL,
   let error: unknown;
   try {
     response = await fetch(input, { ...fetchInit, headers });
+    const invalid = response.headers.get(INVALID_CALL); // the worker refused the options: as the engine throws
+    if (invalid !== null) throw new TypeError(decodeURIComponent(invalid));
     const source = response.headers.get(SOURCE);
     if (resilience?.throwOnReject === true && (source === 'synthetic' || source === 'outbox')) throw rejectionOf(response, url);
     return response;

@@ -1,13 +1,13 @@
 import type { DeadlineTimer } from './deadline-timer.js';
 
 /**
- * How long we wait on what answers in milliseconds when healthy (an IndexedDB open, a state
- * store's load, a cache's lookup) before taking it as stuck. Generous on purpose: a slow device's
- * cold IndexedDB open mistaken for a stuck one costs the saved breaker state and the stored copies
- * until it opens, while a really stuck one (queued behind a connection that will not close) costs
- * this wait once.
+ * How long we wait on what answers in milliseconds when healthy (an IndexedDB open, ~2 ms in
+ * bench:sw's probe; a state store's load; a cache's lookup) before taking it as stuck. Generous
+ * on purpose, a thousand times the healthy figure: a slow device's cold open mistaken for a stuck
+ * one costs the saved breaker state and the stored copies until it opens, while a really stuck
+ * one (queued behind a connection that will not close) costs this wait once.
  */
-export const STUCK_AFTER_MS = 3_000;
+export const STUCK_AFTER_MS = 2_000;
 
 /** What `within` resolves with when the wait ran out first. */
 export const TIMED_OUT: unique symbol = Symbol('timed out');

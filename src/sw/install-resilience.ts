@@ -1,5 +1,6 @@
 import { createIdbResponseCache, type CacheEvent, type IdbResponseCache, type IdbResponseCacheOptions } from '../cache/index.js';
 import { cacheDegradation } from './cache-degradation.js';
+import { validateCallOptions } from '../core/call-options.js';
 import { createResilientFetch } from '../core/create-resilient-fetch.js';
 import { DEFAULT_MAX_ORIGINS } from '../core/defaults.js';
 import { SOURCE } from '../core/headers.js';
@@ -8,14 +9,15 @@ import { createEventLogger, type LogSink } from '../telemetry/event-logger.js';
 import { StateBroadcaster } from './broadcaster.js';
 import { IdbStateStore } from './idb-state-store.js';
 import { reportError } from '../core/report-error.js';
-import { requireOutboxFor, withoutOutbox, withoutOutboxSettings, type OutboxModule } from './outbox-slot.js';
+import { refuseOutboxCall, requireOutboxFor, withoutOutbox, withoutOutboxSettings, type OutboxModule } from './outbox-slot.js';
 import { PageAborts } from './page-aborts.js';
 import { carriesPageHeaders, readCallOptions, stripPageHeaders } from './options-header.js';
 import { configVersion } from './config-version.js';
 import { LaterPosts } from './later-posts.js';
 import { LiveSettings } from './live-settings.js';
-import { HELLO, type Command, type Reply } from './protocol.js';
+import { HELLO, INVALID_CALL, isCommand, type Command, type Reply } from './protocol.js';
 import { createRouter, type RouteOptions } from './routing.js';
+import { checkWorkerConfig } from './worker-config.js';
 
 const STALE_URLS_LIMIT = 500;
 
@@ -84,6 +86,7 @@ export interface InstalledResilience {
  * that calls `registerResilience` asks for `claim` itself on the first visit.
  */
 export function installResilience(config: ResilienceConfig = {}, scope: ServiceWorkerGlobalScope = self as unknown as ServiceWorkerGlobalScope): InstalledResilience {
+  checkWorkerConfig(config);
   if (config.outbox === undefined) requireOutboxFor(config.policy);
   const store = new IdbStateStore(config.stateDbName, (): number => settings.current().policy?.maxOrigins ?? DEFAULT_MAX_ORIGINS);
   store.preload(); // first, so the database opens while the rest of this setup runs
@@ -97,11 +100,13 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
     const degraded = cacheDegradation(event);
     if (degraded !== undefined) publish(degraded);
   };
-  // The worker is its database's one writer (pages clear through it), so its hot entries can be
-  // answered from memory: an outage's burst of stored-copy reads then needs no transactions.
+  // The worker is its database's main user (pages clear through it), so its hot entries are
+  // answered from memory: an outage's burst of stored-copy reads then needs no transactions. The
+  // one other writer, an in-page engine (a page no worker of ours controls), announces its
+  // writes, and the memory forgets them (cache/write-notices.ts).
   const cache = config.cache === false ? undefined : createIdbResponseCache({ memoryEntries: 64, ...config.cache, onEvent: onCacheEvent });
 
-  /** Every event, the engine's and the worker's own, goes to the app, then (a task later: LaterPosts) to pages and the log. */
+  /** Every event (the engine's, the cache's, the outbox's) goes to the app, then (a task later: LaterPosts) to pages and the log. */
   function publish(event: ResilienceEvent): void {
     // A stored copy that answered a slow call (stale-while-waiting) was refreshed behind it.
     if (event.type === 'refreshed' && staleUrls.delete(event.url)) later.post(() => broadcaster.cache('fresh-arrived', event.url));
@@ -114,7 +119,12 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
       broadcaster.event(event);
       log?.(event);
     });
-    config.onEvent?.(event);
+    // Isolated here, not only by the engine: the cache and the outbox report through this too.
+    try {
+      config.onEvent?.(event);
+    } catch (error) {
+      reportError(error);
+    }
   }
 
   const rf: ResilientFetch = createResilientFetch({
@@ -155,10 +165,10 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
     partition: () => settings.current().cachePartition ?? null,
     ready,
     broadcast: (e) => broadcaster.outbox(e),
-    onEvent: (e) => broadcaster.event(e),
+    onEvent: publish,
     // Replays join the original call's trace, read by the tracing setup (no OTel import here).
     ...(telemetry !== undefined ? { traceContext: (traceparent, tracestate) => telemetry.tracing.extract(new Headers(tracestate !== undefined ? { traceparent, tracestate } : { traceparent })) } : {}),
-    flushTelemetry: async () => telemetry?.flush(),
+    afterReplay: () => sendWhatIsLeft(),
   });
 
   scope.addEventListener('fetch', (event) => {
@@ -172,17 +182,26 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
     const response = handle(request);
     event.respondWith(response);
     // The response goes back first; state writes, the cache write and the span export finish after.
-    event.waitUntil(response.catch(() => undefined).then(() => afterResponse()));
+    event.waitUntil(response.catch(() => undefined).then(() => afterEvent()));
   });
 
   scope.addEventListener('message', (event) => {
+    if (!isCommand(event.data)) return; // the app's own message: its listener answers
     const port = event.ports[0];
-    const work = respond(event.data as Command).then((reply) => port?.postMessage(reply));
-    event.waitUntil(work);
+    const work = respond(event.data).then((reply) => port?.postMessage(reply));
+    // A command may have run calls (an outbox flush): what they left for later goes out under it too.
+    event.waitUntil(work.then(() => afterEvent()));
   });
 
   async function handle(request: Request): Promise<Response> {
     const { abortId, ...options } = readCallOptions(request) ?? {};
+    try {
+      validateCallOptions(options);
+      if (config.outbox === undefined) refuseOutboxCall(options.outbox);
+    } catch (error) {
+      // Thrown from here it would reach the page as a bare "Failed to fetch": carried across instead.
+      return new Response(null, { status: 400, headers: { [SOURCE]: 'synthetic', [INVALID_CALL]: encodeURIComponent((error as Error).message) } });
+    }
     const traceContext = telemetry !== undefined ? telemetry.tracing.extract(request.headers) : undefined;
     const outgoing = carriesPageHeaders(request) ? await stripPageHeaders(request) : request;
     // The call is judged (and its partition bound) only once saved state and settings are
@@ -210,13 +229,20 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
   }
 
   /**
-   * The call's spans have ended by the time its response exists, so their export starts at
-   * once, beside the state and cache writes: a worker the browser stops right after answering
-   * has usually sent them by then.
+   * What an event's calls left for later, under its waitUntil (the browser may stop the worker
+   * once that settles). The call's spans have ended by the time its response exists, so their
+   * export starts at once, beside the state and cache writes: a worker the browser stops right
+   * after answering has usually sent them by then.
    */
-  async function afterResponse(): Promise<void> {
-    await Promise.all([rf.settled(), telemetry?.flush(), outbox.settled()]); // the outbox: replays started by this call
-    await later.settled(); // last: what the writes above reported goes out too
+  async function afterEvent(): Promise<void> {
+    await Promise.all([sendWhatIsLeft(), outbox.settled()]); // the outbox: replays started by this call
+    await later.settled(); // last: what the outbox's replays reported goes out too
+  }
+
+  /** The engine's write-behind and spans, then the posts they and the calls before them made. */
+  async function sendWhatIsLeft(): Promise<void> {
+    await Promise.all([rf.settled(), telemetry?.flush()]);
+    await later.settled();
   }
 
   async function respond(command: Command): Promise<Reply> {
@@ -246,8 +272,6 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
         case 'abort':
           aborts.abort(command.id);
           return { ok: true };
-        default:
-          throw new TypeError(`unknown command ${JSON.stringify((command as { type?: unknown }).type)}`);
       }
     } catch (error) {
       const e = error instanceof Error ? error : new Error(String(error));

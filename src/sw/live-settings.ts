@@ -74,6 +74,10 @@ export class LiveSettings {
    */
   async configure(partial: ConfigUpdate): Promise<LiveConfig> {
     if (typeof partial !== 'object' || partial === null) fail('config', partial, 'an object');
+    // A misspelt field would be ignored: a sign-in whose partition never applied, unnoticed.
+    for (const key in partial) {
+      if (key !== 'policy' && key !== 'cachePartition') throw new TypeError(`${key} is not a field of configure() (it takes policy and cachePartition)`);
+    }
     const partition = partial.cachePartition === undefined ? undefined : (checkPartition('cachePartition', partial.cachePartition) ?? this.script.partition);
     const overlay = foldOverlay(this.overlay, partial.policy);
     if (overlay !== this.overlay) {

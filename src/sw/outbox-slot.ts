@@ -44,13 +44,15 @@ function enables(override: unknown): override is { outbox: unknown } {
   return isObject(override) && override.outbox !== undefined && override.outbox !== null && override.outbox !== false;
 }
 
+/** Refuses a call marked for the outbox in a worker without it: it would be sent once and lost. */
+export function refuseOutboxCall(perCall: unknown): void {
+  if (perCall === true) fail('resilience.outbox', true, HOW);
+}
+
 /** A worker without the outbox: calls go straight to the engine, and nothing is ever queued. */
 export function withoutOutbox(engine: ResilientFetch): WorkerOutbox {
   return {
-    fetch: async (request, init) => {
-      if (init?.resilience?.outbox === true) fail('resilience.outbox', true, HOW);
-      return engine(request, init);
-    },
+    fetch: (request, init) => engine(request, init),
     settled: async () => undefined,
     // Nothing was ever queued here: pages listing or flushing see an empty outbox.
     command: async () => ({ entries: [], origins: [], log: [] }),

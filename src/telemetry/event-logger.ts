@@ -1,4 +1,5 @@
 import { DEFAULT_REDACTED_PARAMS, redactUrl } from '../core/tracing.js';
+import { reportError } from '../core/report-error.js';
 import type { ResilienceEvent } from '../core/types.js';
 
 export type LogLevel = 'info' | 'warn' | 'error';
@@ -37,8 +38,8 @@ export interface EventLoggerOptions {
  * Turns resilience events into one JSON line each: `createResilientFetch({ onEvent: createEventLogger() })`.
  * Warn is for events where the app got less than it asked for (rejected, fallback, failed, a
  * breaker opening, a pause); info for the rest. URLs are redacted like `url.full` in spans, since
- * logs are often kept longer and seen by more people than traces. A sink that throws is ignored:
- * logging must never break a call.
+ * logs are often kept longer and seen by more people than traces. A sink that throws is isolated
+ * and reported (reportError): logging must never break a call.
  */
 export function createEventLogger(options: EventLoggerOptions = {}): (event: ResilienceEvent) => void {
   const sink = options.sink ?? consoleSink;
@@ -47,8 +48,8 @@ export function createEventLogger(options: EventLoggerOptions = {}): (event: Res
     try {
       const record = toLogRecord(event, options.serviceName, (url) => redactUrl(url, redacted));
       sink(JSON.stringify(record), record);
-    } catch {
-      // See above: a logging failure is not the app's problem.
+    } catch (error) {
+      reportError(error); // the call goes on; the app's sink bug is the app's to see
     }
   };
 }

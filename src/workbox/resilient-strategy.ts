@@ -2,6 +2,7 @@ import { Strategy, type StrategyOptions } from 'workbox-strategies/Strategy.js';
 import type { StrategyHandler } from 'workbox-strategies/StrategyHandler.js';
 import { createIdbResponseCache, type IdbResponseCacheOptions } from '../cache/index.js';
 import { createResilientFetch, type CreateOptions } from '../core/create-resilient-fetch.js';
+import { validateCallOptions } from '../core/call-options.js';
 import { describeResponse } from '../core/describe.js';
 import { ResilienceError } from '../core/errors.js';
 import type { CallOptions, ResilientFetch } from '../core/types.js';
@@ -43,6 +44,8 @@ export class ResilientStrategy extends Strategy {
   constructor(options: ResilientStrategyOptions = {}) {
     const { cacheName, plugins, fetchOptions, matchOptions, cache, persistState, callOptions, ...engineOptions } = options;
     super({ cacheName, plugins, fetchOptions, matchOptions });
+    // Checked now: an invalid option would otherwise fail every request this strategy handles.
+    if (callOptions !== undefined) validateCallOptions(callOptions);
     this.callOptions = callOptions;
     const store = cache === false ? undefined : createIdbResponseCache({ dbName: `${this.cacheName}-resilient-fetch`, ...cache });
     this.fetch = createResilientFetch({

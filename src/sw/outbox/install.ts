@@ -26,8 +26,12 @@ export interface WorkerOutboxOptions {
    * (none: replays are not traced)
    */
   traceContext?: OutboxOptions['traceContext'];
-  /** Exports the spans ended so far (replays outside a fetch event end theirs here). Never rejects. */
-  flushTelemetry?(): Promise<void>;
+  /**
+   * Sends out what replays left for later: their spans, the engine's state writes, and the
+   * events the worker posts a task later (broadcasts, log lines). Awaited under the waitUntil of
+   * the event that asked for the replay. Never rejects. (none)
+   */
+  afterReplay?(): Promise<void>;
   /** The outbox's IndexedDB database. (`resilient-fetch-outbox`) */
   dbName?: string;
 }
@@ -52,6 +56,7 @@ export function installOutbox(options: WorkerOutboxOptions): WorkerOutbox {
   const outbox = new Outbox({
     engine: options.engine,
     store: new OutboxStore(scope.indexedDB, options.dbName),
+    ready: options.ready,
     policy: options.policy,
     partition: options.partition,
     report: options.broadcast,
@@ -63,25 +68,37 @@ export function installOutbox(options: WorkerOutboxOptions): WorkerOutbox {
     },
   });
 
-  /** A replay round, then its spans exported: under the event's waitUntil where there is one. */
-  const replay = (trigger: ReplayTrigger) => options.ready.then(() => outbox.replay(trigger)).then(() => options.flushTelemetry?.());
+  /** A replay round, then what it left for later (its spans, its posts). */
+  const replay = (trigger: ReplayTrigger) => outbox.replay(trigger).then(() => options.afterReplay?.());
+  /** Every replay started so far, then what they left for later. */
+  const settled = async () => {
+    if (await outbox.settled()) await options.afterReplay?.();
+  };
 
   scope.addEventListener('sync', (event) => {
     const e = event as ExtendableEvent & { tag?: string };
     if (e.tag !== SYNC_TAG) return;
     // Rejecting asks the browser to fire `sync` again later, on its own schedule.
-    e.waitUntil(replay('sync').then(async () => {
+    e.waitUntil(replay('sync').then(settled).then(async () => {
       if (await outbox.waiting()) throw new Error('resilient-fetch: outbox entries still wait');
     }));
   });
+  // `online` and a restarted worker have no event to extend. Both replays are tracked, so the
+  // waitUntil of any event handled while they run covers them and what they post: the event that
+  // started the worker, and the flush every page with a registerResilience handle sends when it
+  // sees the device come online (outbox-handle.ts). A replay the browser still cuts short loses
+  // no write: an entry is removed only after its answer, and is sent again with the same key.
   scope.addEventListener('online', () => void replay('online'));
-  void replay('start');
+  // A new version's script runs while the old worker is still active: two workers draining one
+  // queue send the same write twice at once. It replays once it takes over, under `activate`;
+  // a restarted active worker (or one whose scope does not say its state) replays now.
+  const state = (scope.serviceWorker as ServiceWorker | undefined)?.state;
+  if (state === undefined || state === 'activated') void replay('start');
+  else scope.addEventListener('activate', (event) => event.waitUntil(replay('start')));
 
   return {
     fetch: (request, init, trace) => outbox.fetch(request, init, trace),
-    settled: async () => {
-      if (await outbox.settled()) await options.flushTelemetry?.(); // spans of replays a success started
-    },
+    settled,
     async command(action) {
       await options.ready;
       if (action.action === 'flush') await replay('flush');

@@ -27,6 +27,12 @@ export interface OutboxOptions {
   traceContext?(traceparent: string, tracestate: string | undefined): CallOptions['traceContext'];
   /** Asks the browser for a `sync` event (Background Sync, where it exists). */
   requestSync?(): Promise<void>;
+  /**
+   * Replays wait for this (the worker's saved partition applies first). A replay is tracked from
+   * the moment it is asked for, so `settled()` covers one still waiting here: the worker-start
+   * replay is then under the waitUntil of the event that started the worker.
+   */
+  ready?: Promise<void>;
   now?(): number;
   random?(): number;
 }
@@ -71,7 +77,8 @@ export class Outbox {
 
   /** Replays what can be replayed now (see Replayer for which triggers wait out the backoff). Never rejects. */
   async replay(trigger: ReplayTrigger, origins?: string[]): Promise<void> {
-    await this.track(this.replayer.run(trigger, origins).finally(() => this.refreshQueuedOrigins()));
+    const ready = this.options.ready ?? Promise.resolve();
+    await this.track(ready.then(() => this.replayer.run(trigger, origins)).finally(() => this.refreshQueuedOrigins()));
   }
 
   /** Whether entries of the live partition still wait (a `sync` handler asks the browser to retry then). */

@@ -78,6 +78,8 @@ export class Replayer {
     const { store, now } = this.options;
     let failedRounds = (await store.backoff(origin)).failedRounds;
     for (;;) {
+      // A sign-out (or another user signing in) mid-round: the next write would carry their cookies.
+      if (this.options.partition() !== partition) return;
       const entry = await store.head(origin, partition);
       if (entry === undefined) return store.setBackoff({ origin, notBefore: 0, failedRounds: 0, failedAt: 0 });
       if (entry.expiresAt <= now()) {

@@ -107,8 +107,14 @@ export class OutboxStore {
     await Promise.all([tx.objectStore('entries').delete(seq), tx.objectStore('bodies').delete(seq), tx.done]);
   }
 
+  /**
+   * Rewrites a stored entry, only while it is still stored: a clear (sign-out) or an expiry during
+   * its send removed it and its body for good, and a put would bring it back without its body.
+   */
   async update(entry: OutboxEntry & { seq: number }): Promise<void> {
-    await (await this.db()).put('entries', entry);
+    const tx = (await this.db()).transaction('entries', 'readwrite');
+    if ((await tx.store.getKey(entry.seq)) !== undefined) await tx.store.put(entry);
+    await tx.done;
   }
 
   async entries(): Promise<(OutboxEntry & { seq: number })[]> {

@@ -98,7 +98,7 @@ describe('connection lifecycle', () => {
     expect(await matchText(cache, get(URL_B))).toBe('again');
   });
 
-  it('a database another connection holds through a pending delete: every operation settles within a second, and works again once it is let go', async () => {
+  it('a database another connection holds through a pending delete: every operation settles within STUCK_AFTER_MS (2 s), and works again once it is let go', async () => {
     const { factory, cache, events } = setup();
     await cache.put(get(URL_A), ok('hello'));
     await cache.close();

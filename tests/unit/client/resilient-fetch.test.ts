@@ -2,6 +2,7 @@ import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { resilientFetch } from '../../../src/client/resilient-fetch.js';
 import { OPTIONS_HEADER } from '../../../src/core/headers.js';
+import { INVALID_CALL } from '../../../src/sw/protocol.js';
 import { fakeController, type Behaviour } from './fake-controller.js';
 
 afterEach(() => void vi.unstubAllGlobals());
@@ -32,5 +33,14 @@ describe('resilientFetch under a controlling worker', () => {
     await resilientFetch('https://api.test/b', { resilience: { retries: 1, throwOnReject: true } });
     expect(JSON.parse(sent[0]!.headers.get(OPTIONS_HEADER)!)).toEqual({ retries: 1 });
     expect(sent[0]!.headers.has('traceparent')).toBe(false);
+  });
+});
+
+describe('resilientFetch when our worker refuses the per-call options', () => {
+  it('throws the TypeError the worker named, as the in-page engine would', async () => {
+    vi.stubGlobal('navigator', { serviceWorker: { controller: fakeController('ours').worker }, onLine: true });
+    const message = 'resilience.retries must be an integer >= 0, got -1';
+    vi.stubGlobal('fetch', async () => new Response(null, { status: 400, headers: { [INVALID_CALL]: encodeURIComponent(message) } }));
+    await expect(resilientFetch('https://api.test/a', { resilience: { retries: -1 } })).rejects.toThrow(new TypeError(message));
   });
 });

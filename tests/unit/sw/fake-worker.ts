@@ -9,8 +9,13 @@ type Listener = (event: unknown) => void;
 
 export interface FakeWorker {
   installed: InstalledResilience;
-  /** Posts a command as a page does and waits for the reply. */
+  /** Posts a command as a page does; resolves with the reply once the event's waitUntil has settled. */
   command(command: Command): Promise<Reply>;
+  /**
+   * Dispatches an extendable event (`sync`, `online`...) with these fields; resolves once every
+   * promise given to its waitUntil has settled: the moment a browser may stop the worker.
+   */
+  dispatch(type: string, fields?: object): Promise<void>;
   /** Dispatches a fetch event: the worker's response, or undefined when it left the request to the browser. */
   fetch(request: Request): Promise<Response | undefined>;
 }
@@ -47,17 +52,29 @@ export function startWorker(config: ResilienceConfig, origin = 'https://app.test
   } as unknown as ServiceWorkerGlobalScope;
   const installed = installResilience({ log: false, cache: false, ...config }, scope);
 
+  /** Fires `type` at the worker's listeners; returns what they gave waitUntil (more may come while they run). */
+  function fire(type: string, fields: object): Promise<unknown>[] {
+    const waits: Promise<unknown>[] = [];
+    for (const listener of listeners.get(type) ?? []) listener({ type, ...fields, waitUntil: (p: Promise<unknown>) => void waits.push(p) });
+    return waits;
+  }
+
   return {
     installed,
     async command(command) {
       const channel = new MessageChannel();
       const reply = new Promise<Reply>((resolve) => (channel.port1.onmessage = (e: MessageEvent<Reply>) => resolve(e.data)));
-      for (const listener of listeners.get('message') ?? []) listener({ data: command, ports: [channel.port2], waitUntil: () => undefined });
+      const waits = fire('message', { data: command, ports: [channel.port2] });
       try {
-        return await reply;
+        const answer = await reply;
+        await Promise.allSettled(waits);
+        return answer;
       } finally {
         channel.port1.close();
       }
+    },
+    async dispatch(type, fields = {}) {
+      await Promise.allSettled(fire(type, fields));
     },
     async fetch(request) {
       let responded: Promise<Response> | undefined;

@@ -90,13 +90,17 @@ describe('createEventLogger', () => {
     expect(info).toHaveBeenCalledTimes(1);
   });
 
-  it('a sink that throws never reaches the caller', () => {
+  it('a sink that throws never reaches the caller, and the app sees its error (reportError)', () => {
+    const reported = vi.fn();
+    vi.stubGlobal('reportError', reported);
     const log = createEventLogger({
       sink: () => {
         throw new Error('disk full');
       },
     });
     expect(() => log({ type: 'evicted', origin: 'https://a.test', at: AT })).not.toThrow();
+    expect(reported).toHaveBeenCalledWith(expect.objectContaining({ message: 'disk full' }));
+    vi.unstubAllGlobals();
   });
 
   it('with the engine, the logged ids are those of the call span', async () => {

@@ -73,6 +73,12 @@ afterEach(() => {
 });
 
 describe('ResilientStrategy (Workbox)', () => {
+  it('refuses invalid callOptions when it is made, not on every request after', () => {
+    expect(() => strategy({ callOptions: { retries: -1 } })).toThrow(TypeError);
+    expect(() => strategy({ callOptions: { retries: -1 } })).toThrow('retries must be an integer >= 0, got -1');
+    expect(() => strategy({ callOptions: { timeout: 5 } as never })).toThrow('timeout is not a known option');
+  });
+
   it('sends every attempt, retries included, through the app\'s plugins', async () => {
     const up = upstream({ status: 503 }, { status: 503 }, { status: 200, body: 'up' });
     const { log, plugin } = recorder();

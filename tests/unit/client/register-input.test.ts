@@ -1,0 +1,15 @@
+// registerResilience's timeoutMs: a mistake is a TypeError naming the field and the value, before
+// anything is registered or stored for the in-page engine.
+import { describe, expect, it } from 'vitest';
+import { registerResilience, type RegisterOptions } from '../../../src/client/register.js';
+
+describe('registerResilience options', () => {
+  it.each([
+    [{ scriptURL: '/sw.js', timeoutMs: '10s' }, 'timeoutMs must be a number > 0, got 10s'],
+    [{ scriptURL: '/sw.js', timeoutMs: 0 }, 'timeoutMs must be a number > 0, got 0'],
+  ])('%j', async (options, message) => {
+    const registering = registerResilience(options as unknown as RegisterOptions);
+    await expect(registering).rejects.toThrow(TypeError);
+    await expect(registering).rejects.toThrow(message);
+  });
+});
