@@ -1,9 +1,9 @@
 import { ResilienceError } from '../core/errors.js';
-import { OPTIONS_HEADER, OUTBOX_ID, REASON, SOURCE } from '../core/headers.js';
+import { INVALID_CALL, OPTIONS_HEADER, OUTBOX_ID, REASON, SOURCE } from '../core/headers.js';
 import { absoluteUrl } from '../core/absolute-url.js';
 import type { CallOptions, ResilienceReason, ResilientRequestInit } from '../core/types.js';
 import type { WireOptions } from '../sw/options-header.js';
-import { INVALID_CALL, type Command } from '../sw/protocol.js';
+import type { Command } from '../sw/protocol.js';
 import { pageTraceHook } from '../telemetry/page-trace-hook.js';
 
 /**

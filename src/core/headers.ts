@@ -5,5 +5,11 @@ export const ATTEMPTS = 'X-Resilience-Attempts';
 export const TRACE_ID = 'X-Resilience-Trace-Id';
 /** Per-call options from the page to the worker; stripped before the request leaves. */
 export const OPTIONS_HEADER = 'X-Resilience-Options';
+/**
+ * On the worker's answer to a call whose per-call options were invalid: the TypeError's message,
+ * URI-encoded. Thrown in the worker it would reach the page as fetch's bare "Failed to fetch"
+ * (respondWith rejected), so the page throws it instead.
+ */
+export const INVALID_CALL = 'X-Resilience-Invalid';
 /** A write the worker's outbox kept: its entry id (with `X-Resilience-Reason: queued`). */
 export const OUTBOX_ID = 'X-Resilience-Outbox-Id';

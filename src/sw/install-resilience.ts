@@ -3,7 +3,7 @@ import { cacheDegradation } from './cache-degradation.js';
 import { validateCallOptions } from '../core/call-options.js';
 import { createResilientFetch } from '../core/create-resilient-fetch.js';
 import { DEFAULT_MAX_ORIGINS } from '../core/defaults.js';
-import { SOURCE } from '../core/headers.js';
+import { INVALID_CALL, SOURCE } from '../core/headers.js';
 import type { PolicyConfig, ResilienceEvent, ResilientFetch } from '../core/types.js';
 import { createEventLogger, type LogSink } from '../telemetry/event-logger.js';
 import { StateBroadcaster } from './broadcaster.js';
@@ -15,7 +15,8 @@ import { carriesPageHeaders, readCallOptions, stripPageHeaders } from './options
 import { configVersion } from './config-version.js';
 import { LaterPosts } from './later-posts.js';
 import { LiveSettings } from './live-settings.js';
-import { HELLO, INVALID_CALL, isCommand, type Command, type Reply } from './protocol.js';
+import { isCommand } from './is-command.js';
+import { HELLO, type Command, type Reply } from './protocol.js';
 import { createRouter, type RouteOptions } from './routing.js';
 import { checkWorkerConfig } from './worker-config.js';
 

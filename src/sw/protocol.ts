@@ -7,13 +7,6 @@ import type { OutboxEvent, OutboxListing } from './outbox/entry.js';
 /** The name of the channel every page listens on for state changes. */
 export const STATE_CHANNEL = 'resilient-fetch:state';
 
-/**
- * On the worker's answer to a call whose per-call options were invalid: the TypeError's message,
- * URI-encoded. Thrown in the worker it would reach the page as fetch's bare "Failed to fetch"
- * (respondWith rejected), so the page throws it instead.
- */
-export const INVALID_CALL = 'X-Resilience-Invalid';
-
 /** Our worker's answer to `hello`: a page adds our headers only for a worker that says this. */
 export const HELLO = 'resilient-fetch/1';
 
@@ -50,16 +43,6 @@ export type Command =
   /** The page aborted call `id` (browsers do not all abort the FetchEvent's request for us). */
   | { type: 'abort'; id: string };
 
-const COMMANDS: readonly unknown[] = ['hello', 'snapshot', 'configure', 'clear-cache', 'claim', 'outbox', 'abort'] satisfies Command['type'][];
-
-/**
- * Whether a message is one of our commands. The worker answers nothing else: the script is the
- * app's too, and its own messages (Workbox's `messageSW({ type: 'SKIP_WAITING' })`) are answered
- * by whoever replies on the port first.
- */
-export function isCommand(data: unknown): data is Command {
-  return COMMANDS.includes((data as { type?: unknown } | null)?.type);
-}
 
 /** Worker → page, on the command's port. */
 export type Reply =

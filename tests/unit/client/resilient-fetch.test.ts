@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { resilientFetch } from '../../../src/client/resilient-fetch.js';
 import { OPTIONS_HEADER } from '../../../src/core/headers.js';
-import { INVALID_CALL } from '../../../src/sw/protocol.js';
+import { INVALID_CALL } from '../../../src/core/headers.js';
 import { fakeController, type Behaviour } from './fake-controller.js';
 
 afterEach(() => void vi.unstubAllGlobals());

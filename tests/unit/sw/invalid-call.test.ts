@@ -2,7 +2,7 @@
 // TypeError's message to the page (thrown in the worker it would arrive as "Failed to fetch").
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { OPTIONS_HEADER } from '../../../src/core/headers.js';
-import { INVALID_CALL } from '../../../src/sw/protocol.js';
+import { INVALID_CALL } from '../../../src/core/headers.js';
 import { fakeUpstream, freshDbName, startWorker } from './fake-worker.js';
 
 afterEach(() => void vi.unstubAllGlobals());

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { OPTIONS_HEADER } from '../../../src/core/headers.js';
 import { outbox } from '../../../src/sw/outbox/index.js';
-import { INVALID_CALL } from '../../../src/sw/protocol.js';
+import { INVALID_CALL } from '../../../src/core/headers.js';
 import { fakeUpstream, freshDbName, startWorker } from './fake-worker.js';
 
 const API = 'https://api.test';
