@@ -5,8 +5,11 @@ import { registerResilience, type RegisterOptions } from '../../../src/client/re
 
 describe('registerResilience options', () => {
   it.each([
-    [{ scriptURL: '/sw.js', timeoutMs: '10s' }, 'timeoutMs must be a number > 0, got 10s'],
-    [{ scriptURL: '/sw.js', timeoutMs: 0 }, 'timeoutMs must be a number > 0, got 0'],
+    [{ scriptURL: '/sw.js', timeoutMs: '10s' }, 'timeoutMs must be a number > 0 and <= 2147483647, got 10s'],
+    [{ scriptURL: '/sw.js', timeoutMs: 0 }, 'timeoutMs must be a number > 0 and <= 2147483647, got 0'],
+    // Past a timer's longest wait, setTimeout fires at once: every wait would have failed at once.
+    [{ scriptURL: '/sw.js', timeoutMs: Infinity }, 'timeoutMs must be a number > 0 and <= 2147483647, got Infinity'],
+    [{ scriptURL: '/sw.js', timeoutMs: 2 ** 31 }, 'timeoutMs must be a number > 0 and <= 2147483647, got 2147483648'],
   ])('%j', async (options, message) => {
     const registering = registerResilience(options as unknown as RegisterOptions);
     await expect(registering).rejects.toThrow(TypeError);
