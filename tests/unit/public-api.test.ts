@@ -4,6 +4,7 @@
  * TypeScript compiler from the entries package.json exports, walking from each exported function's
  * and class constructor's parameters through the named option types they take.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
@@ -128,5 +129,15 @@ describe('resilient-fetch/core', () => {
   it('exports the engine and nothing of its internals (no ResolvedPolicy, merge or helpers)', async () => {
     const core = await import('../../src/core/index.js');
     expect(Object.keys(core).sort()).toEqual(['DEFAULT_POLICY', 'ResilienceError', 'createResilientFetch', 'describeResponse']);
+  });
+});
+
+describe("the README's policy defaults", () => {
+  it('are the ones the engine uses (DEFAULT_POLICY)', () => {
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const block = /^### Policy defaults\n\n```ts\n([\s\S]*?)^```$/m.exec(readme)?.[1];
+    expect(block).toBeDefined();
+    const literal = block!.replaceAll(/\/\/.*$/gm, '').replaceAll(/(\d)_(\d)/g, '$1$2');
+    expect(new Function(`return (${literal});`)()).toEqual(DEFAULT_POLICY);
   });
 });
