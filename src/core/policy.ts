@@ -18,7 +18,7 @@ export class ResolvedPolicy {
     if (!isObject(given)) fail('policy', config, 'an object');
     // A misspelt key (`default`) left the whole policy at the defaults without a word.
     rejectUnknownKeys(CONFIG_KEYS, given, 'policy');
-    this.maxOrigins = config.maxOrigins ?? DEFAULT_MAX_ORIGINS;
+    this.maxOrigins = config.maxOrigins === undefined ? DEFAULT_MAX_ORIGINS : config.maxOrigins;
     integer(1)(this.maxOrigins, 'policy.maxOrigins');
     this.defaults = resolve(DEFAULT_POLICY, config.defaults, 'policy.defaults');
     if (config.origins !== undefined && !isObject(given.origins)) fail('policy.origins', config.origins, 'an object of origin → policy');

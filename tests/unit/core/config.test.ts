@@ -26,6 +26,8 @@ const bad: [PolicyConfig, RegExp][] = [
   [{ origins: { [A]: { timeoutMs: 1 }, [`${A}:443`]: { timeoutMs: 2 } } }, /policy\.origins\["https:\/\/a\.test:443"\] is the same origin as "https:\/\/a\.test"/],
   // Negative zero is refused where 0 is, and shown as what it is.
   [{ defaults: { timeoutMs: -0 } }, /policy\.defaults\.timeoutMs must be a number > 0 \(Infinity allowed\), got -0/],
+  // null is refused here as it is for defaults and origins (it was taken as "the default").
+  [{ maxOrigins: null } as never, /policy\.maxOrigins must be an integer >= 1, got null/],
 ];
 
 describe('config validation', () => {
