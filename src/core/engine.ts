@@ -77,9 +77,13 @@ export class Engine {
     return this.loading ?? Promise.resolve();
   }
 
-  /** Waits for the writes started so far, not later ones: under steady traffic it still ends. */
+  /**
+   * Waits for the work started so far and what it starts in turn (a call answered early from its
+   * stored copy goes on, then stores the answer): a few rounds, not until nothing is pending, so
+   * under steady traffic it still ends.
+   */
   async settled(): Promise<void> {
-    await Promise.allSettled([...this.pending]);
+    for (let round = 0; round < 3 && this.pending.size > 0; round++) await Promise.allSettled([...this.pending]);
   }
 
   /** fetch's contract: never throws, always a promise. */

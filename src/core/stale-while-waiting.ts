@@ -19,6 +19,9 @@ export function staleWhileWaiting(call: FallbackHost, sending: Promise<Response>
         if (answered) return cancelBody(copy);
         answered = true;
         call.answeredEarly?.();
+        // The request goes on to refresh the store: the worker's waitUntil (settled()) must wait
+        // for it and for the write it ends in, or the browser may stop the worker before either.
+        call.engine.track(sending.then(noop, noop));
         resolve(copy);
       });
     }, waitMs);
@@ -45,3 +48,5 @@ export function staleWhileWaiting(call: FallbackHost, sending: Promise<Response>
     );
   });
 }
+
+const noop = (): void => undefined;

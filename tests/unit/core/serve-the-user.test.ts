@@ -36,6 +36,35 @@ describe('stale-while-waiting', () => {
     expect(events).toContainEqual(expect.objectContaining({ type: 'refreshed', url: `${A}/item`, status: 200 }));
   });
 
+  it('keeps the refresh behind an early answer in settled(): a worker stays alive until the fresh copy is stored', async () => {
+    const clock = new FakeClock();
+    const transport = new FakeTransport(clock);
+    const cache = new MemoryCache(clock);
+    const store = cache.put.bind(cache);
+    cache.put = async (request, response) => {
+      await new Promise<void>((resolve) => clock.setTimeout(() => resolve(), 500)); // a write that takes a while, as IndexedDB's may
+      await store(request, response);
+    };
+    const rf = createResilientFetch({ fetch: transport.fetch, clock, random: () => 0.5, cache });
+    transport.sequence({ status: 200, body: 'v1' }, { status: 200, body: 'v2', delayMs: 8_000 });
+    await rf(`${A}/item`);
+    await clock.advance(500);
+    await rf.settled();
+    const call = watch(clock, rf(`${A}/item`));
+    await clock.advance(DEFAULT_POLICY.staleAfterMs);
+    expect(await call.value!.text()).toBe('v1'); // answered early from the stored copy
+    // The worker's waitUntil waits on settled() once the response is out: the refresh is in flight...
+    const settled = watch(clock, rf.settled());
+    await clock.advance(5_100);
+    expect(settled.at).toBeUndefined();
+    // ...then its answer is being stored...
+    expect(cache.entries.get(`${A}/item`)!.body).toBe('v1');
+    await clock.advance(500);
+    // ...and settled() ends only once it is.
+    expect(settled.at).toBeDefined();
+    expect(cache.entries.get(`${A}/item`)!.body).toBe('v2');
+  });
+
   it('a GET waiting in the queue answers from the stored copy after staleAfterMs, and still refreshes', async () => {
     const { rf, transport, clock, cache } = setup({ concurrency: { maxInFlight: 1, maxQueue: 10 }, staleAfterMs: 1_000 });
     transport.reply((r) => (r.url.endsWith('/slow') ? { status: 200, body: 'slow', delayMs: 4_000 } : { status: 200, body: `fresh@${clock.now()}` }));
