@@ -21,8 +21,13 @@ export function readCallOptions(request: Request): WireOptions | undefined {
   }
 }
 
+/**
+ * Whether our page client sent this request: it always adds the options header, and its
+ * `traceparent` only with it (client/handshake.ts). A `traceparent` alone is the app's own (its
+ * fetch instrumentation, or the in-page engine propagating upstream) and goes on as it came.
+ */
 export function carriesPageHeaders(request: Request): boolean {
-  return PAGE_ONLY.some((name) => request.headers.has(name));
+  return request.headers.has(OPTIONS_HEADER);
 }
 
 /**

@@ -41,4 +41,15 @@ describe('our headers never leave the worker', () => {
     // Without our headers, the exporter's request is left to the browser entirely.
     expect(await worker.fetch(new Request('https://collector.test/v1/traces', { method: 'POST', body: '{}' }))).toBeUndefined();
   });
+
+  it("but an app's own traceparent, with no options header of ours, goes on as it came", async () => {
+    // Our page client sends its traceparent only with the options header; alone, it is the app's
+    // (its fetch instrumentation, or the in-page engine propagating to the upstream).
+    const seen = fakeUpstream();
+    const worker = startWorker({ stateDbName: freshDbName(), policy: { origins: { [API]: {} } } });
+    await worker.fetch(new Request(`${API}/a`, { headers: { traceparent: OURS.traceparent, tracestate: OURS.tracestate } }));
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.headers.get('traceparent')).toBe(OURS.traceparent);
+    expect(seen[0]!.headers.get('tracestate')).toBe(OURS.tracestate);
+  });
 });
