@@ -5,7 +5,7 @@ import type { WorkboxPlugin } from 'workbox-core/types.js';
 import { OPTIONS_HEADER } from '../../../src/core/headers.js';
 import { describeResponse } from '../../../src/core/describe.js';
 import { ResilientStrategy, type ResilientStrategyOptions } from '../../../src/workbox/index.js';
-import { fetchEvent } from './service-worker-globals.js';
+import { fetchEvent, navigation } from './service-worker-globals.js';
 
 type Reply = { status: number; body?: string; headers?: Record<string, string> } | 'network-error';
 
@@ -57,8 +57,7 @@ function strategy(options: ResilientStrategyOptions = {}): ResilientStrategy {
 }
 
 /** Handles one request as a route would; resolves once Workbox and the engine have finished. */
-async function handle(s: ResilientStrategy, request: Request | string): Promise<Response> {
-  const event = fetchEvent();
+async function handle(s: ResilientStrategy, request: Request | string, event = fetchEvent()): Promise<Response> {
   const [response, done] = s.handleAll({ request: typeof request === 'string' ? new Request(request) : request, event: event as never });
   const answer = await response;
   await done;
@@ -159,5 +158,26 @@ describe('ResilientStrategy (Workbox)', () => {
     expect(log).toEqual(['requestWillFetch /public', 'fetchDidFail TypeError', 'handlerWillRespond cache']);
 
     expect(await (await handle(s, 'https://api.test/private')).text()).toBe('offline (TypeError)');
+  });
+
+  it('lets navigation preload answer the first attempt only: a retry goes to the network, not to the same spent preload', async () => {
+    const up = upstream({ status: 200, body: 'fresh page' });
+    const { log, plugin } = recorder();
+    const nav = navigation('https://app.test/inbox', new Response('preload says busy', { status: 503 }));
+    const res = await handle(strategy({ plugins: [plugin], policy: { defaults: { retry: { maxRetries: 1 } } } }), nav.request, nav.event);
+
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('fresh page');
+    expect(up.seen).toHaveLength(1); // the preload answered attempt one; only the retry was fetched
+    expect(log).toEqual(['requestWillFetch /inbox', 'fetchDidSucceed 200', 'handlerWillRespond network']);
+  });
+
+  it('a navigation preload that answers well is the answer: the upstream is not asked again', async () => {
+    const up = upstream({ status: 200, body: 'from the network' });
+    const nav = navigation('https://app.test/inbox', new Response('preloaded page'));
+    const res = await handle(strategy(), nav.request, nav.event);
+
+    expect(await res.text()).toBe('preloaded page');
+    expect(up.seen).toHaveLength(0);
   });
 });
