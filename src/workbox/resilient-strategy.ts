@@ -9,6 +9,7 @@ import type { CallOptions, ResilientFetch } from '../core/types.js';
 import { IdbStateStore } from '../sw/idb-state-store.js';
 import { carriesPageHeaders, readCallOptions, stripPageHeaders } from '../sw/options-header.js';
 import { StrategyHandlers } from './strategy-handlers.js';
+import { validateStrategyOptions } from './strategy-options.js';
 
 export interface ResilientStrategyOptions extends StrategyOptions, Omit<CreateOptions, 'fetch' | 'cache' | 'store'> {
   /**
@@ -42,6 +43,7 @@ export class ResilientStrategy extends Strategy {
   private readonly callOptions: ResilientStrategyOptions['callOptions'];
 
   constructor(options: ResilientStrategyOptions = {}) {
+    validateStrategyOptions(options);
     const { cacheName, plugins, fetchOptions, matchOptions, cache, persistState, callOptions, ...engineOptions } = options;
     super({ cacheName, plugins, fetchOptions, matchOptions });
     // Checked now: an invalid option would otherwise fail every request this strategy handles.

@@ -78,6 +78,25 @@ describe('ResilientStrategy (Workbox)', () => {
     expect(() => strategy({ callOptions: { timeout: 5 } as never })).toThrow('timeout is not a known option');
   });
 
+  it('refuses bad options when it is made, naming the field and the value', () => {
+    const refused: [unknown, string][] = [
+      [null, 'options must be an object, got null'],
+      ['policy', 'options must be an object, got "policy"'],
+      [{ plugins: { fetchDidFail() {} } }, 'plugins must be an array of Workbox plugins, got {}'],
+      [{ plugins: [offlinePage, null] }, 'plugins[1] must be a Workbox plugin (an object), got null'],
+      [{ persistState: 'no' }, 'persistState must be true or false, got "no"'],
+      [{ cache: true }, 'cache must be false or an object, got true'],
+      [{ cache: null }, 'cache must be false or an object, got null'],
+      [{ cacheName: {} }, 'cacheName must be a non-empty string, got {}'],
+      [{ random: 0.5 }, 'random must be a function, got 0.5'],
+      [{ tracer: {} }, 'tracer is not a known option'],
+    ];
+    for (const [options, message] of refused) {
+      expect(() => new ResilientStrategy(options as never), JSON.stringify(options)).toThrow(TypeError);
+      expect(() => new ResilientStrategy(options as never), JSON.stringify(options)).toThrow(message);
+    }
+  });
+
   it('sends every attempt, retries included, through the app\'s plugins', async () => {
     const up = upstream({ status: 503 }, { status: 503 }, { status: 200, body: 'up' });
     const { log, plugin } = recorder();
