@@ -5,6 +5,7 @@ import { createResilientFetch, type CreateOptions } from '../core/create-resilie
 import { validateCallOptions } from '../core/call-options.js';
 import { describeResponse } from '../core/describe.js';
 import { ResilienceError } from '../core/errors.js';
+import { reportError } from '../core/report-error.js';
 import type { CallOptions, ResilientFetch } from '../core/types.js';
 import { IdbStateStore } from '../sw/idb-state-store.js';
 import { carriesPageHeaders, readCallOptions, stripPageHeaders } from '../sw/options-header.js';
@@ -79,8 +80,14 @@ export class ResilientStrategy extends Strategy {
     const retryAfter = synthetic.headers.get('Retry-After');
     const error = new ResilienceError(reason ?? 'circuit-open', new URL(request.url).origin, retryAfter !== null ? Number(retryAfter) * 1000 : undefined);
     for (const callback of handler.iterateCallbacks('handlerDidError')) {
-      const answer = await callback({ error, event: handler.event, request });
-      if (answer) return answer;
+      // A throwing plugin, left to propagate, was asked again by Strategy (as for a failed
+      // _handle) and, throwing again, turned our 503 into a network error for the page.
+      try {
+        const answer = await callback({ error, event: handler.event, request });
+        if (answer) return answer;
+      } catch (thrown) {
+        reportError(thrown);
+      }
     }
     return synthetic;
   }

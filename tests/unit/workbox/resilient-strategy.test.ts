@@ -134,6 +134,24 @@ describe('ResilientStrategy (Workbox)', () => {
     expect(s.fetch.snapshot()[0]?.breaker.state).toBe('open');
   });
 
+  it('a handlerDidError plugin that throws is asked once and reported; the next plugin, else our 503, answers', async () => {
+    upstream({ status: 500 });
+    const reported = vi.fn();
+    vi.stubGlobal('reportError', reported);
+    const broken = { handlerDidError: vi.fn(async (): Promise<Response> => { throw new Error('offline page missing'); }) };
+    const s = strategy({ plugins: [broken], policy: { defaults: tripFast } });
+    await handle(s, 'https://api.test/a');
+    await handle(s, 'https://api.test/a');
+
+    const res = await handle(s, 'https://api.test/a');
+    expect(describeResponse(res)).toMatchObject({ source: 'synthetic', reason: 'circuit-open' });
+    expect(broken.handlerDidError).toHaveBeenCalledTimes(1);
+    expect(reported).toHaveBeenCalledWith(expect.objectContaining({ message: 'offline page missing' }));
+
+    s.plugins.push(offlinePage);
+    expect(await (await handle(s, 'https://api.test/a')).text()).toBe('offline (circuit-open)');
+  });
+
   it('without a handlerDidError plugin, a local rejection is our 503 with its reason', async () => {
     upstream({ status: 500 });
     const s = strategy({ policy: { defaults: tripFast } });
