@@ -41,5 +41,11 @@ registerRoute(
 );
 registerRoute(({ url }) => url.origin === self.location.origin && url.pathname === '/__workbox-log', async () => Response.json(log));
 
+// Pages under /nav/, with navigation preload on: a second instance (its own cacheName) that retries.
+registerRoute(
+  ({ request, url }) => request.mode === 'navigate' && url.pathname.startsWith('/nav/'),
+  new ResilientStrategy({ cacheName: 'pages', cache: false, policy: { defaults: { retry: { maxRetries: 1, baseDelayMs: 1, jitter: 'none' } } } }),
+);
+
 self.addEventListener('install', () => void self.skipWaiting());
-self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
+self.addEventListener('activate', (event) => event.waitUntil(Promise.all([self.registration.navigationPreload.enable(), self.clients.claim()])));
