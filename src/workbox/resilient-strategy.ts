@@ -1,5 +1,6 @@
 import { Strategy, type StrategyOptions } from 'workbox-strategies/Strategy.js';
 import type { StrategyHandler } from 'workbox-strategies/StrategyHandler.js';
+import type { HandlerCallbackOptions } from 'workbox-core/types.js';
 import { createIdbResponseCache, type IdbResponseCacheOptions } from '../cache/index.js';
 import { createResilientFetch, type CreateOptions } from '../core/create-resilient-fetch.js';
 import { validateCallOptions } from '../core/call-options.js';
@@ -8,7 +9,7 @@ import { ResilienceError } from '../core/errors.js';
 import { reportError } from '../core/report-error.js';
 import type { CallOptions, ResilientFetch } from '../core/types.js';
 import { IdbStateStore } from '../sw/idb-state-store.js';
-import { carriesPageHeaders, readCallOptions, stripPageHeaders } from '../sw/options-header.js';
+import { carriesPageHeaders, readCallOptions, stripPageHeaders, type WireOptions } from '../sw/options-header.js';
 import { StrategyHandlers } from './strategy-handlers.js';
 import { validateStrategyOptions } from './strategy-options.js';
 
@@ -42,6 +43,8 @@ export class ResilientStrategy extends Strategy {
 
   private readonly handlers = new StrategyHandlers();
   private readonly callOptions: ResilientStrategyOptions['callOptions'];
+  /** What the page asked for, by the stripped request handed on in its place. */
+  private readonly fromPage = new WeakMap<Request, WireOptions>();
 
   constructor(options: ResilientStrategyOptions = {}) {
     validateStrategyOptions(options);
@@ -59,15 +62,33 @@ export class ResilientStrategy extends Strategy {
     });
   }
 
+  /**
+   * A page's resilientFetch adds its per-call options and traceparent for the worker's eyes only:
+   * they are read, then stripped before Workbox makes its handler, so no plugin callback (its
+   * handlerWillStart to handlerDidComplete, an offline page's handlerDidError) sees them either.
+   */
+  override handleAll(options: FetchEvent | HandlerCallbackOptions): [Promise<Response>, Promise<void>] {
+    const { event, request } = options instanceof FetchEvent ? { event: options, request: options.request } : options;
+    if (typeof request === 'string' || !carriesPageHeaders(request)) return super.handleAll(options);
+    const handled = stripPageHeaders(request).then(
+      (stripped) => {
+        const { abortId: _abortId, ...fromPage } = readCallOptions(request) ?? {};
+        this.fromPage.set(stripped, fromPage);
+        return super.handleAll({ ...(options instanceof FetchEvent ? {} : options), event, request: stripped });
+      },
+      () => super.handleAll(options), // a body already read: it fails there, where handlerDidError is asked
+    );
+    const done = handled.then(([, finished]) => finished);
+    event.waitUntil(done.catch(settle)); // now, while the event is being dispatched
+    return [handled.then(([response]) => response), done];
+  }
+
   protected async _handle(request: Request, handler: StrategyHandler): Promise<Response> {
-    // A page's resilientFetch adds its per-call options (and traceparent) for the worker's eyes only.
-    const { abortId: _abortId, ...fromPage } = readCallOptions(request) ?? {};
-    const outgoing = carriesPageHeaders(request) ? await stripPageHeaders(request) : request;
-    this.handlers.track(outgoing, handler);
-    const response = this.fetch(outgoing, { resilience: { ...this.callOptions, ...fromPage } });
+    this.handlers.track(request, handler);
+    const response = this.fetch(request, { resilience: { ...this.callOptions, ...this.fromPage.get(request) } });
     void handler.waitUntil(response.then(settle, settle).then(() => this.fetch.settled()));
     const answer = await response;
-    return describeResponse(answer).source === 'synthetic' ? this.answerRejection(outgoing, answer, handler) : answer;
+    return describeResponse(answer).source === 'synthetic' ? this.answerRejection(request, answer, handler) : answer;
   }
 
   /**

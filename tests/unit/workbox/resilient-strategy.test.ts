@@ -180,6 +180,30 @@ describe('ResilientStrategy (Workbox)', () => {
     }
   });
 
+  it('hands every plugin callback the request without the page\'s headers, the handler\'s own callbacks and the fallback included', async () => {
+    upstream('network-error');
+    const seen: string[] = [];
+    const note = (callback: string) => async ({ request }: { request: Request }) => void seen.push(`${callback}: ${[...request.headers.keys()].sort().join(' ')}`);
+    const watcher: WorkboxPlugin = {
+      handlerWillStart: note('handlerWillStart'),
+      requestWillFetch: async ({ request }) => (await note('requestWillFetch')({ request }), request),
+      handlerWillRespond: async ({ request, response }) => (await note('handlerWillRespond')({ request }), response),
+      handlerDidRespond: note('handlerDidRespond'),
+      handlerDidComplete: note('handlerDidComplete'),
+    };
+    const offline: WorkboxPlugin = { handlerDidError: async ({ request }) => (await note('handlerDidError')({ request }), new Response('offline')) };
+    const request = new Request('https://api.test/z', {
+      headers: { [OPTIONS_HEADER]: JSON.stringify({ retries: 0 }), traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01', accept: 'text/html' },
+    });
+    const res = await handle(strategy({ plugins: [watcher, offline] }), request);
+
+    expect(await res.text()).toBe('offline');
+    expect(seen).toEqual([
+      'handlerWillStart: accept', 'requestWillFetch: accept', 'handlerDidError: accept',
+      'handlerWillRespond: accept', 'handlerDidRespond: accept', 'handlerDidComplete: accept',
+    ]);
+  });
+
   it('stores what cacheWillUpdate lets through and serves it when the upstream fails, through handlerWillRespond', async () => {
     upstream({ status: 200, body: 'keep me' }, { status: 200, body: 'private', headers: { 'x-private': '1' } }, 'network-error');
     const { log, plugin } = recorder();
