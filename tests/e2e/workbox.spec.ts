@@ -80,3 +80,17 @@ test('ResilientStrategy with navigation preload: after a preloaded 503 the retry
     await closeServer(server);
   }
 });
+
+test('ResilientStrategy sends a POST once and replays a PUT with the same bytes', async ({ page, app, up1 }) => {
+  await page.goto(`${app.url}/`);
+  await registerWorkboxWorker(page, up1.url);
+  const send = (method: string, body: string) =>
+    page.evaluate(async ([u, m, b]) => (await fetch(u!, { method: m, body: b, headers: { 'Content-Type': 'text/plain' } })).status, [`${up1.url}/api/w`, method, body]);
+
+  up1.setFaults({ failFirst: 1 });
+  expect(await send('POST', 'order #1')).toBe(503); // a POST is never sent twice
+  up1.setFaults({ failFirst: 1 });
+  expect(await send('PUT', 'profile v2')).toBe(200); // a PUT may be: the retry carries the same body
+  const arrived = up1.requests().filter((r) => r.method !== 'OPTIONS'); // CORS preflights
+  expect(arrived.map((r) => `${r.method} ${r.body}`)).toEqual(['POST order #1', 'PUT profile v2', 'PUT profile v2']);
+});
