@@ -7,9 +7,10 @@ import { validateCallOptions } from '../core/call-options.js';
 import { describeResponse } from '../core/describe.js';
 import { ResilienceError } from '../core/errors.js';
 import { reportError } from '../core/report-error.js';
-import type { CallOptions, ResilientFetch } from '../core/types.js';
+import type { CallOptions, ResilientFetch, TracingPort } from '../core/types.js';
+import { OPTIONS_HEADER } from '../core/headers.js';
 import { IdbStateStore } from '../sw/idb-state-store.js';
-import { carriesPageHeaders, readCallOptions, stripPageHeaders, type WireOptions } from '../sw/options-header.js';
+import { readCallOptions, stripPageHeaders } from '../sw/options-header.js';
 import { StrategyHandlers } from './strategy-handlers.js';
 import { validateStrategyOptions } from './strategy-options.js';
 
@@ -43,8 +44,9 @@ export class ResilientStrategy extends Strategy {
 
   private readonly handlers = new StrategyHandlers();
   private readonly callOptions: ResilientStrategyOptions['callOptions'];
-  /** What the page asked for, by the stripped request handed on in its place. */
-  private readonly fromPage = new WeakMap<Request, WireOptions>();
+  /** Per-call options for a request Workbox hands to _handle: what the page asked, the trace it came in. */
+  private readonly fromPage = new WeakMap<Request, Omit<CallOptions, 'throwOnReject'>>();
+  private readonly tracing: TracingPort | undefined;
 
   constructor(options: ResilientStrategyOptions = {}) {
     validateStrategyOptions(options);
@@ -53,6 +55,7 @@ export class ResilientStrategy extends Strategy {
     // Checked now: an invalid option would otherwise fail every request this strategy handles.
     if (callOptions !== undefined) validateCallOptions(callOptions);
     this.callOptions = callOptions;
+    this.tracing = engineOptions.tracing;
     const store = cache === false ? undefined : createIdbResponseCache({ dbName: `${this.cacheName}-resilient-fetch`, ...cache });
     this.fetch = createResilientFetch({
       ...engineOptions,
@@ -63,17 +66,25 @@ export class ResilientStrategy extends Strategy {
   }
 
   /**
-   * A page's resilientFetch adds its per-call options and traceparent for the worker's eyes only:
-   * they are read, then stripped before Workbox makes its handler, so no plugin callback (its
-   * handlerWillStart to handlerDidComplete, an offline page's handlerDidError) sees them either.
+   * Only our page client sends the options header, and with it its own `traceparent`, both for
+   * the worker's eyes only: they are read, then stripped before Workbox makes its handler, so no
+   * plugin callback (handlerWillStart to handlerDidComplete, an offline page's handlerDidError)
+   * nor the upstream sees them. A `traceparent` alone is the app's (its fetch instrumentation,
+   * our in-page engine): it goes on as it came. Either way it parents the worker's call span.
    */
   override handleAll(options: FetchEvent | HandlerCallbackOptions): [Promise<Response>, Promise<void>] {
     const { event, request } = options instanceof FetchEvent ? { event: options, request: options.request } : options;
-    if (typeof request === 'string' || !carriesPageHeaders(request)) return super.handleAll(options);
+    if (typeof request === 'string') return super.handleAll(options);
+    const traceContext = this.tracing !== undefined && request.headers.has('traceparent') ? this.tracing.extract(request.headers) : undefined;
+    const traced = traceContext !== undefined ? { traceContext } : {};
+    if (!request.headers.has(OPTIONS_HEADER)) {
+      this.fromPage.set(request, traced);
+      return super.handleAll(options);
+    }
     const handled = stripPageHeaders(request).then(
       (stripped) => {
         const { abortId: _abortId, ...fromPage } = readCallOptions(request) ?? {};
-        this.fromPage.set(stripped, fromPage);
+        this.fromPage.set(stripped, { ...fromPage, ...traced });
         return super.handleAll({ ...(options instanceof FetchEvent ? {} : options), event, request: stripped });
       },
       () => super.handleAll(options), // a body already read: it fails there, where handlerDidError is asked

@@ -204,6 +204,23 @@ describe('ResilientStrategy (Workbox)', () => {
     ]);
   });
 
+  it('passes on a traceparent the app\'s own instrumentation set, and parents the worker\'s call span on it', async () => {
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const up = upstream({ status: 200 });
+    const parents: unknown[] = [];
+    const tracing = {
+      active: () => 'no parent',
+      extract: (headers: Headers) => `parent ${headers.get('traceparent')}`,
+      startCall: (parent: unknown) => void parents.push(parent),
+    };
+    const appRequest = () => new Request('https://api.test/t', { headers: { traceparent } }); // no options header: not from our page client
+    await handle(strategy(), appRequest());
+    await handle(strategy({ tracing: tracing as never }), appRequest());
+
+    expect(up.seen.map((r) => r.headers.get('traceparent'))).toEqual([traceparent, traceparent]);
+    expect(parents).toEqual([`parent ${traceparent}`]);
+  });
+
   it('stores what cacheWillUpdate lets through and serves it when the upstream fails, through handlerWillRespond', async () => {
     upstream({ status: 200, body: 'keep me' }, { status: 200, body: 'private', headers: { 'x-private': '1' } }, 'network-error');
     const { log, plugin } = recorder();
