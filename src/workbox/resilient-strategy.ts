@@ -1,14 +1,18 @@
 import { Strategy, type StrategyOptions } from 'workbox-strategies/Strategy.js';
 import type { StrategyHandler } from 'workbox-strategies/StrategyHandler.js';
+import type { HandlerCallbackOptions } from 'workbox-core/types.js';
 import { createIdbResponseCache, type IdbResponseCacheOptions } from '../cache/index.js';
 import { createResilientFetch, type CreateOptions } from '../core/create-resilient-fetch.js';
 import { validateCallOptions } from '../core/call-options.js';
 import { describeResponse } from '../core/describe.js';
 import { ResilienceError } from '../core/errors.js';
-import type { CallOptions, ResilientFetch } from '../core/types.js';
+import { reportError } from '../core/report-error.js';
+import type { CallOptions, ResilientFetch, TracingPort } from '../core/types.js';
+import { OPTIONS_HEADER } from '../core/headers.js';
 import { IdbStateStore } from '../sw/idb-state-store.js';
-import { carriesPageHeaders, readCallOptions, stripPageHeaders } from '../sw/options-header.js';
+import { readCallOptions, stripPageHeaders } from '../sw/options-header.js';
 import { StrategyHandlers } from './strategy-handlers.js';
+import { validateStrategyOptions } from './strategy-options.js';
 
 export interface ResilientStrategyOptions extends StrategyOptions, Omit<CreateOptions, 'fetch' | 'cache' | 'store'> {
   /**
@@ -40,13 +44,18 @@ export class ResilientStrategy extends Strategy {
 
   private readonly handlers = new StrategyHandlers();
   private readonly callOptions: ResilientStrategyOptions['callOptions'];
+  /** Per-call options for a request Workbox hands to _handle: what the page asked, the trace it came in. */
+  private readonly fromPage = new WeakMap<Request, Omit<CallOptions, 'throwOnReject'>>();
+  private readonly tracing: TracingPort | undefined;
 
   constructor(options: ResilientStrategyOptions = {}) {
+    validateStrategyOptions(options);
     const { cacheName, plugins, fetchOptions, matchOptions, cache, persistState, callOptions, ...engineOptions } = options;
     super({ cacheName, plugins, fetchOptions, matchOptions });
     // Checked now: an invalid option would otherwise fail every request this strategy handles.
     if (callOptions !== undefined) validateCallOptions(callOptions);
     this.callOptions = callOptions;
+    this.tracing = engineOptions.tracing;
     const store = cache === false ? undefined : createIdbResponseCache({ dbName: `${this.cacheName}-resilient-fetch`, ...cache });
     this.fetch = createResilientFetch({
       ...engineOptions,
@@ -56,15 +65,41 @@ export class ResilientStrategy extends Strategy {
     });
   }
 
+  /**
+   * Only our page client sends the options header, and with it its own `traceparent`, both for
+   * the worker's eyes only: they are read, then stripped before Workbox makes its handler, so no
+   * plugin callback (handlerWillStart to handlerDidComplete, an offline page's handlerDidError)
+   * nor the upstream sees them. A `traceparent` alone is the app's (its fetch instrumentation,
+   * our in-page engine): it goes on as it came. Either way it parents the worker's call span.
+   */
+  override handleAll(options: FetchEvent | HandlerCallbackOptions): [Promise<Response>, Promise<void>] {
+    const { event, request } = options instanceof FetchEvent ? { event: options, request: options.request } : options;
+    if (typeof request === 'string') return super.handleAll(options);
+    const traceContext = this.tracing !== undefined && request.headers.has('traceparent') ? this.tracing.extract(request.headers) : undefined;
+    const traced = traceContext !== undefined ? { traceContext } : {};
+    if (!request.headers.has(OPTIONS_HEADER)) {
+      this.fromPage.set(request, traced);
+      return super.handleAll(options);
+    }
+    const handled = stripPageHeaders(request).then(
+      (stripped) => {
+        const { abortId: _abortId, ...fromPage } = readCallOptions(request) ?? {};
+        this.fromPage.set(stripped, { ...fromPage, ...traced });
+        return super.handleAll({ ...(options instanceof FetchEvent ? {} : options), event, request: stripped });
+      },
+      () => super.handleAll(options), // a body already read: it fails there, where handlerDidError is asked
+    );
+    const done = handled.then(([, finished]) => finished);
+    event.waitUntil(done.catch(settle)); // now, while the event is being dispatched
+    return [handled.then(([response]) => response), done];
+  }
+
   protected async _handle(request: Request, handler: StrategyHandler): Promise<Response> {
-    // A page's resilientFetch adds its per-call options (and traceparent) for the worker's eyes only.
-    const { abortId: _abortId, ...fromPage } = readCallOptions(request) ?? {};
-    const outgoing = carriesPageHeaders(request) ? await stripPageHeaders(request) : request;
-    this.handlers.track(outgoing, handler);
-    const response = this.fetch(outgoing, { resilience: { ...this.callOptions, ...fromPage } });
+    this.handlers.track(request, handler);
+    const response = this.fetch(request, { resilience: { ...this.callOptions, ...this.fromPage.get(request) } });
     void handler.waitUntil(response.then(settle, settle).then(() => this.fetch.settled()));
     const answer = await response;
-    return describeResponse(answer).source === 'synthetic' ? this.answerRejection(outgoing, answer, handler) : answer;
+    return describeResponse(answer).source === 'synthetic' ? this.answerRejection(request, answer, handler) : answer;
   }
 
   /**
@@ -77,8 +112,14 @@ export class ResilientStrategy extends Strategy {
     const retryAfter = synthetic.headers.get('Retry-After');
     const error = new ResilienceError(reason ?? 'circuit-open', new URL(request.url).origin, retryAfter !== null ? Number(retryAfter) * 1000 : undefined);
     for (const callback of handler.iterateCallbacks('handlerDidError')) {
-      const answer = await callback({ error, event: handler.event, request });
-      if (answer) return answer;
+      // A throwing plugin, left to propagate, was asked again by Strategy (as for a failed
+      // _handle) and, throwing again, turned our 503 into a network error for the page.
+      try {
+        const answer = await callback({ error, event: handler.event, request });
+        if (answer) return answer;
+      } catch (thrown) {
+        reportError(thrown);
+      }
     }
     return synthetic;
   }

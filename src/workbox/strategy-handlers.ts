@@ -29,7 +29,10 @@ export class StrategyHandlers {
     const request = input as Request;
     // The browser refuses to copy a navigation request with an init (TypeError), so a navigation
     // goes as it is: a timeout still ends the attempt, it just cannot cancel the download.
-    return handler.fetch(request.mode === 'navigate' ? request : new Request(request, init));
+    if (request.mode !== 'navigate') return handler.fetch(new Request(request, init));
+    const attempt = handler.fetch(request); // reads event.preloadResponse before its first await
+    spendPreload(handler.event);
+    return attempt;
   };
 
   /**
@@ -55,4 +58,14 @@ export class StrategyHandlers {
       },
     };
   }
+}
+
+/**
+ * Navigation preload answers one attempt. handler.fetch hands `event.preloadResponse` to every
+ * attempt of a navigation, so a retry after a preloaded 503 got that same Response again, its body
+ * already cancelled, and the navigation failed ("body disturbed or locked"). Hidden on this event
+ * once used, later attempts go to the network as Workbox does without a preload.
+ */
+function spendPreload(event: ExtendableEvent): void {
+  if ('preloadResponse' in event) Object.defineProperty(event, 'preloadResponse', { value: undefined, configurable: true });
 }

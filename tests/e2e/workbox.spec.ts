@@ -1,4 +1,8 @@
+import http from 'node:http';
+import path from 'node:path';
 import type { Page } from '@playwright/test';
+import { baseUrl, closeServer, listen } from '../../demo-app/server/http-util.js';
+import { serveFile } from '../../demo-app/server/static-server.js';
 import { expect, test } from './fixtures.js';
 
 /** Registers the Workbox worker (tests/e2e/workbox/sw.ts) and waits until it controls the page. */
@@ -49,4 +53,44 @@ test('ResilientStrategy in a Workbox worker: plugins see every attempt, the brea
     'handlerDidError /api/other circuit-open', 'handlerWillRespond /api/other network',
     'handlerWillRespond /api/data cache',
   ]);
+});
+
+test('ResilientStrategy with navigation preload: after a preloaded 503 the retry goes to the network and the page loads', async ({ page }) => {
+  // The app's own server: the built harness and worker, and a page that is busy once, then fine.
+  const root = path.resolve('dist-e2e');
+  const preloadHeaders: (string | undefined)[] = [];
+  const server = http.createServer((req, res) => {
+    const { pathname } = new URL(req.url ?? '/', 'http://x');
+    if (pathname !== '/nav/inbox') return void serveFile(root, pathname, res);
+    preloadHeaders.push(req.headers['service-worker-navigation-preload'] as string | undefined);
+    const busy = preloadHeaders.length === 1;
+    res.writeHead(busy ? 503 : 200, { 'Content-Type': 'text/html' }).end(busy ? '<h1>busy</h1>' : '<h1>inbox</h1>');
+  });
+  const origin = baseUrl('127.0.0.1', await listen(server, 0, '127.0.0.1'));
+  try {
+    await page.goto(`${origin}/`);
+    await registerWorkboxWorker(page, 'http://127.0.0.1:9');
+
+    const response = await page.goto(`${origin}/nav/inbox`);
+    expect(response?.status()).toBe(200);
+    expect(await page.textContent('h1')).toBe('inbox');
+    // The browser's preload was attempt one; the worker's retry went to the network once.
+    expect(preloadHeaders).toEqual(['true', undefined]);
+  } finally {
+    await closeServer(server);
+  }
+});
+
+test('ResilientStrategy sends a POST once and replays a PUT with the same bytes', async ({ page, app, up1 }) => {
+  await page.goto(`${app.url}/`);
+  await registerWorkboxWorker(page, up1.url);
+  const send = (method: string, body: string) =>
+    page.evaluate(async ([u, m, b]) => (await fetch(u!, { method: m, body: b, headers: { 'Content-Type': 'text/plain' } })).status, [`${up1.url}/api/w`, method, body]);
+
+  up1.setFaults({ failFirst: 1 });
+  expect(await send('POST', 'order #1')).toBe(503); // a POST is never sent twice
+  up1.setFaults({ failFirst: 1 });
+  expect(await send('PUT', 'profile v2')).toBe(200); // a PUT may be: the retry carries the same body
+  const arrived = up1.requests().filter((r) => r.method !== 'OPTIONS'); // CORS preflights
+  expect(arrived.map((r) => `${r.method} ${r.body}`)).toEqual(['POST order #1', 'PUT profile v2', 'PUT profile v2']);
 });

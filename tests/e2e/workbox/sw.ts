@@ -41,5 +41,15 @@ registerRoute(
 );
 registerRoute(({ url }) => url.origin === self.location.origin && url.pathname === '/__workbox-log', async () => Response.json(log));
 
+// Writes to the upstream, through a third instance that may retry (only what may be sent again).
+const writes = new ResilientStrategy({ cacheName: 'writes', cache: false, policy: { defaults: { retry: { maxRetries: 1, baseDelayMs: 1, jitter: 'none' } } } });
+for (const method of ['POST', 'PUT'] as const) registerRoute(({ url }) => url.origin === api, writes, method);
+
+// Pages under /nav/, with navigation preload on: a second instance (its own cacheName) that retries.
+registerRoute(
+  ({ request, url }) => request.mode === 'navigate' && url.pathname.startsWith('/nav/'),
+  new ResilientStrategy({ cacheName: 'pages', cache: false, policy: { defaults: { retry: { maxRetries: 1, baseDelayMs: 1, jitter: 'none' } } } }),
+);
+
 self.addEventListener('install', () => void self.skipWaiting());
-self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
+self.addEventListener('activate', (event) => event.waitUntil(Promise.all([self.registration.navigationPreload.enable(), self.clients.claim()])));

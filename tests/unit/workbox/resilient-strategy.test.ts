@@ -5,7 +5,7 @@ import type { WorkboxPlugin } from 'workbox-core/types.js';
 import { OPTIONS_HEADER } from '../../../src/core/headers.js';
 import { describeResponse } from '../../../src/core/describe.js';
 import { ResilientStrategy, type ResilientStrategyOptions } from '../../../src/workbox/index.js';
-import { fetchEvent } from './service-worker-globals.js';
+import { fetchEvent, navigation } from './service-worker-globals.js';
 
 type Reply = { status: number; body?: string; headers?: Record<string, string> } | 'network-error';
 
@@ -57,8 +57,7 @@ function strategy(options: ResilientStrategyOptions = {}): ResilientStrategy {
 }
 
 /** Handles one request as a route would; resolves once Workbox and the engine have finished. */
-async function handle(s: ResilientStrategy, request: Request | string): Promise<Response> {
-  const event = fetchEvent();
+async function handle(s: ResilientStrategy, request: Request | string, event = fetchEvent()): Promise<Response> {
   const [response, done] = s.handleAll({ request: typeof request === 'string' ? new Request(request) : request, event: event as never });
   const answer = await response;
   await done;
@@ -77,6 +76,25 @@ describe('ResilientStrategy (Workbox)', () => {
     expect(() => strategy({ callOptions: { retries: -1 } })).toThrow(TypeError);
     expect(() => strategy({ callOptions: { retries: -1 } })).toThrow('retries must be an integer >= 0, got -1');
     expect(() => strategy({ callOptions: { timeout: 5 } as never })).toThrow('timeout is not a known option');
+  });
+
+  it('refuses bad options when it is made, naming the field and the value', () => {
+    const refused: [unknown, string][] = [
+      [null, 'options must be an object, got null'],
+      ['policy', 'options must be an object, got "policy"'],
+      [{ plugins: { fetchDidFail() {} } }, 'plugins must be an array of Workbox plugins, got {}'],
+      [{ plugins: [offlinePage, null] }, 'plugins[1] must be a Workbox plugin (an object), got null'],
+      [{ persistState: 'no' }, 'persistState must be true or false, got "no"'],
+      [{ cache: true }, 'cache must be false or an object, got true'],
+      [{ cache: null }, 'cache must be false or an object, got null'],
+      [{ cacheName: {} }, 'cacheName must be a non-empty string, got {}'],
+      [{ random: 0.5 }, 'random must be a function, got 0.5'],
+      [{ tracer: {} }, 'tracer is not a known option'],
+    ];
+    for (const [options, message] of refused) {
+      expect(() => new ResilientStrategy(options as never), JSON.stringify(options)).toThrow(TypeError);
+      expect(() => new ResilientStrategy(options as never), JSON.stringify(options)).toThrow(message);
+    }
   });
 
   it('sends every attempt, retries included, through the app\'s plugins', async () => {
@@ -116,6 +134,24 @@ describe('ResilientStrategy (Workbox)', () => {
     expect(s.fetch.snapshot()[0]?.breaker.state).toBe('open');
   });
 
+  it('a handlerDidError plugin that throws is asked once and reported; the next plugin, else our 503, answers', async () => {
+    upstream({ status: 500 });
+    const reported = vi.fn();
+    vi.stubGlobal('reportError', reported);
+    const broken = { handlerDidError: vi.fn(async (): Promise<Response> => { throw new Error('offline page missing'); }) };
+    const s = strategy({ plugins: [broken], policy: { defaults: tripFast } });
+    await handle(s, 'https://api.test/a');
+    await handle(s, 'https://api.test/a');
+
+    const res = await handle(s, 'https://api.test/a');
+    expect(describeResponse(res)).toMatchObject({ source: 'synthetic', reason: 'circuit-open' });
+    expect(broken.handlerDidError).toHaveBeenCalledTimes(1);
+    expect(reported).toHaveBeenCalledWith(expect.objectContaining({ message: 'offline page missing' }));
+
+    s.plugins.push(offlinePage);
+    expect(await (await handle(s, 'https://api.test/a')).text()).toBe('offline (circuit-open)');
+  });
+
   it('without a handlerDidError plugin, a local rejection is our 503 with its reason', async () => {
     upstream({ status: 500 });
     const s = strategy({ policy: { defaults: tripFast } });
@@ -144,6 +180,47 @@ describe('ResilientStrategy (Workbox)', () => {
     }
   });
 
+  it('hands every plugin callback the request without the page\'s headers, the handler\'s own callbacks and the fallback included', async () => {
+    upstream('network-error');
+    const seen: string[] = [];
+    const note = (callback: string) => async ({ request }: { request: Request }) => void seen.push(`${callback}: ${[...request.headers.keys()].sort().join(' ')}`);
+    const watcher: WorkboxPlugin = {
+      handlerWillStart: note('handlerWillStart'),
+      requestWillFetch: async ({ request }) => (await note('requestWillFetch')({ request }), request),
+      handlerWillRespond: async ({ request, response }) => (await note('handlerWillRespond')({ request }), response),
+      handlerDidRespond: note('handlerDidRespond'),
+      handlerDidComplete: note('handlerDidComplete'),
+    };
+    const offline: WorkboxPlugin = { handlerDidError: async ({ request }) => (await note('handlerDidError')({ request }), new Response('offline')) };
+    const request = new Request('https://api.test/z', {
+      headers: { [OPTIONS_HEADER]: JSON.stringify({ retries: 0 }), traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01', accept: 'text/html' },
+    });
+    const res = await handle(strategy({ plugins: [watcher, offline] }), request);
+
+    expect(await res.text()).toBe('offline');
+    expect(seen).toEqual([
+      'handlerWillStart: accept', 'requestWillFetch: accept', 'handlerDidError: accept',
+      'handlerWillRespond: accept', 'handlerDidRespond: accept', 'handlerDidComplete: accept',
+    ]);
+  });
+
+  it('passes on a traceparent the app\'s own instrumentation set, and parents the worker\'s call span on it', async () => {
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const up = upstream({ status: 200 });
+    const parents: unknown[] = [];
+    const tracing = {
+      active: () => 'no parent',
+      extract: (headers: Headers) => `parent ${headers.get('traceparent')}`,
+      startCall: (parent: unknown) => void parents.push(parent),
+    };
+    const appRequest = () => new Request('https://api.test/t', { headers: { traceparent } }); // no options header: not from our page client
+    await handle(strategy(), appRequest());
+    await handle(strategy({ tracing: tracing as never }), appRequest());
+
+    expect(up.seen.map((r) => r.headers.get('traceparent'))).toEqual([traceparent, traceparent]);
+    expect(parents).toEqual([`parent ${traceparent}`]);
+  });
+
   it('stores what cacheWillUpdate lets through and serves it when the upstream fails, through handlerWillRespond', async () => {
     upstream({ status: 200, body: 'keep me' }, { status: 200, body: 'private', headers: { 'x-private': '1' } }, 'network-error');
     const { log, plugin } = recorder();
@@ -159,5 +236,26 @@ describe('ResilientStrategy (Workbox)', () => {
     expect(log).toEqual(['requestWillFetch /public', 'fetchDidFail TypeError', 'handlerWillRespond cache']);
 
     expect(await (await handle(s, 'https://api.test/private')).text()).toBe('offline (TypeError)');
+  });
+
+  it('lets navigation preload answer the first attempt only: a retry goes to the network, not to the same spent preload', async () => {
+    const up = upstream({ status: 200, body: 'fresh page' });
+    const { log, plugin } = recorder();
+    const nav = navigation('https://app.test/inbox', new Response('preload says busy', { status: 503 }));
+    const res = await handle(strategy({ plugins: [plugin], policy: { defaults: { retry: { maxRetries: 1 } } } }), nav.request, nav.event);
+
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('fresh page');
+    expect(up.seen).toHaveLength(1); // the preload answered attempt one; only the retry was fetched
+    expect(log).toEqual(['requestWillFetch /inbox', 'fetchDidSucceed 200', 'handlerWillRespond network']);
+  });
+
+  it('a navigation preload that answers well is the answer: the upstream is not asked again', async () => {
+    const up = upstream({ status: 200, body: 'from the network' });
+    const nav = navigation('https://app.test/inbox', new Response('preloaded page'));
+    const res = await handle(strategy(), nav.request, nav.event);
+
+    expect(await res.text()).toBe('preloaded page');
+    expect(up.seen).toHaveLength(0);
   });
 });

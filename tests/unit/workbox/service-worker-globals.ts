@@ -24,3 +24,16 @@ scope.__WB_DISABLE_DEV_LOGS = true; // Workbox's dev-mode console logging, noise
 export function fetchEvent(): Event & { waitUntil(p: Promise<unknown>): void; lifetime: Promise<unknown>[] } {
   return new (scope.ExtendableEvent as typeof ExtendableEvent)('fetch');
 }
+
+/**
+ * A navigation as the browser hands it to a worker with navigation preload on: a Request in
+ * mode 'navigate' (which Node's Request constructor refuses to make, so the mode is set on the
+ * instance) and a FetchEvent whose `preloadResponse` resolves with the preloaded answer.
+ */
+export function navigation(url: string, preloaded: Response): { request: Request; event: ReturnType<typeof fetchEvent> } {
+  const request = new Request(url);
+  Object.defineProperty(request, 'mode', { value: 'navigate' });
+  const event = new (scope.FetchEvent as typeof FetchEvent)('fetch');
+  Object.defineProperty(event, 'preloadResponse', { value: Promise.resolve(preloaded), configurable: true });
+  return { request, event };
+}
