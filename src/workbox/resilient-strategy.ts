@@ -8,9 +8,8 @@ import { describeResponse } from '../core/describe.js';
 import { ResilienceError } from '../core/errors.js';
 import { reportError } from '../core/report-error.js';
 import type { CallOptions, ResilientFetch, TracingPort } from '../core/types.js';
-import { OPTIONS_HEADER } from '../core/headers.js';
 import { IdbStateStore } from '../sw/idb-state-store.js';
-import { readCallOptions, stripPageHeaders } from '../sw/options-header.js';
+import { carriesPageHeaders, readCallOptions, stripPageHeaders } from '../sw/options-header.js';
 import { StrategyHandlers } from './strategy-handlers.js';
 import { validateStrategyOptions } from './strategy-options.js';
 
@@ -77,7 +76,7 @@ export class ResilientStrategy extends Strategy {
     if (typeof request === 'string') return super.handleAll(options);
     const traceContext = this.tracing !== undefined && request.headers.has('traceparent') ? this.tracing.extract(request.headers) : undefined;
     const traced = traceContext !== undefined ? { traceContext } : {};
-    if (!request.headers.has(OPTIONS_HEADER)) {
+    if (!carriesPageHeaders(request)) {
       this.fromPage.set(request, traced);
       return super.handleAll(options);
     }
