@@ -15,6 +15,19 @@ export type AttemptResult =
   | { kind: 'timeout' | 'network-error'; error: unknown; durationMs: number }
   | { kind: 'aborted'; durationMs: number };
 
+/**
+ * Set (to true) on a transport's rejection that sent nothing: a Workbox `requestWillFetch` plugin
+ * threw (an auth plugin with no token). Not the upstream's failure, so counted as nothing, not
+ * retried: the call rejects with it, as when a transport throws. Counted as a network error, ten
+ * such calls opened the breaker with no request sent, and the next one, signed in, was refused.
+ */
+export const NOT_SENT = Symbol.for('resilient-fetch.not-sent');
+
+/** Whether a transport's rejection says it sent nothing (see NOT_SENT). */
+export function sentNothing(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { [NOT_SENT]?: unknown })[NOT_SENT] === true;
+}
+
 /** Timers longer than this fire at once in browsers and Node; treat them as "no timer". */
 export const MAX_TIMER_MS = 2_147_483_647;
 
@@ -73,6 +86,7 @@ export function sendAttempt(call: AttemptHost, permit: Permit, timeoutMs: number
     return judge(responseResult(call.state, response, startedAt, now), now, response.status);
   };
   const failed = (error: unknown): AttemptResult => {
+    if (sentNothing(error)) throw error; // counted as nothing, and the call rejects with it (giveUp)
     const now = clock.now();
     return judge(errorResult(error, startedAt, now), now, undefined, errorType(error));
   };

@@ -1,4 +1,4 @@
-import { countAttempt, countSuccess, errorResult, MAX_TIMER_MS, notAResponse, responseResult, timeoutError, type AttemptResult } from './attempt.js';
+import { countAttempt, countSuccess, errorResult, MAX_TIMER_MS, notAResponse, responseResult, sentNothing, timeoutError, type AttemptResult } from './attempt.js';
 import { Call } from './call.js';
 import { isPlainAnswer } from './classify.js';
 import type { CallHost } from './deps.js';
@@ -57,6 +57,10 @@ export function sendFirst(
     return response; // the first try from the network: passed on untouched
   };
   const failed = (error: unknown): Promise<Response> => {
+    if (sentNothing(error)) {
+      bulkhead.release(); // nothing sent, nothing to count: the call rejects with it
+      throw error;
+    }
     const now = clock.now();
     return handOver(errorResult(error, startedAt, now), now);
   };

@@ -1,5 +1,6 @@
 import type { StrategyHandler } from 'workbox-strategies/StrategyHandler.js';
 import type { IdbResponseCache } from '../cache/index.js';
+import { NOT_SENT } from '../core/attempt.js';
 import { cancelBody } from '../core/responses.js';
 import type { ResponseCache } from '../core/types.js';
 
@@ -29,8 +30,8 @@ export class StrategyHandlers {
     const request = input as Request;
     // The browser refuses to copy a navigation request with an init (TypeError), so a navigation
     // goes as it is: a timeout still ends the attempt, it just cannot cancel the download.
-    if (request.mode !== 'navigate') return handler.fetch(new Request(request, init));
-    const attempt = handler.fetch(request); // reads event.preloadResponse before its first await
+    if (request.mode !== 'navigate') return handler.fetch(new Request(request, init)).catch(markNotSent);
+    const attempt = handler.fetch(request).catch(markNotSent); // reads event.preloadResponse before its first await
     spendPreload(handler.event);
     return attempt;
   };
@@ -68,4 +69,14 @@ export class StrategyHandlers {
  */
 function spendPreload(event: ExtendableEvent): void {
   if ('preloadResponse' in event) Object.defineProperty(event, 'preloadResponse', { value: undefined, configurable: true });
+}
+
+/**
+ * A `requestWillFetch` plugin that threw (Workbox wraps its error in this WorkboxError) stopped
+ * the attempt before anything was sent: the engine counts it as nothing (NOT_SENT), so an auth
+ * plugin with no token cannot open the breaker against an upstream it never asked.
+ */
+function markNotSent(error: unknown): never {
+  if (error instanceof Error && error.name === 'plugin-error-request-will-fetch') Object.assign(error, { [NOT_SENT]: true });
+  throw error;
 }

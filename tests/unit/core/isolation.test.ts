@@ -6,6 +6,7 @@ import { createResilientFetch, describeResponse } from '../../../src/core/index.
 import { engineTracing } from '../../../src/telemetry/engine-tracing.js';
 import { A, FakeClock, FakeTransport } from './fakes.js';
 import { STUCK_AFTER_MS } from '../../../src/core/within.js';
+import { NOT_SENT } from '../../../src/core/attempt.js';
 
 type Extra = Record<string, unknown>;
 
@@ -254,4 +255,23 @@ describe('an async onEvent listener that rejects', () => {
       process.off('unhandledRejection', onUnhandled);
     }
   });
+});
+
+describe('a transport rejection marked NOT_SENT (a Workbox requestWillFetch plugin threw)', () => {
+  for (const path of ['first attempt', 'attempt loop']) {
+    it(`(${path}) is counted as nothing, gives the slot back, is not retried, and is the call's error`, async () => {
+      const clock = new FakeClock();
+      const notSent = Object.assign(new Error('no token'), { [NOT_SENT]: true });
+      let sent = 0;
+      const fetch = async () => {
+        sent++;
+        throw notSent;
+      };
+      const rf = createResilientFetch({ fetch, clock, policy: { defaults: { fallback: 'none', concurrency: { maxInFlight: 1, maxQueue: 0 }, breaker: { minimumCalls: 1 } } } });
+      const init = path === 'attempt loop' ? { signal: new AbortController().signal } : undefined; // a signal: the Call's own attempts
+      for (let i = 0; i < 3; i++) await expect(rf(`${A}/x`, init)).rejects.toBe(notSent);
+      expect(sent).toBe(3); // once per call: not retried
+      expect(rf.snapshot()[0]).toMatchObject({ inFlight: 0, breaker: { state: 'closed', failures: 0 } });
+    });
+  }
 });

@@ -152,6 +152,25 @@ describe('ResilientStrategy (Workbox)', () => {
     expect(await (await handle(s, 'https://api.test/a')).text()).toBe('offline (circuit-open)');
   });
 
+  it('a requestWillFetch plugin that throws sent nothing: the call fails with its error, and the breaker holds nothing against the upstream', async () => {
+    const up = upstream({ status: 200, body: 'fresh' });
+    let token: string | undefined;
+    const auth: WorkboxPlugin = {
+      requestWillFetch: async ({ request }) => {
+        if (token === undefined) throw new Error('signed out');
+        return new Request(request, { headers: { authorization: token } });
+      },
+    };
+    const s = strategy({ plugins: [auth], policy: { defaults: tripFast } });
+    for (let i = 0; i < 4; i++) await expect(handle(s, 'https://api.test/a')).rejects.toThrow('signed out');
+    expect(up.seen).toHaveLength(0);
+    expect(s.fetch.snapshot()[0]?.breaker).toMatchObject({ state: 'closed', failures: 0 });
+    token = 'Bearer t';
+    const res = await handle(s, 'https://api.test/a'); // signed in again: sent, not refused as circuit-open
+    expect(await res.text()).toBe('fresh');
+    expect(up.seen[0]?.headers.get('authorization')).toBe('Bearer t');
+  });
+
   it('without a handlerDidError plugin, a local rejection is our 503 with its reason', async () => {
     upstream({ status: 500 });
     const s = strategy({ policy: { defaults: tripFast } });
