@@ -1,14 +1,19 @@
 import { SpanKind, SpanStatusCode, context, propagation, trace, type Context, type Tracer } from '@opentelemetry/api';
 import { ResilienceError } from '../core/errors.js';
 import { SOURCE } from '../core/headers.js';
+import { DEFAULT_REDACTED_PARAMS, redactUrl } from '../core/tracing.js';
 import type { PageCallSpan } from './page-trace-hook.js';
+
+/** The in-page engine redacts with the built-in list only, so the page's own span does the same. */
+const REDACTED_PARAMS: ReadonlySet<string> = new Set(DEFAULT_REDACTED_PARAMS);
 
 /**
  * The page's CLIENT span for a call that goes through the worker. Its context travels to the
- * worker in `traceparent`, which the worker strips and replaces with its own attempt's.
+ * worker in `traceparent`, which the worker strips and replaces with its own attempt's. `url.full`
+ * is redacted as the engine's spans are: page spans go to the same collector.
  */
 export function startPageCallSpan(tracer: Tracer, method: string, url: string, headers: Headers, parent: Context | undefined): PageCallSpan {
-  const span = tracer.startSpan(method, { kind: SpanKind.CLIENT, attributes: { 'http.request.method': method, 'url.full': url } }, parent ?? context.active());
+  const span = tracer.startSpan(method, { kind: SpanKind.CLIENT, attributes: { 'http.request.method': method, 'url.full': redactUrl(url, REDACTED_PARAMS) } }, parent ?? context.active());
   propagation.inject(trace.setSpan(context.active(), span), headers, { set: (h, k, v) => h.set(k, v) });
   return {
     end(response, error) {

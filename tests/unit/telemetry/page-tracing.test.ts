@@ -2,6 +2,7 @@
 // kept in its own file so no other test runs with patched Promise/timers.
 import { context, propagation, trace, ROOT_CONTEXT } from '@opentelemetry/api';
 import { afterEach, describe, expect, it } from 'vitest';
+import { pageTraceHook } from '../../../src/telemetry/page-trace-hook.js';
 import { setupPageTracing } from '../../../src/telemetry/page-tracing.js';
 import { FakeExporter } from './fake-exporter.js';
 
@@ -44,5 +45,17 @@ describe('setupPageTracing (Node smoke test; the browser behaviour is covered en
     tracing.tracer.startSpan('x').end();
     await expect(tracing.flush()).resolves.toBeUndefined();
     await expect(tracing.shutdown()).resolves.toBeUndefined();
+  });
+
+  it("the page's CLIENT span shows the URL without credentials or secret query values, like the worker's spans", async () => {
+    const exporter = new FakeExporter();
+    const tracing = setupPageTracing({ serviceName: 'web', endpoint: 'https://collector.test/v1/traces', exporter });
+    const hook = pageTraceHook()!;
+    hook.startCall('GET', 'https://ann:hunter2@api.test/orders?Token=t1&id=7&api_key=k1&api_key=k2#frag', new Headers(), undefined).end(new Response('ok'));
+    await tracing.flush();
+    const url = String(exporter.exportedSpans[0]!.attributes['url.full']);
+    expect(url).not.toMatch(/ann|hunter2|t1|k1|k2/);
+    expect(url).toBe('https://REDACTED:REDACTED@api.test/orders?Token=REDACTED&id=7&api_key=REDACTED#frag');
+    await tracing.shutdown();
   });
 });
