@@ -1,5 +1,10 @@
-/** Query parameters whose values never leave in a span (extend with `redactQueryParams`). */
-export const DEFAULT_REDACTED_PARAMS = ['token', 'access_token', 'id_token', 'api_key', 'apikey', 'key', 'sig', 'signature', 'password', 'secret', 'code'];
+/**
+ * Query parameters whose values never leave in a span (extend with `redactQueryParams`); lower case.
+ * Includes the semconv 1.45 `url.full` list (AWSAccessKeyId, Signature, sig, X-Goog-Signature) and
+ * the other presigned-URL credentials of S3 and GCS, which fetch sees in every upload and download.
+ */
+export const DEFAULT_REDACTED_PARAMS = ['token', 'access_token', 'id_token', 'api_key', 'apikey', 'key', 'sig', 'signature', 'password', 'secret', 'code',
+  'awsaccesskeyid', 'x-amz-signature', 'x-amz-credential', 'x-amz-security-token', 'x-goog-signature', 'x-goog-credential'];
 
 /** `url.full` without credentials and with sensitive query values replaced, per the semconv. */
 export function redactUrl(url: string, params: ReadonlySet<string>): string {

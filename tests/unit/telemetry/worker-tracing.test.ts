@@ -108,4 +108,18 @@ describe('setupWorkerTracing', () => {
     await flushed;
     expect(exporter.exportedSpans.map((s) => s.name)).toEqual(['s0', 's1', 's2', 's3', 's4', 's5']);
   });
+
+  it('presigned S3 and GCS URLs reach span url.full with their signing values redacted (semconv 1.45 list and the X-Amz-/X-Goog- kin)', async () => {
+    const exporter = new FakeExporter();
+    const tracing = setupWorkerTracing({ serviceName: 'sw', endpoint: ENDPOINT, exporter });
+    const rf = createResilientFetch({ fetch: () => Promise.resolve(new Response('ok')), tracing: tracing.tracing });
+    await rf('https://bucket.s3.test/a.png?AWSAccessKeyId=AKIA1&Expires=9&X-Amz-Credential=AKIA2&X-Amz-Security-Token=st&X-Amz-Signature=s3sig');
+    await rf('https://storage.test/b/o?X-Goog-Credential=svc&X-Goog-Signature=gsig&X-Goog-Expires=60');
+    await tracing.flush();
+    const urls = exporter.exportedSpans.map((s) => String(s.attributes['url.full']));
+    expect(urls).toHaveLength(4);
+    for (const url of urls) expect(url).not.toMatch(/AKIA1|AKIA2|=st&|s3sig|=svc|gsig/);
+    expect(urls).toContain('https://bucket.s3.test/a.png?AWSAccessKeyId=REDACTED&Expires=9&X-Amz-Credential=REDACTED&X-Amz-Security-Token=REDACTED&X-Amz-Signature=REDACTED');
+    expect(urls).toContain('https://storage.test/b/o?X-Goog-Credential=REDACTED&X-Goog-Signature=REDACTED&X-Goog-Expires=60');
+  });
 });
