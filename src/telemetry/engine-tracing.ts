@@ -1,5 +1,6 @@
 import { context, propagation, trace, ROOT_CONTEXT, SpanKind, SpanStatusCode, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import { messageOf, reportError } from '../core/report-error.js';
+import { spanMethod } from './http-method.js';
 import type { AttemptTrace, CallOutcome, CallTrace, ResilienceReason, TracingPort } from '../core/types.js';
 
 const setter = { set: (carrier: Headers, key: string, value: string) => carrier.set(key, value) };
@@ -37,7 +38,8 @@ class CallSpan implements CallTrace {
   static start(tracer: Tracer, parent: Context | undefined, method: string, safeUrl: string): CallSpan | undefined {
     try {
       const from = parent ?? context.active();
-      const span = tracer.startSpan(`resilientFetch ${method}`, { kind: SpanKind.INTERNAL, attributes: { 'http.request.method': method, 'url.full': safeUrl } }, from);
+      const { name, attributes } = spanMethod(method);
+      const span = tracer.startSpan(`resilientFetch ${name}`, { kind: SpanKind.INTERNAL, attributes: { ...attributes, 'url.full': safeUrl } }, from);
       return new CallSpan(tracer, span, trace.setSpan(from, span));
     } catch (error) {
       reportError(error);
@@ -96,14 +98,15 @@ class CallSpan implements CallTrace {
 
 function startAttemptSpan(tracer: Tracer, parent: Context, method: string, url: string, fullUrl: string, resendCount: number): Span {
   const parsed = new URL(url);
+  const { name, attributes: methodAttributes } = spanMethod(method);
   const attributes: Attributes = {
-    'http.request.method': method,
+    ...methodAttributes,
     'url.full': fullUrl,
     'server.address': parsed.hostname,
     'server.port': parsed.port !== '' ? Number(parsed.port) : parsed.protocol === 'https:' ? 443 : 80,
   };
   if (resendCount > 0) attributes['http.request.resend_count'] = resendCount;
-  return tracer.startSpan(method, { kind: SpanKind.CLIENT, attributes }, parent);
+  return tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes }, parent);
 }
 
 /** Ends an attempt span the way the HTTP client conventions say: 4xx/5xx and errors are errors. */

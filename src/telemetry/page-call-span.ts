@@ -2,6 +2,7 @@ import { SpanKind, SpanStatusCode, context, propagation, trace, type Context, ty
 import { ResilienceError } from '../core/errors.js';
 import { SOURCE } from '../core/headers.js';
 import { DEFAULT_REDACTED_PARAMS, redactUrl } from '../core/tracing.js';
+import { spanMethod } from './http-method.js';
 import type { PageCallSpan } from './page-trace-hook.js';
 
 /** The in-page engine redacts with the built-in list only, so the page's own span does the same. */
@@ -13,7 +14,8 @@ const REDACTED_PARAMS: ReadonlySet<string> = new Set(DEFAULT_REDACTED_PARAMS);
  * is redacted as the engine's spans are: page spans go to the same collector.
  */
 export function startPageCallSpan(tracer: Tracer, method: string, url: string, headers: Headers, parent: Context | undefined): PageCallSpan {
-  const span = tracer.startSpan(method, { kind: SpanKind.CLIENT, attributes: { 'http.request.method': method, 'url.full': redactUrl(url, REDACTED_PARAMS) } }, parent ?? context.active());
+  const { name, attributes } = spanMethod(method);
+  const span = tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes: { ...attributes, 'url.full': redactUrl(url, REDACTED_PARAMS) } }, parent ?? context.active());
   propagation.inject(trace.setSpan(context.active(), span), headers, { set: (h, k, v) => h.set(k, v) });
   return {
     end(response, error) {

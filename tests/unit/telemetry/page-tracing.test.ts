@@ -58,4 +58,14 @@ describe('setupPageTracing (Node smoke test; the browser behaviour is covered en
     expect(url).toBe('https://REDACTED:REDACTED@api.test/orders?Token=REDACTED&id=7&api_key=REDACTED#frag');
     await tracing.shutdown();
   });
+
+  it("the page's CLIENT span names an unknown method _OTHER, as the worker's spans do", async () => {
+    const exporter = new FakeExporter();
+    const tracing = setupPageTracing({ serviceName: 'web', endpoint: 'https://collector.test/v1/traces', exporter });
+    pageTraceHook()!.startCall('PROPFIND', 'https://dav.test/files/', new Headers(), undefined).end(new Response('ok'));
+    await tracing.flush();
+    const span = exporter.exportedSpans[0]!;
+    expect([span.name, span.attributes['http.request.method'], span.attributes['http.request.method_original']]).toEqual(['HTTP', '_OTHER', 'PROPFIND']);
+    await tracing.shutdown();
+  });
 });

@@ -122,4 +122,20 @@ describe('setupWorkerTracing', () => {
     expect(urls).toContain('https://bucket.s3.test/a.png?AWSAccessKeyId=REDACTED&Expires=9&X-Amz-Credential=REDACTED&X-Amz-Security-Token=REDACTED&X-Amz-Signature=REDACTED');
     expect(urls).toContain('https://storage.test/b/o?X-Goog-Credential=REDACTED&X-Goog-Signature=REDACTED&X-Goog-Expires=60');
   });
+
+  it('a method outside the semconv list is _OTHER with http.request.method_original, and its spans are named HTTP (no span name per made-up method)', async () => {
+    const exporter = new FakeExporter();
+    const tracing = setupWorkerTracing({ serviceName: 'sw', endpoint: ENDPOINT, exporter });
+    const rf = createResilientFetch({ fetch: () => Promise.resolve(new Response('ok')), tracing: tracing.tracing });
+    await rf('https://api.test/cache/x', { method: 'PURGE' });
+    await rf('https://api.test/q', { method: 'QUERY', body: 'q' });
+    await tracing.flush();
+    const described = exporter.exportedSpans.map((s) => [s.name, s.attributes['http.request.method'], s.attributes['http.request.method_original']]);
+    expect(described).toEqual([
+      ['HTTP', '_OTHER', 'PURGE'],
+      ['resilientFetch HTTP', '_OTHER', 'PURGE'],
+      ['QUERY', 'QUERY', undefined],
+      ['resilientFetch QUERY', 'QUERY', undefined],
+    ]);
+  });
 });
