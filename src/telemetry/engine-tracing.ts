@@ -1,6 +1,7 @@
 import { context, propagation, trace, ROOT_CONTEXT, SpanKind, SpanStatusCode, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import { messageOf, reportError } from '../core/report-error.js';
 import { spanMethod } from './http-method.js';
+import { serverAttributes } from './server-attributes.js';
 import type { AttemptTrace, CallOutcome, CallTrace, ResilienceReason, TracingPort } from '../core/types.js';
 
 const setter = { set: (carrier: Headers, key: string, value: string) => carrier.set(key, value) };
@@ -97,14 +98,8 @@ class CallSpan implements CallTrace {
 }
 
 function startAttemptSpan(tracer: Tracer, parent: Context, method: string, url: string, fullUrl: string, resendCount: number): Span {
-  const parsed = new URL(url);
   const { name, attributes: methodAttributes } = spanMethod(method);
-  const attributes: Attributes = {
-    ...methodAttributes,
-    'url.full': fullUrl,
-    'server.address': parsed.hostname,
-    'server.port': parsed.port !== '' ? Number(parsed.port) : parsed.protocol === 'https:' ? 443 : 80,
-  };
+  const attributes: Attributes = { ...methodAttributes, 'url.full': fullUrl, ...serverAttributes(url) };
   if (resendCount > 0) attributes['http.request.resend_count'] = resendCount;
   return tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes }, parent);
 }

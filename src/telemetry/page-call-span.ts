@@ -3,6 +3,7 @@ import { ResilienceError } from '../core/errors.js';
 import { SOURCE } from '../core/headers.js';
 import { DEFAULT_REDACTED_PARAMS, redactUrl } from '../core/tracing.js';
 import { spanMethod } from './http-method.js';
+import { serverAttributes } from './server-attributes.js';
 import type { PageCallSpan } from './page-trace-hook.js';
 
 /** The in-page engine redacts with the built-in list only, so the page's own span does the same. */
@@ -15,7 +16,7 @@ const REDACTED_PARAMS: ReadonlySet<string> = new Set(DEFAULT_REDACTED_PARAMS);
  */
 export function startPageCallSpan(tracer: Tracer, method: string, url: string, headers: Headers, parent: Context | undefined): PageCallSpan {
   const { name, attributes } = spanMethod(method);
-  const span = tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes: { ...attributes, 'url.full': redactUrl(url, REDACTED_PARAMS) } }, parent ?? context.active());
+  const span = tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes: { ...attributes, 'url.full': redactUrl(url, REDACTED_PARAMS), ...serverAttributes(url) } }, parent ?? context.active());
   propagation.inject(trace.setSpan(context.active(), span), headers, { set: (h, k, v) => h.set(k, v) });
   return {
     end(response, error) {
@@ -23,7 +24,11 @@ export function startPageCallSpan(tracer: Tracer, method: string, url: string, h
         span.setAttribute('http.response.status_code', response.status);
         const source = response.headers.get(SOURCE);
         if (source !== null) span.setAttribute('resilience.source', source);
-        if (response.status >= 400) span.setAttribute('error.type', String(response.status));
+        // HTTP client conventions: a 4xx or 5xx answer makes a CLIENT span an error.
+        if (response.status >= 400) {
+          span.setAttribute('error.type', String(response.status));
+          span.setStatus({ code: SpanStatusCode.ERROR });
+        }
       } else if (error !== undefined && !isAbort(error) && !(error instanceof ResilienceError)) {
         span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
         span.setAttribute('error.type', error instanceof Error ? error.name : 'Error');

@@ -1,6 +1,6 @@
 // Loads zone.js (through @opentelemetry/context-zone), which patches this test worker's globals:
 // kept in its own file so no other test runs with patched Promise/timers.
-import { context, propagation, trace, ROOT_CONTEXT } from '@opentelemetry/api';
+import { context, propagation, trace, ROOT_CONTEXT, SpanStatusCode } from '@opentelemetry/api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pageTraceHook } from '../../../src/telemetry/page-trace-hook.js';
 import { setupPageTracing } from '../../../src/telemetry/page-tracing.js';
@@ -66,6 +66,21 @@ describe('setupPageTracing (Node smoke test; the browser behaviour is covered en
     await tracing.flush();
     const span = exporter.exportedSpans[0]!;
     expect([span.name, span.attributes['http.request.method'], span.attributes['http.request.method_original']]).toEqual(['HTTP', '_OTHER', 'PROPFIND']);
+    await tracing.shutdown();
+  });
+
+  it("the page's CLIENT span follows the HTTP client conventions: server.address/port, and a 4xx/5xx answer is an error", async () => {
+    const exporter = new FakeExporter();
+    const tracing = setupPageTracing({ serviceName: 'web', endpoint: 'https://collector.test/v1/traces', exporter });
+    const hook = pageTraceHook()!;
+    hook.startCall('GET', 'https://api.test:8443/missing', new Headers(), undefined).end(new Response('', { status: 404 }));
+    hook.startCall('GET', 'http://api.test/ok', new Headers(), undefined).end(new Response('ok'));
+    await tracing.flush();
+    const [missing, ok] = exporter.exportedSpans;
+    expect(missing!.attributes).toMatchObject({ 'server.address': 'api.test', 'server.port': 8443, 'http.response.status_code': 404, 'error.type': '404' });
+    expect(missing!.status.code).toBe(SpanStatusCode.ERROR);
+    expect(ok!.attributes).toMatchObject({ 'server.address': 'api.test', 'server.port': 80, 'http.response.status_code': 200 });
+    expect(ok!.status.code).toBe(SpanStatusCode.UNSET);
     await tracing.shutdown();
   });
 });
