@@ -1,6 +1,7 @@
 import { DEFAULT_REDACTED_PARAMS, redactUrl } from '../core/tracing.js';
 import { reportError } from '../core/report-error.js';
 import type { ResilienceEvent } from '../core/types.js';
+import { fail, isObject } from '../core/validation.js';
 
 export type LogLevel = 'info' | 'warn' | 'error';
 
@@ -42,6 +43,7 @@ export interface EventLoggerOptions {
  * and reported (reportError): logging must never break a call.
  */
 export function createEventLogger(options: EventLoggerOptions = {}): (event: ResilienceEvent) => void {
+  checkLoggerOptions(options);
   const sink = options.sink ?? consoleSink;
   const redacted = new Set([...DEFAULT_REDACTED_PARAMS, ...(options.redactQueryParams ?? []).map((p) => p.toLowerCase())]);
   return (event) => {
@@ -52,6 +54,18 @@ export function createEventLogger(options: EventLoggerOptions = {}): (event: Res
       reportError(error); // the call goes on; the app's sink bug is the app's to see
     }
   };
+}
+
+/**
+ * A TypeError naming the field and the value now, rather than a sink that fails on every event
+ * (each one reported, none logged). `serviceName` is only printed, so it is not checked: the
+ * worker's bundle pays for every byte here (installResilience creates a logger).
+ */
+function checkLoggerOptions(options: unknown): asserts options is EventLoggerOptions {
+  if (!isObject(options)) fail('createEventLogger options', options, 'an object');
+  const { sink, redactQueryParams: params } = options;
+  if (sink !== undefined && typeof sink !== 'function') fail('sink', sink, 'a function');
+  if (params !== undefined && !(Array.isArray(params) && params.every((p) => typeof p === 'string'))) fail('redactQueryParams', params, 'an array of strings');
 }
 
 type Described = { level: LogLevel; msg: string; fields: Record<string, string | number> };

@@ -13,10 +13,11 @@ import { createOtlpExporter } from './otlp-exporter.js';
 import { startPageCallSpan } from './page-call-span.js';
 import { engineTracing } from './engine-tracing.js';
 import { setPageTraceHook } from './page-trace-hook.js';
-import { assertPropagateTo, matchesPropagateTo, type PropagateTo } from './propagate-to.js';
+import { matchesPropagateTo, type PropagateTo } from './propagate-to.js';
 import { runtimeLocation } from './runtime-location.js';
 import { serviceResource } from './service-resource.js';
 import { settleWithin } from './settle-within.js';
+import { checkTracingOptions, PAGE_FIELDS } from './tracing-options.js';
 
 export interface PageTracingOptions {
   /** `service.name` of the page's spans (e.g. `shop-web`). */
@@ -70,9 +71,9 @@ export interface PageTracing {
  * function. Read `context.active()` before awaiting, or pass the context explicitly.
  */
 export function setupPageTracing(options: PageTracingOptions): PageTracing {
+  checkTracingOptions(options, PAGE_FIELDS, 'setupPageTracing');
   const endpoint = resolveEndpoint(options.endpoint);
   const propagateTo = options.propagateTo ?? [];
-  assertPropagateTo(propagateTo);
   const exportTimeoutMillis = options.exportTimeoutMillis ?? BOUNDED_BATCH_DEFAULTS.exportTimeoutMillis;
   const ownOrigin = runtimeLocation()?.origin;
 

@@ -6,9 +6,10 @@ import { BasicTracerProvider, type SpanExporter } from '@opentelemetry/sdk-trace
 import { BOUNDED_BATCH_DEFAULTS, BoundedBatchSpanProcessor } from './bounded-batch-processor.js';
 import { isExporterRequest, resolveEndpoint } from './exporter-endpoint.js';
 import { createOtlpExporter } from './otlp-exporter.js';
-import { assertPropagateTo, matchesPropagateTo, type PropagateTo } from './propagate-to.js';
+import { matchesPropagateTo, type PropagateTo } from './propagate-to.js';
 import { runtimeLocation } from './runtime-location.js';
 import { serviceResource } from './service-resource.js';
+import { checkTracingOptions, WORKER_FIELDS } from './tracing-options.js';
 
 export interface WorkerTracingOptions {
   /** `service.name` of the worker's spans (e.g. `shop-sw`; the page usually has its own). */
@@ -79,10 +80,11 @@ export interface WorkerTracing {
 const WORKER_EXPORT_INTERVAL_MS = 1000;
 
 export function setupWorkerTracing(options: WorkerTracingOptions): WorkerTracing {
+  checkTracingOptions(options, WORKER_FIELDS, 'setupWorkerTracing');
   const endpoint = resolveEndpoint(options.endpoint);
   const propagateTo = options.propagateTo ?? [];
-  assertPropagateTo(propagateTo);
-  const ownOrigin = options.ownOrigin !== undefined ? options.ownOrigin : (runtimeLocation()?.origin ?? null);
+  // An origin written as a URL (`https://app.test/`) still means that origin, not one that never matches.
+  const ownOrigin = typeof options.ownOrigin === 'string' ? new URL(options.ownOrigin).origin : options.ownOrigin === null ? null : (runtimeLocation()?.origin ?? null);
   const exportTimeoutMillis = options.exportTimeoutMillis ?? BOUNDED_BATCH_DEFAULTS.exportTimeoutMillis;
 
   const exporter = options.exporter ?? createOtlpExporter(endpoint, exportTimeoutMillis);

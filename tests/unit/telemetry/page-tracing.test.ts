@@ -83,4 +83,14 @@ describe('setupPageTracing (Node smoke test; the browser behaviour is covered en
     expect(ok!.status.code).toBe(SpanStatusCode.UNSET);
     await tracing.shutdown();
   });
+
+  it('refuses bad options with a TypeError naming the field and the value, before tracing anything', () => {
+    const endpoint = 'https://collector.test/v1/traces';
+    expect(() => setupPageTracing({ serviceName: 'web', endpoint, exportTimeoutMillis: Infinity })).toThrow(/exportTimeoutMillis must be .*got Infinity/);
+    expect(() => setupPageTracing({ serviceName: 'web', endpoint, scheduledDelayMillis: -1 })).toThrow(/scheduledDelayMillis must be .*got -1/);
+    expect(() => setupPageTracing({ serviceName: 'web', endpoint, propagateTo: [new URL('https://api.test')] as never })).toThrow(/propagateTo\[0\] must be .*got "https:\/\/api\.test\/"/);
+    expect(() => setupPageTracing({ serviceName: 'web', endpoint, maxQueueSize: 0 })).toThrow(/maxQueueSize must be .*got 0/);
+    expect(() => setupPageTracing({ serviceName: undefined as never, endpoint })).toThrow(/serviceName must be a non-empty string, got undefined/);
+    expect(pageTraceHook()).toBeUndefined();
+  });
 });
