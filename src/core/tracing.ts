@@ -6,7 +6,10 @@
 export const DEFAULT_REDACTED_PARAMS = ['token', 'access_token', 'id_token', 'api_key', 'apikey', 'key', 'sig', 'signature', 'password', 'secret', 'code',
   'awsaccesskeyid', 'x-amz-signature', 'x-amz-credential', 'x-amz-security-token', 'x-goog-signature', 'x-goog-credential'];
 
-/** `url.full` without credentials and with sensitive query values replaced, per the semconv. */
+/**
+ * `url.full` without credentials and with sensitive query values replaced, per the semconv; and
+ * without the fragment, which fetch never sends and which often holds a token (`#access_token=`).
+ */
 export function redactUrl(url: string, params: ReadonlySet<string>): string {
   let parsed: URL;
   try {
@@ -18,6 +21,7 @@ export function redactUrl(url: string, params: ReadonlySet<string>): string {
     parsed.username = 'REDACTED';
     parsed.password = 'REDACTED';
   }
+  parsed.hash = '';
   for (const name of [...parsed.searchParams.keys()]) {
     if (params.has(name.toLowerCase())) parsed.searchParams.set(name, 'REDACTED');
   }

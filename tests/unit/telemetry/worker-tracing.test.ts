@@ -2,6 +2,7 @@ import { createServer } from 'node:net';
 import { ROOT_CONTEXT, context, propagation, trace } from '@opentelemetry/api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createResilientFetch } from '../../../src/core/create-resilient-fetch.js';
+import { createEventLogger } from '../../../src/telemetry/event-logger.js';
 import { setupWorkerTracing } from '../../../src/telemetry/worker-tracing.js';
 import { FakeExporter } from './fake-exporter.js';
 
@@ -137,5 +138,24 @@ describe('setupWorkerTracing', () => {
       ['QUERY', 'QUERY', undefined],
       ['resilientFetch QUERY', 'QUERY', undefined],
     ]);
+  });
+
+  it('a fragment (never sent, often an OAuth #access_token) reaches neither url.full nor the logs', async () => {
+    const exporter = new FakeExporter();
+    const tracing = setupWorkerTracing({ serviceName: 'sw', endpoint: ENDPOINT, exporter });
+    const lines: string[] = [];
+    const rf = createResilientFetch({
+      fetch: () => Promise.resolve(new Response('', { status: 503 })),
+      tracing: tracing.tracing,
+      onEvent: createEventLogger({ sink: (line) => lines.push(line) }),
+      policy: { defaults: { fallback: 'none' } },
+    });
+    await rf('https://api.test/cb?state=s#access_token=at1&expires_in=3600', { resilience: { retries: 0 } });
+    await tracing.flush();
+    const urls = exporter.exportedSpans.map((s) => String(s.attributes['url.full']));
+    expect(urls).toContain('https://api.test/cb?state=s');
+    expect(urls.join(' ')).not.toMatch(/#|at1/);
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.join('\n')).not.toMatch(/at1/);
   });
 });
