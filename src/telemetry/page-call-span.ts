@@ -30,7 +30,9 @@ export function startPageCallSpan(tracer: Tracer, method: string, url: string, h
           span.setStatus({ code: SpanStatusCode.ERROR });
         }
       } else if (error !== undefined && !isAbort(error) && !(error instanceof ResilienceError)) {
-        span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+        // fetch quotes the URL whole in some errors (a URL with user:pass@ is refused that way).
+        const message = (error instanceof Error ? error.message : String(error)).replace(/https?:\/\/[^\s"'<>]+/gi, (quoted) => redactUrl(quoted, REDACTED_PARAMS));
+        span.setStatus({ code: SpanStatusCode.ERROR, message });
         span.setAttribute('error.type', error instanceof Error ? error.name : 'Error');
       }
       span.end();

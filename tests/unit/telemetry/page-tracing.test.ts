@@ -93,4 +93,16 @@ describe('setupPageTracing (Node smoke test; the browser behaviour is covered en
     expect(() => setupPageTracing({ serviceName: undefined as never, endpoint })).toThrow(/serviceName must be a non-empty string, got undefined/);
     expect(pageTraceHook()).toBeUndefined();
   });
+
+  it("the page's CLIENT span records an error message quoting the URL redacted", async () => {
+    const exporter = new FakeExporter();
+    const tracing = setupPageTracing({ serviceName: 'web', endpoint: 'https://collector.test/v1/traces', exporter });
+    const url = 'https://ann:hunter2@api.test/x?token=t1';
+    pageTraceHook()!.startCall('GET', url, new Headers(), undefined).end(undefined, new TypeError(`Failed to execute 'fetch' on 'Window': Request cannot be constructed from a URL that includes credentials: ${url}`));
+    await tracing.flush();
+    const message = exporter.exportedSpans[0]!.status.message ?? '';
+    expect(message).toContain('https://REDACTED:REDACTED@api.test/x?token=REDACTED');
+    expect(message).not.toMatch(/ann:|hunter2|t1/);
+    await tracing.shutdown();
+  });
 });
