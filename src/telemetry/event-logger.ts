@@ -2,6 +2,7 @@ import { DEFAULT_REDACTED_PARAMS, redactUrl } from '../core/tracing.js';
 import { reportError } from '../core/report-error.js';
 import type { ResilienceEvent } from '../core/types.js';
 import { fail, isObject } from '../core/validation.js';
+import { redactQuotedUrls } from './redact-quoted-urls.js';
 
 export type LogLevel = 'info' | 'warn' | 'error';
 
@@ -109,7 +110,8 @@ function describeEvent(event: ResilienceEvent, redact: (url: string) => string):
     case 'refreshed':
       return { level: 'info', msg: 'refreshed', fields: { url: redact(event.url), status: event.status } };
     case 'degraded':
-      return { level: 'error', msg: `degraded: ${event.component}`, fields: { component: event.component, error: event.message } };
+      // A fallback handler's error often quotes the request URL.
+      return { level: 'error', msg: `degraded: ${event.component}`, fields: { component: event.component, error: redactQuotedUrls(event.message, redact) } };
     default:
       return unknownEvent(event);
   }

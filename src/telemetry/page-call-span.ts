@@ -3,6 +3,7 @@ import { ResilienceError } from '../core/errors.js';
 import { SOURCE } from '../core/headers.js';
 import { DEFAULT_REDACTED_PARAMS, redactUrl } from '../core/tracing.js';
 import { spanMethod } from './http-method.js';
+import { redactQuotedUrls } from './redact-quoted-urls.js';
 import { serverAttributes } from './server-attributes.js';
 import type { PageCallSpan } from './page-trace-hook.js';
 
@@ -31,7 +32,7 @@ export function startPageCallSpan(tracer: Tracer, method: string, url: string, h
         }
       } else if (error !== undefined && !isAbort(error) && !(error instanceof ResilienceError)) {
         // fetch quotes the URL whole in some errors (a URL with user:pass@ is refused that way).
-        const message = (error instanceof Error ? error.message : String(error)).replace(/https?:\/\/[^\s"'<>]+/gi, (quoted) => redactUrl(quoted, REDACTED_PARAMS));
+        const message = redactQuotedUrls(error instanceof Error ? error.message : String(error), (quoted) => redactUrl(quoted, REDACTED_PARAMS));
         span.setStatus({ code: SpanStatusCode.ERROR, message });
         span.setAttribute('error.type', error instanceof Error ? error.name : 'Error');
       }
