@@ -143,10 +143,11 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
       while (this.queue.length > 0) {
         // A partial batch waits out the interval (the caller's waitUntil keeps the worker alive);
         // a full one, or a forced flush, goes at once.
-        const wait = this.lastExportAt + this.minExportIntervalMillis - Date.now();
+        // Capped at one interval: a wall clock set back (NTP, the user) would otherwise hold the
+        // flush, and the worker's waitUntil, for as long as the jump; so one wait, then export.
+        const wait = Math.min(this.lastExportAt + this.minExportIntervalMillis - Date.now(), this.minExportIntervalMillis);
         if (wait > 0 && !this.urgent && this.queue.length < this.maxExportBatchSize) {
           await new Promise((resolve) => setTimeout(resolve, wait));
-          continue;
         }
         this.lastExportAt = Date.now();
         const batch = this.queue.splice(0, this.maxExportBatchSize);
