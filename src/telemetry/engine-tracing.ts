@@ -29,6 +29,8 @@ export function engineTracing(tracer: Tracer): TracingPort {
  */
 class CallSpan implements CallTrace {
   private broken = false;
+  /** Why the call failed, when it ended with the upstream's last answer rather than by throwing. */
+  private failedFor: ResilienceReason | undefined;
 
   private constructor(
     private readonly tracer: Tracer,
@@ -62,6 +64,7 @@ class CallSpan implements CallTrace {
   }
 
   outcome(outcome: CallOutcome, reason?: ResilienceReason): void {
+    if (outcome === 'failed') this.failedFor = reason;
     this.set(reason === undefined ? { 'resilience.outcome': outcome } : { 'resilience.outcome': outcome, 'resilience.reason': reason });
   }
 
@@ -80,6 +83,10 @@ class CallSpan implements CallTrace {
       if (error !== undefined) {
         this.span.setAttributes({ 'resilience.outcome': 'failed', 'error.type': error instanceof Error ? error.name : 'Error' });
         this.span.setStatus({ code: SpanStatusCode.ERROR, message: messageOf(error) });
+      } else if (this.failedFor !== undefined) {
+        // Attempts ran out and the caller got the last 5xx: a failure, though nothing was thrown.
+        this.span.setAttribute('error.type', this.failedFor);
+        this.span.setStatus({ code: SpanStatusCode.ERROR });
       }
       this.span.end();
     });

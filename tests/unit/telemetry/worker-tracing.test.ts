@@ -1,5 +1,5 @@
 import { createServer } from 'node:net';
-import { ROOT_CONTEXT, context, propagation, trace } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createResilientFetch } from '../../../src/core/create-resilient-fetch.js';
 import { createEventLogger } from '../../../src/telemetry/event-logger.js';
@@ -157,5 +157,19 @@ describe('setupWorkerTracing', () => {
     expect(urls.join(' ')).not.toMatch(/#|at1/);
     expect(lines.length).toBeGreaterThan(0);
     expect(lines.join('\n')).not.toMatch(/at1/);
+  });
+
+  it('a call that failed with the upstream\'s 5xx is an error on its resilientFetch span, as its attempts are (a success is not)', async () => {
+    const exporter = new FakeExporter();
+    const tracing = setupWorkerTracing({ serviceName: 'sw', endpoint: ENDPOINT, exporter });
+    const rf = createResilientFetch({ fetch: (input) => Promise.resolve(new Response('', { status: String(input).endsWith('/down') ? 503 : 200 })), tracing: tracing.tracing });
+    expect((await rf('https://api.test/down', { resilience: { retries: 0, fallback: 'none' } })).status).toBe(503);
+    await rf('https://api.test/up');
+    await tracing.flush();
+    const call = (path: string) => exporter.exportedSpans.find((s) => s.name === 'resilientFetch GET' && String(s.attributes['url.full']).endsWith(path))!;
+    expect(call('/down').attributes).toMatchObject({ 'resilience.outcome': 'failed', 'error.type': 'upstream-error' });
+    expect(call('/down').status.code).toBe(SpanStatusCode.ERROR);
+    expect(call('/up').status.code).toBe(SpanStatusCode.UNSET);
+    expect(call('/up').attributes['error.type']).toBeUndefined();
   });
 });
