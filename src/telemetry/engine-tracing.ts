@@ -1,5 +1,6 @@
 import { context, propagation, trace, ROOT_CONTEXT, SpanKind, SpanStatusCode, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import { messageOf, reportError } from '../core/report-error.js';
+import { redactUrl } from '../core/tracing.js';
 import { spanMethod } from './http-method.js';
 import { serverAttributes } from './server-attributes.js';
 import type { AttemptTrace, CallOutcome, CallTrace, ResilienceReason, TracingPort } from '../core/types.js';
@@ -13,13 +14,16 @@ const getter = {
 /**
  * What the engine needs from OpenTelemetry, built here so that `resilient-fetch/core` carries no
  * span-building code and no runtime dependency on `@opentelemetry/api`:
- * `createResilientFetch({ tracing: engineTracing(tracer) })`.
+ * `createResilientFetch({ tracing: engineTracing(tracer) })`. `redactQueryParams` adds names to
+ * the engine's built-in redaction, for engines (the worker's, the page's) whose options the app
+ * does not write itself; it costs one more URL parse per call, only when given.
  */
-export function engineTracing(tracer: Tracer): TracingPort {
+export function engineTracing(tracer: Tracer, redactQueryParams: readonly string[] = []): TracingPort {
+  const extra = new Set(redactQueryParams.map((name) => name.toLowerCase()));
   return {
     active: () => context.active(),
     extract: (headers) => propagation.extract(ROOT_CONTEXT, headers, getter),
-    startCall: (parent, method, safeUrl) => CallSpan.start(tracer, parent, method, safeUrl),
+    startCall: (parent, method, safeUrl) => CallSpan.start(tracer, parent, method, extra.size === 0 ? safeUrl : redactUrl(safeUrl, extra)),
   };
 }
 
@@ -36,6 +40,8 @@ class CallSpan implements CallTrace {
     private readonly tracer: Tracer,
     private readonly span: Span,
     private readonly context: Context,
+    /** The call's URL as spans show it; its attempts go to the same URL. */
+    private readonly fullUrl: string,
   ) {}
 
   static start(tracer: Tracer, parent: Context | undefined, method: string, safeUrl: string): CallSpan | undefined {
@@ -43,7 +49,7 @@ class CallSpan implements CallTrace {
       const from = parent ?? context.active();
       const { name, attributes } = spanMethod(method);
       const span = tracer.startSpan(`resilientFetch ${name}`, { kind: SpanKind.INTERNAL, attributes: { ...attributes, 'url.full': safeUrl } }, from);
-      return new CallSpan(tracer, span, trace.setSpan(from, span));
+      return new CallSpan(tracer, span, trace.setSpan(from, span), safeUrl);
     } catch (error) {
       reportError(error);
       return undefined;
@@ -68,8 +74,8 @@ class CallSpan implements CallTrace {
     this.set(reason === undefined ? { 'resilience.outcome': outcome } : { 'resilience.outcome': outcome, 'resilience.reason': reason });
   }
 
-  startAttempt(method: string, url: string, safeUrl: string, resend: number): AttemptTrace | undefined {
-    const span = this.guard(() => startAttemptSpan(this.tracer, this.context, method, url, safeUrl, resend));
+  startAttempt(method: string, url: string, _safeUrl: string, resend: number): AttemptTrace | undefined {
+    const span = this.guard(() => startAttemptSpan(this.tracer, this.context, method, url, this.fullUrl, resend));
     if (span === undefined) return undefined;
     return {
       inject: (headers) => this.guard(() => propagation.inject(trace.setSpan(this.context, span), headers, setter)),

@@ -1,23 +1,21 @@
 import { SpanKind, SpanStatusCode, context, propagation, trace, type Context, type Tracer } from '@opentelemetry/api';
 import { ResilienceError } from '../core/errors.js';
 import { SOURCE } from '../core/headers.js';
-import { DEFAULT_REDACTED_PARAMS, redactUrl } from '../core/tracing.js';
+import { redactUrl } from '../core/tracing.js';
 import { spanMethod } from './http-method.js';
 import { redactQuotedUrls } from './redact-quoted-urls.js';
 import { serverAttributes } from './server-attributes.js';
 import type { PageCallSpan } from './page-trace-hook.js';
 
-/** The in-page engine redacts with the built-in list only, so the page's own span does the same. */
-const REDACTED_PARAMS: ReadonlySet<string> = new Set(DEFAULT_REDACTED_PARAMS);
 
 /**
  * The page's CLIENT span for a call that goes through the worker. Its context travels to the
  * worker in `traceparent`, which the worker strips and replaces with its own attempt's. `url.full`
  * is redacted as the engine's spans are: page spans go to the same collector.
  */
-export function startPageCallSpan(tracer: Tracer, method: string, url: string, headers: Headers, parent: Context | undefined): PageCallSpan {
+export function startPageCallSpan(tracer: Tracer, redacted: ReadonlySet<string>, method: string, url: string, headers: Headers, parent: Context | undefined): PageCallSpan {
   const { name, attributes } = spanMethod(method);
-  const span = tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes: { ...attributes, 'url.full': redactUrl(url, REDACTED_PARAMS), ...serverAttributes(url) } }, parent ?? context.active());
+  const span = tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes: { ...attributes, 'url.full': redactUrl(url, redacted), ...serverAttributes(url) } }, parent ?? context.active());
   propagation.inject(trace.setSpan(context.active(), span), headers, { set: (h, k, v) => h.set(k, v) });
   return {
     end(response, error) {
@@ -32,7 +30,7 @@ export function startPageCallSpan(tracer: Tracer, method: string, url: string, h
         }
       } else if (error !== undefined && !isAbort(error) && !(error instanceof ResilienceError)) {
         // fetch quotes the URL whole in some errors (a URL with user:pass@ is refused that way).
-        const message = redactQuotedUrls(error instanceof Error ? error.message : String(error), (quoted) => redactUrl(quoted, REDACTED_PARAMS));
+        const message = redactQuotedUrls(error instanceof Error ? error.message : String(error), (quoted) => redactUrl(quoted, redacted));
         span.setStatus({ code: SpanStatusCode.ERROR, message });
         span.setAttribute('error.type', error instanceof Error ? error.name : 'Error');
       }

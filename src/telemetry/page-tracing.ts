@@ -6,6 +6,7 @@ import type { Attributes, Tracer } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { BatchSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { WebTracerProvider } from '@opentelemetry/sdk-trace-web';
+import { DEFAULT_REDACTED_PARAMS } from '../core/tracing.js';
 import { BOUNDED_BATCH_DEFAULTS } from './bounded-batch-processor.js';
 import { isExporterRequest, resolveEndpoint } from './exporter-endpoint.js';
 import { flushWhenHidden } from './flush-when-hidden.js';
@@ -43,6 +44,8 @@ export interface PageTracingOptions {
   exportTimeoutMillis?: number;
   /** Replaces the OTLP exporter (tests, another protocol). (OTLP/HTTP JSON to `endpoint`) */
   exporter?: SpanExporter;
+  /** Query parameters whose values are redacted in the page's spans, added to the built-in list (token, key, password, ...). (none) */
+  redactQueryParams?: string[];
 }
 
 export interface PageTracing {
@@ -101,7 +104,12 @@ export function setupPageTracing(options: PageTracingOptions): PageTracing {
   const tracer = provider.getTracer('resilient-fetch');
   const propagate = (url: URL): boolean => (ownOrigin !== undefined && url.origin === ownOrigin) || matchesPropagateTo(url, propagateTo);
   // resilientFetch traces (and sends traceparent) only once this hook is set.
-  setPageTraceHook({ tracing: engineTracing(tracer), propagate, startCall: (method, url, headers, parent) => startPageCallSpan(tracer, method, url, headers, parent) });
+  const redacted = new Set([...DEFAULT_REDACTED_PARAMS, ...(options.redactQueryParams ?? [])].map((name) => name.toLowerCase()));
+  setPageTraceHook({
+    tracing: engineTracing(tracer, options.redactQueryParams),
+    propagate,
+    startCall: (method, url, headers, parent) => startPageCallSpan(tracer, redacted, method, url, headers, parent),
+  });
 
   return {
     provider,

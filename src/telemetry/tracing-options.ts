@@ -17,6 +17,7 @@ const COMMON_FIELDS: Record<string, Field> = {
   maxQueueSize: count,
   maxExportBatchSize: count,
   exportTimeoutMillis: ms(1),
+  redactQueryParams: optional([(v) => Array.isArray(v) && v.every((name) => typeof name === 'string'), 'an array of strings']),
   exporter: optional([(v) => isObject(v) && typeof v.export === 'function', 'a SpanExporter']),
 };
 

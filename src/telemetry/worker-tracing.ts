@@ -40,6 +40,8 @@ export interface WorkerTracingOptions {
   exporter?: SpanExporter;
   /** The worker's own origin. (`self.location.origin`; none where there is no location, as in Node) */
   ownOrigin?: string | null;
+  /** Query parameters whose values are redacted in the worker's spans, added to the built-in list (token, key, password, ...). (none) */
+  redactQueryParams?: string[];
 }
 
 export interface WorkerTracing {
@@ -103,7 +105,7 @@ export function setupWorkerTracing(options: WorkerTracingOptions): WorkerTracing
   const tracer = provider.getTracer('resilient-fetch');
   return {
     tracer,
-    tracing: engineTracing(tracer),
+    tracing: engineTracing(tracer, options.redactQueryParams),
     provider,
     endpoint,
     propagate: (url) => (ownOrigin !== null && url.origin === ownOrigin) || matchesPropagateTo(url, propagateTo),

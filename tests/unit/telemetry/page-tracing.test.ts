@@ -105,4 +105,13 @@ describe('setupPageTracing (Node smoke test; the browser behaviour is covered en
     expect(message).not.toMatch(/ann:|hunter2|t1/);
     await tracing.shutdown();
   });
+
+  it('redactQueryParams adds the app\'s own secret names to the page span\'s redaction', async () => {
+    const exporter = new FakeExporter();
+    const tracing = setupPageTracing({ serviceName: 'web', endpoint: 'https://collector.test/v1/traces', exporter, redactQueryParams: ['sid'] });
+    pageTraceHook()!.startCall('GET', 'https://api.test/x?Sid=s1&q=1', new Headers(), undefined).end(new Response('ok'));
+    await tracing.flush();
+    expect(exporter.exportedSpans[0]!.attributes['url.full']).toBe('https://api.test/x?Sid=REDACTED&q=1');
+    await tracing.shutdown();
+  });
 });

@@ -172,4 +172,15 @@ describe('setupWorkerTracing', () => {
     expect(call('/up').status.code).toBe(SpanStatusCode.UNSET);
     expect(call('/up').attributes['error.type']).toBeUndefined();
   });
+
+  it('redactQueryParams adds the app\'s own secret names to the spans\' redaction (the worker has no other place to give them)', async () => {
+    const exporter = new FakeExporter();
+    const tracing = setupWorkerTracing({ serviceName: 'sw', endpoint: ENDPOINT, exporter, redactQueryParams: ['SID'] });
+    const rf = createResilientFetch({ fetch: () => Promise.resolve(new Response('', { status: 503 })), tracing: tracing.tracing });
+    await rf('https://api.test/x?sid=s1&token=t1&q=1', { resilience: { retries: 1, fallback: 'none' } });
+    await tracing.flush();
+    const urls = new Set(exporter.exportedSpans.map((s) => s.attributes['url.full']));
+    expect(exporter.exportedSpans).toHaveLength(3);
+    expect([...urls]).toEqual(['https://api.test/x?sid=REDACTED&token=REDACTED&q=1']);
+  });
 });
