@@ -33,7 +33,7 @@ const eagerPage = (config) => ({ ...asAppBundles(config), plugins: [...(config.p
 module.exports = [
   { ...entry('page: registerResilience + resilientFetch + describeResponse', PAGE, '3 KB'), modifyEsbuildConfig: eagerPage },
   entry('page: in-page engine chunk (loaded when no worker of ours controls the page)', { './src/client/page-engine.ts': '{ pageEngine }' }, '20 KB'),
-  { ...entry('page + setupPageTracing', { ...PAGE, './src/telemetry/index.ts': '{ setupPageTracing }' }, '37.7 KB'), modifyEsbuildConfig: eagerPage },
+  { ...entry('page + setupPageTracing', { ...PAGE, './src/telemetry/index.ts': '{ setupPageTracing }' }, '37.9 KB'), modifyEsbuildConfig: eagerPage },
   entry('worker: installResilience', WORKER, '24.4 KB'),
   entry('worker + outbox', { ...WORKER, ...OUTBOX }, '28.5 KB'),
   entry('worker + setupWorkerTracing', { ...WORKER, './src/telemetry/worker.ts': '{ setupWorkerTracing }' }, '42.6 KB'),

@@ -18,12 +18,12 @@ const getter = {
  * the engine's built-in redaction, for engines (the worker's, the page's) whose options the app
  * does not write itself; it costs one more URL parse per call, only when given.
  */
-export function engineTracing(tracer: Tracer, redactQueryParams: readonly string[] = []): TracingPort {
+export function engineTracing(tracer: Tracer, redactQueryParams: readonly string[] = [], untraced?: (url: string) => boolean): TracingPort {
   const extra = new Set(redactQueryParams.map((name) => name.toLowerCase()));
   return {
     active: () => context.active(),
     extract: (headers) => propagation.extract(ROOT_CONTEXT, headers, getter),
-    startCall: (parent, method, safeUrl) => CallSpan.start(tracer, parent, method, extra.size === 0 ? safeUrl : redactUrl(safeUrl, extra)),
+    startCall: (parent, method, safeUrl) => (untraced?.(safeUrl) === true ? undefined : CallSpan.start(tracer, parent, method, extra.size === 0 ? safeUrl : redactUrl(safeUrl, extra))),
   };
 }
 

@@ -13,7 +13,7 @@ import { flushWhenHidden } from './flush-when-hidden.js';
 import { createOtlpExporter } from './otlp-exporter.js';
 import { startPageCallSpan } from './page-call-span.js';
 import { engineTracing } from './engine-tracing.js';
-import { setPageTraceHook } from './page-trace-hook.js';
+import { setPageTraceHook, type PageCallSpan } from './page-trace-hook.js';
 import { matchesPropagateTo, type PropagateTo } from './propagate-to.js';
 import { runtimeLocation } from './runtime-location.js';
 import { serviceResource } from './service-resource.js';
@@ -63,6 +63,8 @@ export interface PageTracing {
   shutdown(): Promise<void>;
 }
 
+const UNTRACED: PageCallSpan = { end: () => undefined };
+
 /**
  * Tracing for the page: a `WebTracerProvider` registered globally with the `ZoneContextManager`
  * (so `context.active()` follows callbacks, timers and event listeners) and the W3C trace-context
@@ -102,13 +104,16 @@ export function setupPageTracing(options: PageTracingOptions): PageTracing {
   const flush = (): Promise<void> => provider.forceFlush({ timeoutMillis: exportTimeoutMillis + 1000 }).catch(() => undefined);
   const stopListening = flushWhenHidden(() => void flush());
   const tracer = provider.getTracer('resilient-fetch');
-  const propagate = (url: URL): boolean => (ownOrigin !== undefined && url.origin === ownOrigin) || matchesPropagateTo(url, propagateTo);
+  // The exporter's own POSTs reach resilientFetch when an app swaps window.fetch for it: traced,
+  // each export would carry a span about the one before, one more export every scheduledDelay, forever.
+  const isExport = (url: URL | string): boolean => isExporterRequest(url, endpoint);
+  const propagate = (url: URL): boolean => !isExport(url) && ((ownOrigin !== undefined && url.origin === ownOrigin) || matchesPropagateTo(url, propagateTo));
   // resilientFetch traces (and sends traceparent) only once this hook is set.
   const redacted = new Set([...DEFAULT_REDACTED_PARAMS, ...(options.redactQueryParams ?? [])].map((name) => name.toLowerCase()));
   setPageTraceHook({
-    tracing: engineTracing(tracer, options.redactQueryParams),
+    tracing: engineTracing(tracer, options.redactQueryParams, isExport),
     propagate,
-    startCall: (method, url, headers, parent) => startPageCallSpan(tracer, redacted, method, url, headers, parent),
+    startCall: (method, url, headers, parent) => (isExport(url) ? UNTRACED : startPageCallSpan(tracer, redacted, method, url, headers, parent)),
   });
 
   return {
@@ -116,7 +121,7 @@ export function setupPageTracing(options: PageTracingOptions): PageTracing {
     tracer,
     endpoint,
     propagate,
-    isExporterRequest: (url) => isExporterRequest(url, endpoint),
+    isExporterRequest: isExport,
     flush,
     shutdown: async () => {
       stopListening();

@@ -114,4 +114,21 @@ describe('setupPageTracing (Node smoke test; the browser behaviour is covered en
     expect(exporter.exportedSpans[0]!.attributes['url.full']).toBe('https://api.test/x?Sid=REDACTED&q=1');
     await tracing.shutdown();
   });
+
+  it("the exporter's own POSTs are not traced when an app routes them through resilientFetch (window.fetch swapped): no span per export, exported by the next export, forever", async () => {
+    const exporter = new FakeExporter();
+    const tracing = setupPageTracing({ serviceName: 'web', endpoint: 'https://collector.test/v1/traces', exporter });
+    const hook = pageTraceHook()!;
+    const headers = new Headers();
+    hook.startCall('POST', 'https://collector.test/v1/traces', headers, undefined).end(new Response(null, { status: 200 }));
+    expect(headers.has('traceparent')).toBe(false);
+    // The in-page engine (no worker of ours) asks the same hook.
+    expect(hook.tracing.startCall(undefined, 'POST', 'https://collector.test/v1/traces')).toBeUndefined();
+    expect(hook.propagate(new URL('https://collector.test/v1/traces'))).toBe(false);
+    // Other calls are traced as before.
+    hook.startCall('GET', 'https://api.test/x', new Headers(), undefined).end(new Response('ok'));
+    await tracing.flush();
+    expect(exporter.exportedSpans.map((s) => s.attributes['url.full'])).toEqual(['https://api.test/x']);
+    await tracing.shutdown();
+  });
 });
