@@ -12,7 +12,8 @@ const ms = (min: number): Field => optional([(v) => typeof v === 'number' && v >
 
 const COMMON_FIELDS: Record<string, Field> = {
   serviceName: [(v) => typeof v === 'string' && v.trim() !== '', 'a non-empty string'],
-  endpoint: [(v) => typeof v === 'string', 'a URL string'],
+  // A URL object worked before this check (resolveEndpoint parses it), so it still does.
+  endpoint: [(v) => typeof v === 'string' || v instanceof URL, 'a URL string'],
   resourceAttributes: optional([isObject, 'an object']),
   maxQueueSize: count,
   maxExportBatchSize: count,

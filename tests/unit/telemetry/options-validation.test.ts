@@ -32,6 +32,10 @@ describe('setupWorkerTracing refuses bad options with a TypeError naming the fie
     });
   }
 
+  it('an endpoint given as a URL object still works, as it did before options were checked', () => {
+    expect(setupWorkerTracing({ serviceName: 'sw', endpoint: new URL(ENDPOINT) as never, exporter: new FakeExporter() }).endpoint).toBe(ENDPOINT);
+  });
+
   it('an ownOrigin written with a path or trailing slash still means that origin', () => {
     const tracing = setupWorkerTracing({ serviceName: 'sw', endpoint: ENDPOINT, exporter: new FakeExporter(), ownOrigin: 'https://app.test/' });
     expect(tracing.propagate(new URL('https://app.test/api'))).toBe(true);
