@@ -1,7 +1,15 @@
-/** Query parameters whose values never leave in a span (extend with `redactQueryParams`). */
-export const DEFAULT_REDACTED_PARAMS = ['token', 'access_token', 'id_token', 'api_key', 'apikey', 'key', 'sig', 'signature', 'password', 'secret', 'code'];
+/**
+ * Query parameters whose values never leave in a span (extend with `redactQueryParams`); lower case.
+ * Includes the semconv 1.45 `url.full` list (AWSAccessKeyId, Signature, sig, X-Goog-Signature) and
+ * the other presigned-URL credentials of S3 and GCS, which fetch sees in every upload and download.
+ */
+export const DEFAULT_REDACTED_PARAMS = ['token', 'access_token', 'id_token', 'api_key', 'apikey', 'key', 'sig', 'signature', 'password', 'secret', 'code',
+  'awsaccesskeyid', 'x-amz-signature', 'x-amz-credential', 'x-amz-security-token', 'x-goog-signature', 'x-goog-credential'];
 
-/** `url.full` without credentials and with sensitive query values replaced, per the semconv. */
+/**
+ * `url.full` without credentials and with sensitive query values replaced, per the semconv; and
+ * without the fragment, which fetch never sends and which often holds a token (`#access_token=`).
+ */
 export function redactUrl(url: string, params: ReadonlySet<string>): string {
   let parsed: URL;
   try {
@@ -13,6 +21,7 @@ export function redactUrl(url: string, params: ReadonlySet<string>): string {
     parsed.username = 'REDACTED';
     parsed.password = 'REDACTED';
   }
+  parsed.hash = '';
   for (const name of [...parsed.searchParams.keys()]) {
     if (params.has(name.toLowerCase())) parsed.searchParams.set(name, 'REDACTED');
   }

@@ -2,6 +2,7 @@ import { TraceFlags } from '@opentelemetry/api';
 import type { ReadableSpan, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { exportBatch } from './export-batch.js';
 import { settleWithin } from './settle-within.js';
+import { MAX_TIMER_MS } from './tracing-options.js';
 
 export interface BoundedBatchOptions {
   /** Ended spans held while waiting for export; past this they are dropped and counted. (2048) */
@@ -61,9 +62,10 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
   ) {
     this.maxQueueSize = positive(options.maxQueueSize, BOUNDED_BATCH_DEFAULTS.maxQueueSize, 'maxQueueSize');
     this.maxExportBatchSize = Math.min(positive(options.maxExportBatchSize, BOUNDED_BATCH_DEFAULTS.maxExportBatchSize, 'maxExportBatchSize'), this.maxQueueSize);
-    this.exportTimeoutMillis = positive(options.exportTimeoutMillis, BOUNDED_BATCH_DEFAULTS.exportTimeoutMillis, 'exportTimeoutMillis');
+    // Past MAX_TIMER_MS a timer fires at once: every export would "time out" unsent, and an interval wait would spin.
+    this.exportTimeoutMillis = positive(options.exportTimeoutMillis, BOUNDED_BATCH_DEFAULTS.exportTimeoutMillis, 'exportTimeoutMillis', MAX_TIMER_MS);
     const interval = options.minExportIntervalMillis ?? BOUNDED_BATCH_DEFAULTS.minExportIntervalMillis;
-    if (!Number.isFinite(interval) || interval < 0) throw new TypeError(`minExportIntervalMillis must be a number >= 0, got ${interval}`);
+    if (!(interval >= 0 && interval <= MAX_TIMER_MS)) throw new TypeError(`minExportIntervalMillis must be a number of ms from 0 to ${MAX_TIMER_MS}, got ${interval}`);
     this.minExportIntervalMillis = interval;
   }
 
@@ -141,10 +143,11 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
       while (this.queue.length > 0) {
         // A partial batch waits out the interval (the caller's waitUntil keeps the worker alive);
         // a full one, or a forced flush, goes at once.
-        const wait = this.lastExportAt + this.minExportIntervalMillis - Date.now();
+        // Capped at one interval: a wall clock set back (NTP, the user) would otherwise hold the
+        // flush, and the worker's waitUntil, for as long as the jump; so one wait, then export.
+        const wait = Math.min(this.lastExportAt + this.minExportIntervalMillis - Date.now(), this.minExportIntervalMillis);
         if (wait > 0 && !this.urgent && this.queue.length < this.maxExportBatchSize) {
           await new Promise((resolve) => setTimeout(resolve, wait));
-          continue;
         }
         this.lastExportAt = Date.now();
         const batch = this.queue.splice(0, this.maxExportBatchSize);
@@ -170,8 +173,8 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
   }
 }
 
-function positive(value: number | undefined, fallback: number, name: string): number {
+function positive(value: number | undefined, fallback: number, name: string, max = Number.MAX_SAFE_INTEGER): number {
   if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value < 1) throw new TypeError(`${name} must be a positive number, got ${value}`);
+  if (!(typeof value === 'number' && value >= 1 && value <= max)) throw new TypeError(`${name} must be a number from 1 to ${max}, got ${value}`);
   return Math.floor(value);
 }

@@ -1,5 +1,8 @@
 import { context, propagation, trace, ROOT_CONTEXT, SpanKind, SpanStatusCode, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import { messageOf, reportError } from '../core/report-error.js';
+import { redactUrl } from '../core/tracing.js';
+import { spanMethod } from './http-method.js';
+import { serverAttributes } from './server-attributes.js';
 import type { AttemptTrace, CallOutcome, CallTrace, ResilienceReason, TracingPort } from '../core/types.js';
 
 const setter = { set: (carrier: Headers, key: string, value: string) => carrier.set(key, value) };
@@ -11,13 +14,16 @@ const getter = {
 /**
  * What the engine needs from OpenTelemetry, built here so that `resilient-fetch/core` carries no
  * span-building code and no runtime dependency on `@opentelemetry/api`:
- * `createResilientFetch({ tracing: engineTracing(tracer) })`.
+ * `createResilientFetch({ tracing: engineTracing(tracer) })`. `redactQueryParams` adds names to
+ * the engine's built-in redaction, for engines (the worker's, the page's) whose options the app
+ * does not write itself; it costs one more URL parse per call, only when given.
  */
-export function engineTracing(tracer: Tracer): TracingPort {
+export function engineTracing(tracer: Tracer, redactQueryParams: readonly string[] = [], untraced?: (url: string) => boolean): TracingPort {
+  const extra = new Set(redactQueryParams.map((name) => name.toLowerCase()));
   return {
     active: () => context.active(),
     extract: (headers) => propagation.extract(ROOT_CONTEXT, headers, getter),
-    startCall: (parent, method, safeUrl) => CallSpan.start(tracer, parent, method, safeUrl),
+    startCall: (parent, method, safeUrl) => (untraced?.(safeUrl) === true ? undefined : CallSpan.start(tracer, parent, method, extra.size === 0 ? safeUrl : redactUrl(safeUrl, extra))),
   };
 }
 
@@ -27,18 +33,23 @@ export function engineTracing(tracer: Tracer): TracingPort {
  */
 class CallSpan implements CallTrace {
   private broken = false;
+  /** Why the call failed, when it ended with the upstream's last answer rather than by throwing. */
+  private failedFor: ResilienceReason | undefined;
 
   private constructor(
     private readonly tracer: Tracer,
     private readonly span: Span,
     private readonly context: Context,
+    /** The call's URL as spans show it; its attempts go to the same URL. */
+    private readonly fullUrl: string,
   ) {}
 
   static start(tracer: Tracer, parent: Context | undefined, method: string, safeUrl: string): CallSpan | undefined {
     try {
       const from = parent ?? context.active();
-      const span = tracer.startSpan(`resilientFetch ${method}`, { kind: SpanKind.INTERNAL, attributes: { 'http.request.method': method, 'url.full': safeUrl } }, from);
-      return new CallSpan(tracer, span, trace.setSpan(from, span));
+      const { name, attributes } = spanMethod(method);
+      const span = tracer.startSpan(`resilientFetch ${name}`, { kind: SpanKind.INTERNAL, attributes: { ...attributes, 'url.full': safeUrl } }, from);
+      return new CallSpan(tracer, span, trace.setSpan(from, span), safeUrl);
     } catch (error) {
       reportError(error);
       return undefined;
@@ -59,11 +70,12 @@ class CallSpan implements CallTrace {
   }
 
   outcome(outcome: CallOutcome, reason?: ResilienceReason): void {
+    if (outcome === 'failed') this.failedFor = reason;
     this.set(reason === undefined ? { 'resilience.outcome': outcome } : { 'resilience.outcome': outcome, 'resilience.reason': reason });
   }
 
-  startAttempt(method: string, url: string, safeUrl: string, resend: number): AttemptTrace | undefined {
-    const span = this.guard(() => startAttemptSpan(this.tracer, this.context, method, url, safeUrl, resend));
+  startAttempt(method: string, url: string, _safeUrl: string, resend: number): AttemptTrace | undefined {
+    const span = this.guard(() => startAttemptSpan(this.tracer, this.context, method, url, this.fullUrl, resend));
     if (span === undefined) return undefined;
     return {
       inject: (headers) => this.guard(() => propagation.inject(trace.setSpan(this.context, span), headers, setter)),
@@ -77,6 +89,10 @@ class CallSpan implements CallTrace {
       if (error !== undefined) {
         this.span.setAttributes({ 'resilience.outcome': 'failed', 'error.type': error instanceof Error ? error.name : 'Error' });
         this.span.setStatus({ code: SpanStatusCode.ERROR, message: messageOf(error) });
+      } else if (this.failedFor !== undefined) {
+        // Attempts ran out and the caller got the last 5xx: a failure, though nothing was thrown.
+        this.span.setAttribute('error.type', this.failedFor);
+        this.span.setStatus({ code: SpanStatusCode.ERROR });
       }
       this.span.end();
     });
@@ -95,15 +111,10 @@ class CallSpan implements CallTrace {
 }
 
 function startAttemptSpan(tracer: Tracer, parent: Context, method: string, url: string, fullUrl: string, resendCount: number): Span {
-  const parsed = new URL(url);
-  const attributes: Attributes = {
-    'http.request.method': method,
-    'url.full': fullUrl,
-    'server.address': parsed.hostname,
-    'server.port': parsed.port !== '' ? Number(parsed.port) : parsed.protocol === 'https:' ? 443 : 80,
-  };
+  const { name, attributes: methodAttributes } = spanMethod(method);
+  const attributes: Attributes = { ...methodAttributes, 'url.full': fullUrl, ...serverAttributes(url) };
   if (resendCount > 0) attributes['http.request.resend_count'] = resendCount;
-  return tracer.startSpan(method, { kind: SpanKind.CLIENT, attributes }, parent);
+  return tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes }, parent);
 }
 
 /** Ends an attempt span the way the HTTP client conventions say: 4xx/5xx and errors are errors. */

@@ -1,6 +1,8 @@
 import { DEFAULT_REDACTED_PARAMS, redactUrl } from '../core/tracing.js';
 import { reportError } from '../core/report-error.js';
 import type { ResilienceEvent } from '../core/types.js';
+import { fail, isObject } from '../core/validation.js';
+import { redactQuotedUrls } from './redact-quoted-urls.js';
 
 export type LogLevel = 'info' | 'warn' | 'error';
 
@@ -42,6 +44,7 @@ export interface EventLoggerOptions {
  * and reported (reportError): logging must never break a call.
  */
 export function createEventLogger(options: EventLoggerOptions = {}): (event: ResilienceEvent) => void {
+  checkLoggerOptions(options);
   const sink = options.sink ?? consoleSink;
   const redacted = new Set([...DEFAULT_REDACTED_PARAMS, ...(options.redactQueryParams ?? []).map((p) => p.toLowerCase())]);
   return (event) => {
@@ -52,6 +55,18 @@ export function createEventLogger(options: EventLoggerOptions = {}): (event: Res
       reportError(error); // the call goes on; the app's sink bug is the app's to see
     }
   };
+}
+
+/**
+ * A TypeError naming the field and the value now, rather than a sink that fails on every event
+ * (each one reported, none logged). `serviceName` is only printed, so it is not checked: the
+ * worker's bundle pays for every byte here (installResilience creates a logger).
+ */
+function checkLoggerOptions(options: unknown): asserts options is EventLoggerOptions {
+  if (!isObject(options)) fail('createEventLogger options', options, 'an object');
+  const { sink, redactQueryParams: params } = options;
+  if (sink !== undefined && typeof sink !== 'function') fail('sink', sink, 'a function');
+  if (params !== undefined && !(Array.isArray(params) && params.every((p) => typeof p === 'string'))) fail('redactQueryParams', params, 'an array of strings');
 }
 
 type Described = { level: LogLevel; msg: string; fields: Record<string, string | number> };
@@ -95,7 +110,8 @@ function describeEvent(event: ResilienceEvent, redact: (url: string) => string):
     case 'refreshed':
       return { level: 'info', msg: 'refreshed', fields: { url: redact(event.url), status: event.status } };
     case 'degraded':
-      return { level: 'error', msg: `degraded: ${event.component}`, fields: { component: event.component, error: event.message } };
+      // A fallback handler's error often quotes the request URL.
+      return { level: 'error', msg: `degraded: ${event.component}`, fields: { component: event.component, error: redactQuotedUrls(event.message, redact) } };
     default:
       return unknownEvent(event);
   }

@@ -16,6 +16,12 @@ export function resolveEndpoint(endpoint: string): string {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new TypeError(`endpoint: ${JSON.stringify(endpoint)} is not an http(s) URL`);
   }
+  // fetch refuses a URL with credentials (a TypeError the exporter retries until its timeout, every
+  // export). The message shows the URL without them: errors get logged.
+  if (url.username !== '' || url.password !== '') {
+    url.username = url.password = 'REDACTED';
+    throw new TypeError(`endpoint: ${JSON.stringify(url.href)} carries credentials, which fetch refuses to send`);
+  }
   return url.href;
 }
 

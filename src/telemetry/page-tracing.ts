@@ -6,17 +6,19 @@ import type { Attributes, Tracer } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { BatchSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { WebTracerProvider } from '@opentelemetry/sdk-trace-web';
+import { DEFAULT_REDACTED_PARAMS } from '../core/tracing.js';
 import { BOUNDED_BATCH_DEFAULTS } from './bounded-batch-processor.js';
 import { isExporterRequest, resolveEndpoint } from './exporter-endpoint.js';
 import { flushWhenHidden } from './flush-when-hidden.js';
 import { createOtlpExporter } from './otlp-exporter.js';
 import { startPageCallSpan } from './page-call-span.js';
 import { engineTracing } from './engine-tracing.js';
-import { setPageTraceHook } from './page-trace-hook.js';
-import { assertPropagateTo, matchesPropagateTo, type PropagateTo } from './propagate-to.js';
+import { setPageTraceHook, type PageCallSpan } from './page-trace-hook.js';
+import { matchesPropagateTo, type PropagateTo } from './propagate-to.js';
 import { runtimeLocation } from './runtime-location.js';
 import { serviceResource } from './service-resource.js';
 import { settleWithin } from './settle-within.js';
+import { checkTracingOptions, PAGE_FIELDS } from './tracing-options.js';
 
 export interface PageTracingOptions {
   /** `service.name` of the page's spans (e.g. `shop-web`). */
@@ -42,6 +44,8 @@ export interface PageTracingOptions {
   exportTimeoutMillis?: number;
   /** Replaces the OTLP exporter (tests, another protocol). (OTLP/HTTP JSON to `endpoint`) */
   exporter?: SpanExporter;
+  /** Query parameters whose values are redacted in the page's spans, added to the built-in list (token, key, password, ...). (none) */
+  redactQueryParams?: string[];
 }
 
 export interface PageTracing {
@@ -59,6 +63,8 @@ export interface PageTracing {
   shutdown(): Promise<void>;
 }
 
+const UNTRACED: PageCallSpan = { end: () => undefined };
+
 /**
  * Tracing for the page: a `WebTracerProvider` registered globally with the `ZoneContextManager`
  * (so `context.active()` follows callbacks, timers and event listeners) and the W3C trace-context
@@ -70,9 +76,9 @@ export interface PageTracing {
  * function. Read `context.active()` before awaiting, or pass the context explicitly.
  */
 export function setupPageTracing(options: PageTracingOptions): PageTracing {
+  checkTracingOptions(options, PAGE_FIELDS, 'setupPageTracing');
   const endpoint = resolveEndpoint(options.endpoint);
   const propagateTo = options.propagateTo ?? [];
-  assertPropagateTo(propagateTo);
   const exportTimeoutMillis = options.exportTimeoutMillis ?? BOUNDED_BATCH_DEFAULTS.exportTimeoutMillis;
   const ownOrigin = runtimeLocation()?.origin;
 
@@ -98,16 +104,24 @@ export function setupPageTracing(options: PageTracingOptions): PageTracing {
   const flush = (): Promise<void> => provider.forceFlush({ timeoutMillis: exportTimeoutMillis + 1000 }).catch(() => undefined);
   const stopListening = flushWhenHidden(() => void flush());
   const tracer = provider.getTracer('resilient-fetch');
-  const propagate = (url: URL): boolean => (ownOrigin !== undefined && url.origin === ownOrigin) || matchesPropagateTo(url, propagateTo);
+  // The exporter's own POSTs reach resilientFetch when an app swaps window.fetch for it: traced,
+  // each export would carry a span about the one before, one more export every scheduledDelay, forever.
+  const isExport = (url: URL | string): boolean => isExporterRequest(url, endpoint);
+  const propagate = (url: URL): boolean => !isExport(url) && ((ownOrigin !== undefined && url.origin === ownOrigin) || matchesPropagateTo(url, propagateTo));
   // resilientFetch traces (and sends traceparent) only once this hook is set.
-  setPageTraceHook({ tracing: engineTracing(tracer), propagate, startCall: (method, url, headers, parent) => startPageCallSpan(tracer, method, url, headers, parent) });
+  const redacted = new Set([...DEFAULT_REDACTED_PARAMS, ...(options.redactQueryParams ?? [])].map((name) => name.toLowerCase()));
+  setPageTraceHook({
+    tracing: engineTracing(tracer, options.redactQueryParams, isExport),
+    propagate,
+    startCall: (method, url, headers, parent) => (isExport(url) ? UNTRACED : startPageCallSpan(tracer, redacted, method, url, headers, parent)),
+  });
 
   return {
     provider,
     tracer,
     endpoint,
     propagate,
-    isExporterRequest: (url) => isExporterRequest(url, endpoint),
+    isExporterRequest: isExport,
     flush,
     shutdown: async () => {
       stopListening();

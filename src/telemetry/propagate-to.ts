@@ -1,3 +1,5 @@
+import { fail } from '../core/validation.js';
+
 /**
  * Where `traceparent` may be sent, besides the page's or worker's own origin.
  *
@@ -18,15 +20,13 @@ export function matchesPropagateTo(url: URL | string, list: PropagateTo): boolea
   return list.some((entry) => (typeof entry === 'string' ? matchesString(target, entry) : matchesRegExp(target, entry)));
 }
 
-/** Throws a TypeError naming the first string entry that is not an absolute http(s) URL: a typo must not silently disable propagation. */
-export function assertPropagateTo(list: PropagateTo): void {
-  for (const entry of list) {
-    if (typeof entry !== 'string') continue;
-    const parsed = toUrl(entry);
-    if (parsed === undefined || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
-      throw new TypeError(`propagateTo: ${JSON.stringify(entry)} is not an absolute http(s) origin or URL`);
-    }
-  }
+/** Throws a TypeError naming the first entry that is neither an absolute http(s) URL string nor a RegExp: a typo must not silently disable propagation. */
+export function assertPropagateTo(list: unknown): asserts list is PropagateTo {
+  if (!Array.isArray(list)) fail('propagateTo', list, 'an array');
+  list.forEach((entry: unknown, i) => {
+    const ok = entry instanceof RegExp || (typeof entry === 'string' && /^https?:/i.test(entry) && URL.canParse(entry));
+    if (!ok) fail(`propagateTo[${i}]`, entry, 'an absolute http(s) origin or URL string, or a RegExp');
+  });
 }
 
 function toUrl(url: URL | string): URL | undefined {

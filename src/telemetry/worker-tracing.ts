@@ -6,9 +6,10 @@ import { BasicTracerProvider, type SpanExporter } from '@opentelemetry/sdk-trace
 import { BOUNDED_BATCH_DEFAULTS, BoundedBatchSpanProcessor } from './bounded-batch-processor.js';
 import { isExporterRequest, resolveEndpoint } from './exporter-endpoint.js';
 import { createOtlpExporter } from './otlp-exporter.js';
-import { assertPropagateTo, matchesPropagateTo, type PropagateTo } from './propagate-to.js';
+import { matchesPropagateTo, type PropagateTo } from './propagate-to.js';
 import { runtimeLocation } from './runtime-location.js';
 import { serviceResource } from './service-resource.js';
+import { checkTracingOptions, WORKER_FIELDS } from './tracing-options.js';
 
 export interface WorkerTracingOptions {
   /** `service.name` of the worker's spans (e.g. `shop-sw`; the page usually has its own). */
@@ -39,6 +40,8 @@ export interface WorkerTracingOptions {
   exporter?: SpanExporter;
   /** The worker's own origin. (`self.location.origin`; none where there is no location, as in Node) */
   ownOrigin?: string | null;
+  /** Query parameters whose values are redacted in the worker's spans, added to the built-in list (token, key, password, ...). (none) */
+  redactQueryParams?: string[];
 }
 
 export interface WorkerTracing {
@@ -79,10 +82,11 @@ export interface WorkerTracing {
 const WORKER_EXPORT_INTERVAL_MS = 1000;
 
 export function setupWorkerTracing(options: WorkerTracingOptions): WorkerTracing {
+  checkTracingOptions(options, WORKER_FIELDS, 'setupWorkerTracing');
   const endpoint = resolveEndpoint(options.endpoint);
   const propagateTo = options.propagateTo ?? [];
-  assertPropagateTo(propagateTo);
-  const ownOrigin = options.ownOrigin !== undefined ? options.ownOrigin : (runtimeLocation()?.origin ?? null);
+  // An origin written as a URL (`https://app.test/`) still means that origin, not one that never matches.
+  const ownOrigin = typeof options.ownOrigin === 'string' ? new URL(options.ownOrigin).origin : options.ownOrigin === null ? null : (runtimeLocation()?.origin ?? null);
   const exportTimeoutMillis = options.exportTimeoutMillis ?? BOUNDED_BATCH_DEFAULTS.exportTimeoutMillis;
 
   const exporter = options.exporter ?? createOtlpExporter(endpoint, exportTimeoutMillis);
@@ -101,7 +105,7 @@ export function setupWorkerTracing(options: WorkerTracingOptions): WorkerTracing
   const tracer = provider.getTracer('resilient-fetch');
   return {
     tracer,
-    tracing: engineTracing(tracer),
+    tracing: engineTracing(tracer, options.redactQueryParams),
     provider,
     endpoint,
     propagate: (url) => (ownOrigin !== null && url.origin === ownOrigin) || matchesPropagateTo(url, propagateTo),

@@ -89,4 +89,15 @@ test.describe('traces from page to worker to upstream', () => {
       await back.close();
     }
   });
+
+  test("the page's spans leave when the user leaves the page, not only on the 5 s export timer", async ({ harness, up1, receiver }) => {
+    await harness.page.evaluate((url) => window.harness.tracePage(url), receiver.tracesUrl);
+    await tracedWorker(harness, receiver.tracesUrl, [up1.url]);
+    expect((await harness.ok(`${up1.url}/api/left-behind`)).status).toBe(200);
+    // No flushTraces(): leaving the page (pagehide, visibility hidden) must send the page's span,
+    // with keepalive, before the page is gone; its export timer never fires once it is.
+    await harness.page.goto('about:blank');
+    const spans = await receiver.waitFor((all) => all.some((s) => s.serviceName === 'e2e-page' && s.attributes['url.full'] === `${up1.url}/api/left-behind`), 4_000, "the left page's CLIENT span");
+    expect(spans.find((s) => s.serviceName === 'e2e-page')!.kind).toBe('CLIENT');
+  });
 });

@@ -203,4 +203,18 @@ describe('export coalescing (minExportIntervalMillis)', () => {
     await processor.forceFlush();
     expect(exporter.batches.map((b) => b.length)).toEqual([1, 3, 1]);
   });
+
+  it('a wall clock set back (NTP, the user) delays a flush by one interval at most, not by the jump', async () => {
+    vi.useFakeTimers();
+    const { exporter, processor, end } = setup('ok', { minExportIntervalMillis: 1_000 });
+    end(1, 'a');
+    await processor.flush();
+    vi.setSystemTime(Date.now() - 3_600_000);
+    end(1, 'b');
+    let flushed = false;
+    void processor.flush().then(() => (flushed = true));
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(flushed).toBe(true);
+    expect(exporter.batches.map((b) => b.length)).toEqual([1, 1]);
+  });
 });

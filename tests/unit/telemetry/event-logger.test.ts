@@ -79,6 +79,13 @@ describe('createEventLogger', () => {
     expect(records[0]!.url).toBe('https://REDACTED:REDACTED@a.test/x?token=REDACTED&x-session=REDACTED&q=1');
   });
 
+  it('redacts URLs quoted in a degraded message (a fallback handler that threw with the request URL)', () => {
+    const records: LogRecord[] = [];
+    const log = createEventLogger({ redactQueryParams: ['sid'], sink: (_line, record) => records.push(record) });
+    log({ type: 'degraded', origin: 'https://a.test', at: AT, component: 'fallback-handler', message: 'no offline page for https://ann:pw@a.test/x?token=t1&sid=s1&q=1: not cached' });
+    expect(records[0]!.error).toBe('no offline page for https://REDACTED:REDACTED@a.test/x?token=REDACTED&sid=REDACTED&q=1: not cached');
+  });
+
   it('defaults to console.warn / console.info with the JSON line', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     const info = vi.spyOn(console, 'info').mockImplementation(() => undefined);

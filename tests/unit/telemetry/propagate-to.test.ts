@@ -56,6 +56,11 @@ describe('OTLP endpoint', () => {
     expect(isExporterRequest('garbage', endpoint)).toBe(false);
   });
 
+  it('resolveEndpoint refuses credentials in the URL (fetch refuses to send them: every export would fail) without echoing the password', () => {
+    expect(() => resolveEndpoint('https://otel:s3cret@collector.test/v1/traces')).toThrow(TypeError);
+    expect(() => resolveEndpoint('https://otel:s3cret@collector.test/v1/traces')).toThrow(/endpoint: "https:\/\/REDACTED:REDACTED@collector\.test\/v1\/traces" .*credentials/);
+  });
+
   it('resolveEndpoint wants the full URL; relative ones need a location (none in Node)', () => {
     expect(resolveEndpoint('http://localhost:4318/v1/traces')).toBe('http://localhost:4318/v1/traces');
     expect(() => resolveEndpoint('/v1/traces')).toThrow(TypeError);

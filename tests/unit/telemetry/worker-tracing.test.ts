@@ -1,7 +1,8 @@
 import { createServer } from 'node:net';
-import { ROOT_CONTEXT, context, propagation, trace } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createResilientFetch } from '../../../src/core/create-resilient-fetch.js';
+import { createEventLogger } from '../../../src/telemetry/event-logger.js';
 import { setupWorkerTracing } from '../../../src/telemetry/worker-tracing.js';
 import { FakeExporter } from './fake-exporter.js';
 
@@ -107,5 +108,79 @@ describe('setupWorkerTracing', () => {
     }
     await flushed;
     expect(exporter.exportedSpans.map((s) => s.name)).toEqual(['s0', 's1', 's2', 's3', 's4', 's5']);
+  });
+
+  it('presigned S3 and GCS URLs reach span url.full with their signing values redacted (semconv 1.45 list and the X-Amz-/X-Goog- kin)', async () => {
+    const exporter = new FakeExporter();
+    const tracing = setupWorkerTracing({ serviceName: 'sw', endpoint: ENDPOINT, exporter });
+    const rf = createResilientFetch({ fetch: () => Promise.resolve(new Response('ok')), tracing: tracing.tracing });
+    await rf('https://bucket.s3.test/a.png?AWSAccessKeyId=AKIA1&Expires=9&X-Amz-Credential=AKIA2&X-Amz-Security-Token=st&X-Amz-Signature=s3sig');
+    await rf('https://storage.test/b/o?X-Goog-Credential=svc&X-Goog-Signature=gsig&X-Goog-Expires=60');
+    await tracing.flush();
+    const urls = exporter.exportedSpans.map((s) => String(s.attributes['url.full']));
+    expect(urls).toHaveLength(4);
+    for (const url of urls) expect(url).not.toMatch(/AKIA1|AKIA2|=st&|s3sig|=svc|gsig/);
+    expect(urls).toContain('https://bucket.s3.test/a.png?AWSAccessKeyId=REDACTED&Expires=9&X-Amz-Credential=REDACTED&X-Amz-Security-Token=REDACTED&X-Amz-Signature=REDACTED');
+    expect(urls).toContain('https://storage.test/b/o?X-Goog-Credential=REDACTED&X-Goog-Signature=REDACTED&X-Goog-Expires=60');
+  });
+
+  it('a method outside the semconv list is _OTHER with http.request.method_original, and its spans are named HTTP (no span name per made-up method)', async () => {
+    const exporter = new FakeExporter();
+    const tracing = setupWorkerTracing({ serviceName: 'sw', endpoint: ENDPOINT, exporter });
+    const rf = createResilientFetch({ fetch: () => Promise.resolve(new Response('ok')), tracing: tracing.tracing });
+    await rf('https://api.test/cache/x', { method: 'PURGE' });
+    await rf('https://api.test/q', { method: 'QUERY', body: 'q' });
+    await tracing.flush();
+    const described = exporter.exportedSpans.map((s) => [s.name, s.attributes['http.request.method'], s.attributes['http.request.method_original']]);
+    expect(described).toEqual([
+      ['HTTP', '_OTHER', 'PURGE'],
+      ['resilientFetch HTTP', '_OTHER', 'PURGE'],
+      ['QUERY', 'QUERY', undefined],
+      ['resilientFetch QUERY', 'QUERY', undefined],
+    ]);
+  });
+
+  it('a fragment (never sent, often an OAuth #access_token) reaches neither url.full nor the logs', async () => {
+    const exporter = new FakeExporter();
+    const tracing = setupWorkerTracing({ serviceName: 'sw', endpoint: ENDPOINT, exporter });
+    const lines: string[] = [];
+    const rf = createResilientFetch({
+      fetch: () => Promise.resolve(new Response('', { status: 503 })),
+      tracing: tracing.tracing,
+      onEvent: createEventLogger({ sink: (line) => lines.push(line) }),
+      policy: { defaults: { fallback: 'none' } },
+    });
+    await rf('https://api.test/cb?state=s#access_token=at1&expires_in=3600', { resilience: { retries: 0 } });
+    await tracing.flush();
+    const urls = exporter.exportedSpans.map((s) => String(s.attributes['url.full']));
+    expect(urls).toContain('https://api.test/cb?state=s');
+    expect(urls.join(' ')).not.toMatch(/#|at1/);
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.join('\n')).not.toMatch(/at1/);
+  });
+
+  it('a call that failed with the upstream\'s 5xx is an error on its resilientFetch span, as its attempts are (a success is not)', async () => {
+    const exporter = new FakeExporter();
+    const tracing = setupWorkerTracing({ serviceName: 'sw', endpoint: ENDPOINT, exporter });
+    const rf = createResilientFetch({ fetch: (input) => Promise.resolve(new Response('', { status: String(input).endsWith('/down') ? 503 : 200 })), tracing: tracing.tracing });
+    expect((await rf('https://api.test/down', { resilience: { retries: 0, fallback: 'none' } })).status).toBe(503);
+    await rf('https://api.test/up');
+    await tracing.flush();
+    const call = (path: string) => exporter.exportedSpans.find((s) => s.name === 'resilientFetch GET' && String(s.attributes['url.full']).endsWith(path))!;
+    expect(call('/down').attributes).toMatchObject({ 'resilience.outcome': 'failed', 'error.type': 'upstream-error' });
+    expect(call('/down').status.code).toBe(SpanStatusCode.ERROR);
+    expect(call('/up').status.code).toBe(SpanStatusCode.UNSET);
+    expect(call('/up').attributes['error.type']).toBeUndefined();
+  });
+
+  it('redactQueryParams adds the app\'s own secret names to the spans\' redaction (the worker has no other place to give them)', async () => {
+    const exporter = new FakeExporter();
+    const tracing = setupWorkerTracing({ serviceName: 'sw', endpoint: ENDPOINT, exporter, redactQueryParams: ['SID'] });
+    const rf = createResilientFetch({ fetch: () => Promise.resolve(new Response('', { status: 503 })), tracing: tracing.tracing });
+    await rf('https://api.test/x?sid=s1&token=t1&q=1', { resilience: { retries: 1, fallback: 'none' } });
+    await tracing.flush();
+    const urls = new Set(exporter.exportedSpans.map((s) => s.attributes['url.full']));
+    expect(exporter.exportedSpans).toHaveLength(3);
+    expect([...urls]).toEqual(['https://api.test/x?sid=REDACTED&token=REDACTED&q=1']);
   });
 });

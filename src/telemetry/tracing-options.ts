@@ -1,0 +1,47 @@
+import { fail, isObject } from '../core/validation.js';
+import { assertPropagateTo } from './propagate-to.js';
+
+/** The longest a timer waits: past it, browsers and Node fire at once (a "timeout" of 0). */
+export const MAX_TIMER_MS = 2_147_483_647;
+
+type Field = [ok: (value: any) => boolean, expected: string];
+
+const optional = ([ok, expected]: Field): Field => [(v) => v === undefined || ok(v), expected];
+const count = optional([(v) => Number.isInteger(v) && v >= 1, 'an integer >= 1']);
+const ms = (min: number): Field => optional([(v) => typeof v === 'number' && v >= min && v <= MAX_TIMER_MS, `a number of ms from ${min} to ${MAX_TIMER_MS}`]);
+
+const COMMON_FIELDS: Record<string, Field> = {
+  serviceName: [(v) => typeof v === 'string' && v.trim() !== '', 'a non-empty string'],
+  // A URL object worked before this check (resolveEndpoint parses it), so it still does.
+  endpoint: [(v) => typeof v === 'string' || v instanceof URL, 'a URL string'],
+  resourceAttributes: optional([isObject, 'an object']),
+  maxQueueSize: count,
+  maxExportBatchSize: count,
+  exportTimeoutMillis: ms(1),
+  redactQueryParams: optional([(v) => Array.isArray(v) && v.every((name) => typeof name === 'string'), 'an array of strings']),
+  exporter: optional([(v) => isObject(v) && typeof v.export === 'function', 'a SpanExporter']),
+};
+
+export const WORKER_FIELDS: Record<string, Field> = {
+  ...COMMON_FIELDS,
+  minExportIntervalMillis: ms(0),
+  ownOrigin: optional([(v) => v === null || (typeof v === 'string' && /^https?:/i.test(v) && URL.canParse(v)), 'an http(s) origin or null']),
+};
+
+export const PAGE_FIELDS: Record<string, Field> = { ...COMMON_FIELDS, scheduledDelayMillis: ms(0) };
+
+/**
+ * Checks setupWorkerTracing's or setupPageTracing's options before anything is set up: a TypeError
+ * names the field and the value. Without it a wrong value surfaced far away: a URL object in
+ * `propagateTo` threw on every call, an `exportTimeoutMillis` past a timer's longest wait made
+ * every export time out at once. Unknown fields are not refused (TypeScript does), as in the
+ * worker's own config check.
+ */
+export function checkTracingOptions(options: unknown, fields: Record<string, Field>, what: string): void {
+  if (!isObject(options)) fail(`${what} options`, options, 'an object');
+  for (const key in fields) {
+    const [ok, expected] = fields[key]!;
+    if (!ok(options[key])) fail(key, options[key], expected);
+  }
+  assertPropagateTo(options.propagateTo ?? []);
+}
