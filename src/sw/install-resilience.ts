@@ -174,7 +174,7 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
 
   scope.addEventListener('fetch', (event) => {
     const request = event.request;
-    if (endpoint !== undefined && request.url.startsWith(endpoint)) {
+    if (endpoint !== undefined && isEndpoint(request.url, endpoint)) {
       // Exports never go through the pipeline; only a request carrying our headers is touched, to strip them.
       if (carriesPageHeaders(request)) event.respondWith(stripPageHeaders(request).then((stripped) => fetch(stripped)));
       return;
@@ -240,9 +240,13 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
     await later.settled(); // last: what the outbox's replays reported goes out too
   }
 
-  /** The engine's write-behind and spans, then the posts they and the calls before them made. */
+  /**
+   * The engine's write-behind and spans, then the posts they and the calls before them made. The
+   * export starts at once, and again once the write-behind is over: a call answered early from its
+   * stored copy ends its attempt's span only when its refresh lands.
+   */
   async function sendWhatIsLeft(): Promise<void> {
-    await Promise.all([rf.settled(), telemetry?.flush()]);
+    await Promise.all([rf.settled().then(() => telemetry?.flush()), telemetry?.flush()]);
     await later.settled();
   }
 
@@ -283,5 +287,9 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
   return { fetch: rf, cache, ready };
 }
 
-
-
+/** The OTLP endpoint itself, with or without a query: not a longer path such as `/v1/traces-x`. */
+function isEndpoint(url: string, endpoint: string): boolean {
+  if (!url.startsWith(endpoint)) return false;
+  const next = url.charCodeAt(endpoint.length); // NaN past the end
+  return Number.isNaN(next) || next === 63 /* ? */ || next === 35 /* # */;
+}

@@ -42,6 +42,16 @@ describe('our headers never leave the worker', () => {
     expect(await worker.fetch(new Request('https://collector.test/v1/traces', { method: 'POST', body: '{}' }))).toBeUndefined();
   });
 
+  it('takes only the OTLP endpoint itself for an export, not a longer path on its origin', async () => {
+    fakeUpstream();
+    const telemetry: WorkerTelemetry = { tracing: { active: () => ({}) as never, extract: () => ({}) as never, startCall: () => undefined }, propagate: () => false, flush: async () => undefined, endpoint: 'https://collector.test/v1/traces' };
+    const worker = startWorker({ stateDbName: freshDbName(), telemetry, policy: { origins: { 'https://collector.test': {} } } });
+    // A named origin's other path goes through the pipeline (the worker answers it)...
+    expect(await worker.fetch(new Request('https://collector.test/v1/traces-archive'))).toBeDefined();
+    // ...while the endpoint itself, with or without a query, is left to the browser.
+    expect(await worker.fetch(new Request('https://collector.test/v1/traces?x=1', { method: 'POST', body: '{}' }))).toBeUndefined();
+  });
+
   it("but an app's own traceparent, with no options header of ours, goes on as it came", async () => {
     // Our page client sends its traceparent only with the options header; alone, it is the app's
     // (its fetch instrumentation, or the in-page engine propagating to the upstream).
