@@ -32,6 +32,8 @@ export interface WorkerTelemetry {
   flush(): Promise<void>;
   /** URL of the OTLP endpoint, so its requests never go through the pipeline. (none) */
   endpoint?: string;
+  /** Query parameters redacted in the worker's spans, and so in its log lines too. (none: the built-in list) */
+  redactQueryParams?: string[];
 }
 
 /**
@@ -96,7 +98,7 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
   const staleUrls = new Set<string>();
   const aborts = new PageAborts();
   const telemetry = config.telemetry;
-  const log = config.log === false ? undefined : createEventLogger(config.log !== undefined ? { sink: config.log } : {});
+  const log = config.log === false ? undefined : createEventLogger({ ...(config.log !== undefined ? { sink: config.log } : {}), ...(telemetry?.redactQueryParams !== undefined ? { redactQueryParams: telemetry.redactQueryParams } : {}) });
   const onCacheEvent = (event: CacheEvent): void => {
     const degraded = cacheDegradation(event);
     if (degraded !== undefined) publish(degraded);

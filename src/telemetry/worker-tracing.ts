@@ -53,6 +53,8 @@ export interface WorkerTracing {
   endpoint: string;
   /** Whether a request to `url` may carry `traceparent`: the worker's own origin, plus `propagateTo`. */
   propagate(url: URL): boolean;
+  /** The query parameters its spans redact besides the built-in list; the worker's log lines redact them too. */
+  redactQueryParams?: string[];
   /** Whether `url` is the OTLP endpoint (origin and path), so the router can leave it alone. */
   isExporterRequest(url: URL | string): boolean;
   /** Exports every span ended so far. Call under `event.waitUntil` after each handled event. Never rejects, never hangs. */
@@ -106,6 +108,7 @@ export function setupWorkerTracing(options: WorkerTracingOptions): WorkerTracing
   return {
     tracer,
     tracing: engineTracing(tracer, options.redactQueryParams),
+    ...(options.redactQueryParams !== undefined ? { redactQueryParams: options.redactQueryParams } : {}),
     provider,
     endpoint,
     propagate: (url) => (ownOrigin !== null && url.origin === ownOrigin) || matchesPropagateTo(url, propagateTo),

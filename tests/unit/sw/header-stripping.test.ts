@@ -63,3 +63,16 @@ describe('our headers never leave the worker', () => {
     expect(seen[0]!.headers.get('tracestate')).toBe(OURS.tracestate);
   });
 });
+
+describe('the worker log', () => {
+  it("redacts the query parameters the tracing setup was told to, as the worker's spans do", async () => {
+    fakeUpstream(() => new Response('down', { status: 503 }));
+    const lines: string[] = [];
+    const telemetry: WorkerTelemetry = { tracing: { active: () => ({}) as never, extract: () => ({}) as never, startCall: () => undefined }, propagate: () => false, flush: async () => undefined, redactQueryParams: ['sid'] };
+    const worker = startWorker({ stateDbName: freshDbName(), cache: false, telemetry, log: (line) => void lines.push(line), policy: { origins: { [API]: { retry: { maxRetries: 0 } } } } });
+    await worker.fetch(new Request(`${API}/a?sid=s3cret&page=2`));
+    await new Promise((resolve) => setTimeout(resolve, 10)); // log lines go out a task later
+    expect(lines.some((line) => line.includes('page=2'))).toBe(true);
+    expect(lines.join('\n')).not.toContain('s3cret');
+  });
+});
