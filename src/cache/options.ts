@@ -1,5 +1,5 @@
 import type { CacheEvent } from './events.js';
-import { fail, integer, isObject, nonNegativeOrInfinity, positiveOrInfinity, rejectUnknownKeys, rule, type Rule } from '../core/validation.js';
+import { fail, integer, isFunction, isObject, nonNegativeOrInfinity, positiveOrInfinity, rejectUnknownKeys, rule, type Rule } from '../core/validation.js';
 
 const MiB = 1024 * 1024;
 
@@ -69,7 +69,6 @@ export const CACHE_DEFAULTS = {
   memoryEntries: 0,
 } as const;
 
-const isFunction = (value: unknown) => typeof value === 'function';
 
 /** Each field's rule, in the order fields are checked (maxBytes before maxEntryBytes, which it bounds). */
 const RULES: { readonly [K in keyof ResolvedCacheOptions]: Rule } = {

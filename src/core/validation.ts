@@ -36,6 +36,8 @@ export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+export const isFunction = (value: unknown): boolean => typeof value === 'function';
+
 /** Checks `value` against `schema`, refusing keys the schema does not have (a typo would otherwise be silently ignored). */
 export function check(schema: Schema, value: Record<string, unknown>, path: string): void {
   rejectUnknownKeys(schema, value, path);

@@ -1,6 +1,4 @@
-import { fail, isObject } from '../core/validation.js';
-
-const isFunction = (value: unknown): boolean => typeof value === 'function';
+import { fail, isFunction, isObject } from '../core/validation.js';
 
 /**
  * The fields of installResilience's config a mistake in which would be ignored (a match, a log sink
