@@ -6,6 +6,7 @@ import { DEFAULT_MAX_ORIGINS } from '../core/defaults.js';
 import { INVALID_CALL, SOURCE } from '../core/headers.js';
 import type { PolicyConfig, ResilienceEvent, ResilientFetch } from '../core/types.js';
 import { createEventLogger, type LogSink } from '../telemetry/event-logger.js';
+import { exporterRequests } from '../telemetry/exporter-endpoint.js';
 import { StateBroadcaster } from './broadcaster.js';
 import { IdbStateStore } from './idb-state-store.js';
 import { reportError } from '../core/report-error.js';
@@ -158,7 +159,8 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
     },
   );
   const ready = settings.restore().then(() => rf.ready());
-  const endpoint = telemetry?.endpoint;
+  // The OTLP endpoint's requests (origin and path, as the tracing setups judge them).
+  const isExport = telemetry?.endpoint === undefined ? undefined : exporterRequests(telemetry.endpoint);
   const routes = createRouter(config, () => rf.namedOrigins());
   // Writes that cannot be delivered now are kept and replayed (src/sw/outbox/), where installed.
   const outbox = config.outbox === undefined ? withoutOutbox(rf) : config.outbox({
@@ -176,7 +178,7 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
 
   scope.addEventListener('fetch', (event) => {
     const request = event.request;
-    if (endpoint !== undefined && isEndpoint(request.url, endpoint)) {
+    if (isExport?.(request.url)) {
       // Exports never go through the pipeline. The worker sends them itself (our headers stripped):
       // let through to the network, a page's export made as it unloads (its spans' last chance)
       // was lost about one time in five in Chromium; the worker outlives the page.
@@ -289,11 +291,4 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
   }
 
   return { fetch: rf, cache, ready };
-}
-
-/** The OTLP endpoint itself, with or without a query: not a longer path such as `/v1/traces-x`. */
-function isEndpoint(url: string, endpoint: string): boolean {
-  if (!url.startsWith(endpoint)) return false;
-  const next = url.charCodeAt(endpoint.length); // NaN past the end
-  return Number.isNaN(next) || next === 63 /* ? */ || next === 35 /* # */;
 }

@@ -33,13 +33,25 @@ export function resolveEndpoint(endpoint: string): string {
  * ignored because collectors are sometimes addressed with a token in the query.
  */
 export function isExporterRequest(url: URL | string, endpoint: string): boolean {
-  let target: URL;
+  return exporterRequests(endpoint)(url);
+}
+
+/** `isExporterRequest` for one endpoint, parsed once: the page asks on every call, the worker on every fetch event. */
+export function exporterRequests(endpoint: string): (url: URL | string) => boolean {
   let otlp: URL;
   try {
-    target = url instanceof URL ? url : new URL(url);
     otlp = new URL(endpoint);
   } catch {
-    return false;
+    return () => false;
   }
-  return target.origin === otlp.origin && target.pathname === otlp.pathname;
+  const { origin, pathname } = otlp;
+  return (url) => {
+    let target: URL;
+    try {
+      target = url instanceof URL ? url : new URL(url);
+    } catch {
+      return false;
+    }
+    return target.origin === origin && target.pathname === pathname;
+  };
 }

@@ -8,7 +8,7 @@ import { BatchSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-
 import { WebTracerProvider } from '@opentelemetry/sdk-trace-web';
 import { DEFAULT_REDACTED_PARAMS } from '../core/tracing.js';
 import { BOUNDED_BATCH_DEFAULTS } from './bounded-batch-processor.js';
-import { isExporterRequest, resolveEndpoint } from './exporter-endpoint.js';
+import { exporterRequests, resolveEndpoint } from './exporter-endpoint.js';
 import { flushWhenHidden } from './flush-when-hidden.js';
 import { createOtlpExporter } from './otlp-exporter.js';
 import { startPageCallSpan } from './page-call-span.js';
@@ -106,7 +106,7 @@ export function setupPageTracing(options: PageTracingOptions): PageTracing {
   const tracer = provider.getTracer('resilient-fetch');
   // The exporter's own POSTs reach resilientFetch when an app swaps window.fetch for it: traced,
   // each export would carry a span about the one before, one more export every scheduledDelay, forever.
-  const isExport = (url: URL | string): boolean => isExporterRequest(url, endpoint);
+  const isExport = exporterRequests(endpoint);
   const propagate = (url: URL): boolean => !isExport(url) && ((ownOrigin !== undefined && url.origin === ownOrigin) || matchesPropagateTo(url, propagateTo));
   // resilientFetch traces (and sends traceparent) only once this hook is set.
   const redacted = new Set([...DEFAULT_REDACTED_PARAMS, ...(options.redactQueryParams ?? [])].map((name) => name.toLowerCase()));

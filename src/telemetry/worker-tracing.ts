@@ -4,7 +4,7 @@ import { propagation, type Attributes, type Tracer } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { BasicTracerProvider, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { BOUNDED_BATCH_DEFAULTS, BoundedBatchSpanProcessor } from './bounded-batch-processor.js';
-import { isExporterRequest, resolveEndpoint } from './exporter-endpoint.js';
+import { exporterRequests, resolveEndpoint } from './exporter-endpoint.js';
 import { createOtlpExporter } from './otlp-exporter.js';
 import { matchesPropagateTo, type PropagateTo } from './propagate-to.js';
 import { runtimeLocation } from './runtime-location.js';
@@ -112,7 +112,7 @@ export function setupWorkerTracing(options: WorkerTracingOptions): WorkerTracing
     provider,
     endpoint,
     propagate: (url) => (ownOrigin !== null && url.origin === ownOrigin) || matchesPropagateTo(url, propagateTo),
-    isExporterRequest: (url) => isExporterRequest(url, endpoint),
+    isExporterRequest: exporterRequests(endpoint),
     // Straight to the processor, not provider.forceFlush(): the provider's version rejects on timeout.
     flush: () => processor.flush(),
     dropped: () => processor.dropped(),
