@@ -148,12 +148,11 @@ export function sendAttempt(call: AttemptHost, permit: Permit, timeoutMs: number
       );
     } catch (error) {
       // A transport that throws, or returns no promise, sent nothing (fetch never does this): its
-      // error is the caller's, as on the first attempt (first-attempt.ts). Left armed, the timer
-      // would count a timeout much later.
-      settled = true;
-      if (deadline !== undefined) deadlines.remove(deadline);
-      call.onAbort = null;
-      giveUp(error);
+      // error is the caller's, as on the first attempt (first-attempt.ts). Settled now: left armed,
+      // the timer would count a timeout much later.
+      finish(() => {
+        throw error;
+      });
     }
   });
 }
