@@ -39,7 +39,7 @@ export function lazyDatabase<S extends DBSchema>(
 ): Connection<S> {
   let current: Promise<IDBDatabase> | undefined;
   let currentDb: IDBDatabase | undefined;
-  /** Set while an open is past OPEN_LIMIT_MS without an answer. */
+  /** Set while an open is past STUCK_AFTER_MS without an answer. */
   let stalled: Error | undefined;
 
   const forget = (db: IDBDatabase) => {

@@ -22,8 +22,8 @@ interface Lane {
 }
 
 /**
- * One timer per distinct attempt timeout (and one for the 1 s waits of within.ts: a state load, a
- * stored-copy lookup) instead of a setTimeout and a clearTimeout per attempt:
+ * One timer per distinct attempt timeout (and one for the STUCK_AFTER_MS waits of within.ts: a
+ * state load, a stored-copy lookup) instead of a setTimeout and a clearTimeout per attempt:
  * in Chromium that pair costs 2.3-4 µs, more than the rest of a successful call. Attempts with the
  * same timeout fall due in the order they started, so a FIFO per timeout (a linked list: O(1)
  * removal when an attempt settles) and one timer for its head suffice; when the timer fires it expires

@@ -210,7 +210,6 @@ export class Engine {
   }
 }
 
-
 /** navigator.onLine, with the navigator looked up once: each DOM getter costs ~0.15 µs in Chromium, on every call. */
 function onLine(navigator: { onLine?: boolean } | undefined): () => boolean {
   return () => navigator?.onLine !== false;
