@@ -16,7 +16,7 @@ import { messageOf, reportError } from './report-error.js';
 import { planRequest, type RequestPlan } from './request-plan.js';
 import { syntheticResponse } from './responses.js';
 import { systemClock } from './system-clock.js';
-import { DEFAULT_REDACTED_PARAMS } from './tracing.js';
+import { redactedParams } from './tracing.js';
 import { STUCK_AFTER_MS, TIMED_OUT, within } from './within.js';
 import type { CallOptions, OriginPolicy, OriginSnapshot, PolicyConfig, ResilienceEvent, ResilientFetchOptions, ResilientRequestInit } from './types.js';
 
@@ -44,7 +44,7 @@ export class Engine {
       cache: options.cache,
       tracing: options.tracing,
       isOnline: options.isOnline !== undefined ? isolated(options.isOnline) : onLine((globalThis as { navigator?: { onLine?: boolean } }).navigator),
-      redacted: new Set([...DEFAULT_REDACTED_PARAMS, ...(options.redactQueryParams ?? [])].map((p) => p.toLowerCase())),
+      redacted: redactedParams(options.redactQueryParams),
       propagate: options.propagateTraceTo,
       listening: options.onEvent !== undefined,
     };

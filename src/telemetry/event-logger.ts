@@ -1,4 +1,4 @@
-import { DEFAULT_REDACTED_PARAMS, redactUrl } from '../core/tracing.js';
+import { redactedParams, redactUrl } from '../core/tracing.js';
 import { reportError } from '../core/report-error.js';
 import type { ResilienceEvent } from '../core/types.js';
 import { fail, isObject } from '../core/validation.js';
@@ -46,7 +46,7 @@ export interface EventLoggerOptions {
 export function createEventLogger(options: EventLoggerOptions = {}): (event: ResilienceEvent) => void {
   checkLoggerOptions(options);
   const sink = options.sink ?? consoleSink;
-  const redacted = new Set([...DEFAULT_REDACTED_PARAMS, ...(options.redactQueryParams ?? []).map((p) => p.toLowerCase())]);
+  const redacted = redactedParams(options.redactQueryParams);
   return (event) => {
     try {
       const record = toLogRecord(event, options.serviceName, (url) => redactUrl(url, redacted));

@@ -6,7 +6,7 @@ import type { Attributes, Tracer } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { BatchSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { WebTracerProvider } from '@opentelemetry/sdk-trace-web';
-import { DEFAULT_REDACTED_PARAMS } from '../core/tracing.js';
+import { redactedParams } from '../core/tracing.js';
 import { BOUNDED_BATCH_DEFAULTS } from './bounded-batch-processor.js';
 import { exporterRequests, resolveEndpoint } from './exporter-endpoint.js';
 import { flushWhenHidden } from './flush-when-hidden.js';
@@ -109,7 +109,7 @@ export function setupPageTracing(options: PageTracingOptions): PageTracing {
   const isExport = exporterRequests(endpoint);
   const propagate = (url: URL): boolean => !isExport(url) && ((ownOrigin !== undefined && url.origin === ownOrigin) || matchesPropagateTo(url, propagateTo));
   // resilientFetch traces (and sends traceparent) only once this hook is set.
-  const redacted = new Set([...DEFAULT_REDACTED_PARAMS, ...(options.redactQueryParams ?? [])].map((name) => name.toLowerCase()));
+  const redacted = redactedParams(options.redactQueryParams);
   setPageTraceHook({
     tracing: engineTracing(tracer, options.redactQueryParams, isExport),
     propagate,
