@@ -20,7 +20,7 @@ export interface WriteNotices {
  */
 export function writeNotices(dbName: string, heard?: (notice: WriteNotice) => void): WriteNotices {
   let channel: BroadcastChannel | null | undefined;
-  let listening: unknown;
+  let listening: ReturnType<typeof setTimeout> | undefined;
   const open = () => {
     if (channel === undefined) {
       channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(`resilient-fetch-cache:${dbName}`) : null;
@@ -36,6 +36,7 @@ export function writeNotices(dbName: string, heard?: (notice: WriteNotice) => vo
       listening ??= setTimeout(open, 0);
     },
     close() {
+      clearTimeout(listening); // else a listen() of this task would open the channel again, for good
       channel?.close();
       channel = undefined;
       listening = undefined;
