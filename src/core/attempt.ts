@@ -1,5 +1,6 @@
 import type { Permit } from './circuit-breaker.js';
 import type { Deadline } from './deadline-timer.js';
+import { MAX_TIMER_MS } from './max-timer.js';
 import { isFailureStatus, isPushbackStatus } from './classify.js';
 import { serverDelayMs } from './server-delay.js';
 import type { Deps } from './deps.js';
@@ -27,9 +28,6 @@ export const NOT_SENT = Symbol.for('resilient-fetch.not-sent');
 export function sentNothing(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { [NOT_SENT]?: unknown })[NOT_SENT] === true;
 }
-
-/** Timers longer than this fire at once in browsers and Node; treat them as "no timer". */
-export const MAX_TIMER_MS = 2_147_483_647;
 
 /** What an attempt needs from its call. */
 export interface AttemptHost {

@@ -1,5 +1,6 @@
 import { admitLater, outwaits, PROBE_POLL_MS, waitFor } from './admission.js';
-import { sendAttempt, MAX_TIMER_MS, type AttemptHost, type AttemptResult } from './attempt.js';
+import { sendAttempt, type AttemptHost, type AttemptResult } from './attempt.js';
+import { MAX_TIMER_MS } from './max-timer.js';
 import { backoffDelay } from './backoff.js';
 import type { Waiter } from './bulkhead.js';
 import { isPlainAnswer, isPushbackStatus } from './classify.js';

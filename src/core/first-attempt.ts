@@ -1,4 +1,5 @@
-import { countAttempt, countSuccess, errorResult, MAX_TIMER_MS, notAResponse, responseResult, sentNothing, timeoutError, type AttemptResult } from './attempt.js';
+import { countAttempt, countSuccess, errorResult, notAResponse, responseResult, sentNothing, timeoutError, type AttemptResult } from './attempt.js';
+import { MAX_TIMER_MS } from './max-timer.js';
 import { Call } from './call.js';
 import { isPlainAnswer } from './classify.js';
 import type { CallHost } from './deps.js';

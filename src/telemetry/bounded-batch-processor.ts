@@ -2,7 +2,7 @@ import { TraceFlags } from '@opentelemetry/api';
 import type { ReadableSpan, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { exportBatch } from './export-batch.js';
 import { settleWithin } from './settle-within.js';
-import { MAX_TIMER_MS } from './tracing-options.js';
+import { MAX_TIMER_MS } from '../core/max-timer.js';
 
 export interface BoundedBatchOptions {
   /** Ended spans held while waiting for export; past this they are dropped and counted. (2048) */

@@ -1,8 +1,7 @@
+import { MAX_TIMER_MS } from '../core/max-timer.js';
 import { fail, isObject } from '../core/validation.js';
 import { assertPropagateTo } from './propagate-to.js';
 
-/** The longest a timer waits: past it, browsers and Node fire at once (a "timeout" of 0). */
-export const MAX_TIMER_MS = 2_147_483_647;
 
 type Field = [ok: (value: any) => boolean, expected: string];
 
