@@ -50,6 +50,14 @@ export function check(schema: Schema, value: Record<string, unknown>, path: stri
   }
 }
 
+/**
+ * Checks each field of `value` that `rules` names, each message naming the field bare (an entry
+ * point's own options: `plugins must be...`). Keys it does not name are left to the caller.
+ */
+export function checkFields(rules: { readonly [field: string]: Rule }, value: Record<string, unknown>): void {
+  for (const field in rules) rules[field]!(value[field], field);
+}
+
 /** `path` '' for options named bare (the cache's). */
 export function rejectUnknownKeys(schema: Schema, value: Record<string, unknown>, path: string): void {
   for (const key in value) {

@@ -1,33 +1,29 @@
 import { MAX_TIMER_MS } from '../core/max-timer.js';
-import { fail, isObject } from '../core/validation.js';
+import { checkFields, fail, integer, isObject, optional, rule, type Rule } from '../core/validation.js';
 import { assertPropagateTo } from './propagate-to.js';
 
+const count = optional(integer(1));
+const ms = (min: number): Rule => optional(rule((v) => typeof v === 'number' && v >= min && v <= MAX_TIMER_MS, `a number of ms from ${min} to ${MAX_TIMER_MS}`));
 
-type Field = [ok: (value: any) => boolean, expected: string];
-
-const optional = ([ok, expected]: Field): Field => [(v) => v === undefined || ok(v), expected];
-const count = optional([(v) => Number.isInteger(v) && v >= 1, 'an integer >= 1']);
-const ms = (min: number): Field => optional([(v) => typeof v === 'number' && v >= min && v <= MAX_TIMER_MS, `a number of ms from ${min} to ${MAX_TIMER_MS}`]);
-
-const COMMON_FIELDS: Record<string, Field> = {
-  serviceName: [(v) => typeof v === 'string' && v.trim() !== '', 'a non-empty string'],
+const COMMON_FIELDS: Record<string, Rule> = {
+  serviceName: rule((v) => typeof v === 'string' && v.trim() !== '', 'a non-empty string'),
   // A URL object worked before this check (resolveEndpoint parses it), so it still does.
-  endpoint: [(v) => typeof v === 'string' || v instanceof URL, 'a URL string'],
-  resourceAttributes: optional([isObject, 'an object']),
+  endpoint: rule((v) => typeof v === 'string' || v instanceof URL, 'a URL string'),
+  resourceAttributes: optional(rule(isObject, 'an object')),
   maxQueueSize: count,
   maxExportBatchSize: count,
   exportTimeoutMillis: ms(1),
-  redactQueryParams: optional([(v) => Array.isArray(v) && v.every((name) => typeof name === 'string'), 'an array of strings']),
-  exporter: optional([(v) => isObject(v) && typeof v.export === 'function', 'a SpanExporter']),
+  redactQueryParams: optional(rule((v) => Array.isArray(v) && v.every((name) => typeof name === 'string'), 'an array of strings')),
+  exporter: optional(rule((v) => isObject(v) && typeof v.export === 'function', 'a SpanExporter')),
 };
 
-export const WORKER_FIELDS: Record<string, Field> = {
+export const WORKER_FIELDS: Record<string, Rule> = {
   ...COMMON_FIELDS,
   minExportIntervalMillis: ms(0),
-  ownOrigin: optional([(v) => v === null || (typeof v === 'string' && /^https?:/i.test(v) && URL.canParse(v)), 'an http(s) origin or null']),
+  ownOrigin: optional(rule((v) => v === null || (typeof v === 'string' && /^https?:/i.test(v) && URL.canParse(v)), 'an http(s) origin or null')),
 };
 
-export const PAGE_FIELDS: Record<string, Field> = { ...COMMON_FIELDS, scheduledDelayMillis: ms(0) };
+export const PAGE_FIELDS: Record<string, Rule> = { ...COMMON_FIELDS, scheduledDelayMillis: ms(0) };
 
 /**
  * Checks setupWorkerTracing's or setupPageTracing's options before anything is set up: a TypeError
@@ -36,11 +32,8 @@ export const PAGE_FIELDS: Record<string, Field> = { ...COMMON_FIELDS, scheduledD
  * every export time out at once. Unknown fields are not refused (TypeScript does), as in the
  * worker's own config check.
  */
-export function checkTracingOptions(options: unknown, fields: Record<string, Field>, what: string): void {
+export function checkTracingOptions(options: unknown, fields: Record<string, Rule>, what: string): void {
   if (!isObject(options)) fail(`${what} options`, options, 'an object');
-  for (const key in fields) {
-    const [ok, expected] = fields[key]!;
-    if (!ok(options[key])) fail(key, options[key], expected);
-  }
+  checkFields(fields, options);
   assertPropagateTo(options.propagateTo ?? []);
 }

@@ -1,4 +1,4 @@
-import { boolean, fail, isObject, listOf, optional, rejectUnknownKeys, rule, type Rule } from '../core/validation.js';
+import { boolean, checkFields, fail, isObject, listOf, optional, rejectUnknownKeys, rule, type Rule } from '../core/validation.js';
 import type { ResilientStrategyOptions } from './resilient-strategy.js';
 
 const object = optional(rule(isObject, 'an object'));
@@ -32,5 +32,5 @@ const RULES: Record<keyof ResilientStrategyOptions, Rule> = {
 export function validateStrategyOptions(options: unknown): asserts options is ResilientStrategyOptions {
   if (!isObject(options)) fail('options', options, 'an object');
   rejectUnknownKeys(RULES, options, '');
-  for (const [field, check] of Object.entries(RULES)) check(options[field], field);
+  checkFields(RULES, options);
 }
