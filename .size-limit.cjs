@@ -13,6 +13,10 @@ const OUTBOX = { './src/sw/outbox/index.ts': '{ outbox }' };
 // Production builds, as an app's bundler makes them (Workbox drops its dev-mode checks and logs).
 const asAppBundles = (config) => ({ ...config, external: [], define: { 'process.env.NODE_ENV': '"production"' } });
 
+const PEERS = './bench/size-peers';
+const COCKATIEL = { [`${PEERS}/cockatiel.js`]: '{ circuitBreaker, retry, timeout, bulkhead, wrap, handleAll, ConsecutiveBreaker, ExponentialBackoff }' };
+const WORKBOX = { [`${PEERS}/workbox.js`]: '{ NetworkFirst, registerRoute, ExpirationPlugin, BackgroundSyncPlugin }' };
+
 const entry = (name, imports, limit) => ({ name, import: imports, limit, gzip: true, modifyEsbuildConfig: asAppBundles });
 
 // What a page downloads before its first call: the in-page engine is a separate chunk, loaded with
@@ -24,6 +28,7 @@ const lazyEngine = {
     build.onResolve({ filter: /\/page-engine\.js$/ }, (args) => ({ path: args.path, external: true }));
   },
 };
+const peer = (name, imports) => ({ name, import: imports, gzip: true, modifyEsbuildConfig: asAppBundles });
 const eagerPage = (config) => ({ ...asAppBundles(config), plugins: [...(config.plugins ?? []), lazyEngine] });
 
 // Each budget is the measured size rounded up by at most 0.2 KB, so any growth fails CI: raise one
@@ -39,4 +44,14 @@ module.exports = [
   entry('worker + setupWorkerTracing', { ...WORKER, './src/telemetry/worker.ts': '{ setupWorkerTracing }' }, '42.9 KB'),
   entry('engine: createResilientFetch (resilient-fetch/core)', { './src/core/index.ts': '{ createResilientFetch }' }, '14.5 KB'),
   entry('workbox: ResilientStrategy', { './src/workbox/index.ts': '{ ResilientStrategy }' }, '23.6 KB'),
+  // Peers, measured the same way in the same run, so the figures above have something to be read
+  // against (no budget: they are not ours). PEER_WORKER is what an app assembles from them for a
+  // part of what our worker does: a network-first route with expiry and a write queue, wrapped in
+  // cockatiel's breaker, retry, timeout and bulkhead. It has no shared or persisted breaker state,
+  // no retry budget, no Retry-After/RateLimit handling and no per-attempt traces.
+  peer('peer: cockatiel (breaker, retry, timeout, bulkhead)', COCKATIEL),
+  peer('peer: ky', { [`${PEERS}/ky.js`]: '{ ky }' }),
+  peer('peer: opossum', { [`${PEERS}/opossum.js`]: '{ Opossum }' }),
+  peer('peer: Workbox NetworkFirst + routing + expiration + background sync', WORKBOX),
+  peer('peer: that Workbox set + cockatiel', { ...WORKBOX, ...COCKATIEL }),
 ];

@@ -34,7 +34,7 @@ for (const check of checks.filter((c) => c.name.includes(filter))) {
       .filter(([, bytes]) => bytes > 0)
       .sort((a, b) => b[1] - a[1]);
     const gz = gzipSync(main.contents, { level: 9 }).length;
-    console.log(`\n${check.name}: ${main.contents.length} B minified, ${gz} B gz (budget ${check.limit})`);
+    console.log(`\n${check.name}: ${main.contents.length} B minified, ${gz} B gz${check.limit ? ` (budget ${check.limit})` : ""}`);
     for (const [path, bytes] of inputs.slice(0, top)) console.log(`  ${String(bytes).padStart(6)}  ${path}`);
     if (inputs.length > top) console.log(`  … ${inputs.length - top} more (--all)`);
   } finally {

@@ -1,0 +1,1 @@
+export { circuitBreaker, retry, timeout, bulkhead, wrap, handleAll, ConsecutiveBreaker, ExponentialBackoff } from 'cockatiel';
