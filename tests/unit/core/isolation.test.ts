@@ -234,6 +234,28 @@ describe('a transport that resolves with no Response (a wrapper that forgot its 
   });
 });
 
+describe('a transport that resolves with a Response look-alike (a status, but not a Response)', () => {
+  // A custom transport or a Workbox handler.fetch plugin answering { status, headers, body }: the
+  // first attempt read only its status and passed a 200 straight to the caller.
+  const lookAlike = (status: number) => ({ status, ok: status < 300, headers: new Headers(), body: null, async text() { return 'ok'; } });
+  const paths = [['sent without a Call', {}], ['watched (a caller signal)', { signal: new AbortController().signal }]] as const;
+
+  for (const [path, init] of paths) {
+    for (const status of [200, 500]) {
+      it(`(${path}, status ${status}) rejects with a TypeError naming what came, counts nothing, and gives the slot back`, async () => {
+        const clock = new FakeClock();
+        let n = 0;
+        const fetch = (async () => (n++ === 0 ? lookAlike(status) : new Response('ok'))) as unknown as typeof globalThis.fetch;
+        const rf = createResilientFetch({ fetch, clock, random: () => 0, policy: { defaults: { fallback: 'none', retry: { maxRetries: 0 }, breaker: { minimumCalls: 1 }, concurrency: { maxInFlight: 1, maxQueue: 0 } } } });
+        expect(await outcome(clock, rf(`${A}/x`, init), 0)).toMatchObject({ name: 'TypeError', message: expect.stringMatching(/resolved with an object \(Object\), not a Response/) });
+        expect(rf.snapshot()[0]).toMatchObject({ breaker: { state: 'closed' }, inFlight: 0 });
+        const next = await outcome(clock, rf(`${A}/x`, init), 0);
+        expect(next instanceof Response && describeResponse(next).source).toBe('network');
+      });
+    }
+  }
+});
+
 describe('an async onEvent listener that rejects', () => {
   it('is reported, not left as an unhandled rejection (which ends a Node process)', async () => {
     const unhandled: unknown[] = [];
