@@ -182,6 +182,42 @@ describe('a cache whose match never settles', () => {
   });
 });
 
+describe('a store save or a cache put that never settles', () => {
+  // The worker hands settled() to waitUntil: a hung app callback kept the worker alive until the
+  // browser killed it, and the work after it (a telemetry flush) never ran.
+  it('(store.save) ends settled() within STUCK_AFTER_MS, says so, and later saves still go', async () => {
+    const clock = new FakeClock();
+    const saves: string[] = [];
+    const store = { load: async () => [], save: (state: { breaker: { state: string } }) => (saves.push(state.breaker.state), new Promise<never>(() => {})) };
+    const events: { type: string; component?: string }[] = [];
+    const transport = new FakeTransport(clock).sequence({ status: 500 }, { status: 200 });
+    const rf = trippable(transport.fetch, clock, { store: store as never, onEvent: (e: { type: string }) => events.push(e) });
+    await outcome(clock, rf(`${A}/trip`), 0);
+    expect(saves).toEqual(['open']);
+    expect(await outcome(clock, rf.settled(), STUCK_AFTER_MS)).toBeUndefined();
+    expect(reported).toEqual([expect.objectContaining({ message: expect.stringContaining(`store.save: no answer in ${STUCK_AFTER_MS} ms`) })]);
+    expect(events).toContainEqual(expect.objectContaining({ type: 'degraded', component: 'state-store' }));
+    await clock.advance(1_000);
+    await outcome(clock, rf(`${A}/probe`), 0); // closes the breaker: saved again, not held behind the hung one
+    expect(saves.at(-1)).toBe('closed');
+  });
+
+  it('(cache.put) ends settled() within STUCK_AFTER_MS, says so, and later answers are still offered to the cache', async () => {
+    const clock = new FakeClock();
+    const puts: string[] = [];
+    const cache = { match: async () => undefined, put: (request: Request) => (puts.push(request.url), new Promise<never>(() => {})) };
+    const events: { type: string; component?: string }[] = [];
+    const transport = new FakeTransport(clock);
+    const rf = createResilientFetch({ fetch: transport.fetch, clock, cache, onEvent: (e) => void events.push(e) });
+    expect(await outcome(clock, rf(`${A}/one`), 0)).toBeInstanceOf(Response);
+    expect(await outcome(clock, rf.settled(), STUCK_AFTER_MS)).toBeUndefined();
+    expect(reported).toEqual([expect.objectContaining({ message: expect.stringContaining(`cache.put: no answer in ${STUCK_AFTER_MS} ms`) })]);
+    expect(events).toContainEqual(expect.objectContaining({ type: 'degraded', component: 'cache' }));
+    await outcome(clock, rf(`${A}/two`), 0);
+    expect(puts).toEqual([`${A}/one`, `${A}/two`]);
+  });
+});
+
 describe('a cache whose match answers something malformed', () => {
   const answers: [string, unknown][] = [
     ['no storedAt (maxStaleMs could not be judged)', { response: new Response('ancient') }],
