@@ -1,4 +1,4 @@
-import { BufferingPlan } from './buffering.js';
+import type { BufferingPlan } from './buffering.js';
 import { isIdempotentMethod } from './classify.js';
 import { readWithin } from './read-within.js';
 
@@ -38,7 +38,7 @@ export function planRequest(
   if (initBody !== undefined && initBody !== null) {
     if (typeof ReadableStream !== 'undefined' && initBody instanceof ReadableStream) return plan;
     plan.replayable = true;
-    if (typeof FormData !== 'undefined' && initBody instanceof FormData) return new BufferingPlan(freezeFormData(plan, initBody), () => undefined);
+    if (typeof FormData !== 'undefined' && initBody instanceof FormData) return freezeFormData(plan, initBody);
     return plan; // strings, buffers, Blobs and URLSearchParams replay as they are
   }
   if (request !== undefined && mayHaveBody(request)) return bufferRequestBody(plan, request, maxBodyBytes);
@@ -70,15 +70,8 @@ function mayHaveBody(request: Request): boolean {
 function bufferRequestBody(plan: RequestPlan, request: Request, limit: number): RequestPlan | BufferingPlan {
   if (request.bodyUsed) return plan; // fetch will refuse it, as it would without us
   const copy = request.clone();
-  const stream = (copy as { body?: ReadableStream<Uint8Array> | null }).body;
-  const reader = stream?.getReader();
+  const reader = (copy as { body?: ReadableStream<Uint8Array> | null }).body?.getReader();
   let stopped = false;
-  // The clone tees the caller's stream: its source hears a cancel only once both branches say so.
-  const cancel = (reason: unknown) => {
-    stopped = true;
-    void reader?.cancel(reason).catch(() => undefined);
-    void (request as { body?: ReadableStream | null }).body?.cancel(reason).catch(() => undefined);
-  };
   const read = async (): Promise<RequestPlan> => {
     let bytes: Uint8Array<ArrayBuffer> | undefined;
     if (reader !== undefined) {
@@ -95,7 +88,14 @@ function bufferRequestBody(plan: RequestPlan, request: Request, limit: number): 
     plan.replayable = true;
     return plan;
   };
-  return new BufferingPlan(read(), cancel);
+  // The clone tees the caller's stream: its source hears a cancel only once both branches say so.
+  return Object.assign(read(), {
+    cancel: (reason: unknown) => {
+      stopped = true;
+      reader?.cancel(reason).catch(() => undefined);
+      (request as { body?: ReadableStream | null }).body?.cancel(reason).catch(() => undefined);
+    },
+  });
 }
 
 function mayRetry(
