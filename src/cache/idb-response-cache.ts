@@ -1,5 +1,6 @@
 import { reportError } from '../core/report-error.js';
 import { cancelBody } from '../core/responses.js';
+import { ageMs } from '../core/stored-age.js';
 import type { ResponseCache } from '../core/types.js';
 import { createConnection } from './connection.js';
 import {
@@ -123,7 +124,7 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
     return done;
   };
 
-  const isExpiredAt = (now: number) => (entry: EntryRecord) => now - entry.storedAt > opts.maxAgeMs;
+  const isExpiredAt = (now: number) => (entry: EntryRecord) => ageMs(entry.storedAt, now) > opts.maxAgeMs; // unknown age (clock set back): expired
 
   if (connection === undefined) disable(new Error('IndexedDB is not available here; pass options.indexedDB'));
 
@@ -184,7 +185,7 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
     const vary = varyValues(request, names === '*' ? [] : names);
     const now = opts.now();
     const recentKey = recentKeyOf(request, current, vary);
-    if (now - (recentPuts.get(recentKey) ?? -Infinity) < opts.minRefreshMs) {
+    if (ageMs(recentPuts.get(recentKey) ?? -Infinity, now) < opts.minRefreshMs) {
       skipped.fresh += 1;
       cancelBody(response);
       return;
@@ -256,7 +257,7 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
     if (whyNotStorable(request, response, { partition: current, maxEntryBytes: opts.maxEntryBytes }) !== undefined) return false;
     const names = varyHeaderNames(response);
     const key = recentKeyOf(request, current, varyValues(request, names === '*' ? [] : names));
-    return opts.now() - (recentPuts.get(key) ?? -Infinity) >= opts.minRefreshMs;
+    return ageMs(recentPuts.get(key) ?? -Infinity, opts.now()) >= opts.minRefreshMs; // a clock set back a day no longer refuses refreshes for that day
   }
 
   return {

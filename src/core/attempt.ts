@@ -173,9 +173,10 @@ function errorType(error: unknown): string {
   return name === 'TypeError' ? 'network_error' : name;
 }
 
-/** What a transport that resolved with something other than a Response is told. */
+/** What a transport that resolved with something other than a Response is told: what it was, by name. */
 export function notAResponse(value: unknown): TypeError {
-  return new TypeError(`fetch transport resolved with ${typeof value}, not a Response`);
+  const what = typeof value !== 'object' || value === null ? String(value) : `an object (${(value as { constructor?: { name?: string } }).constructor?.name || 'no class'})`;
+  return new TypeError(`fetch transport resolved with ${what}, not a Response`);
 }
 
 /** The reason an attempt's own timer aborts its fetch with. */

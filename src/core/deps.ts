@@ -25,6 +25,8 @@ export interface CallHost {
   emit(event: ResilienceEvent): void;
   /** Keep a write-behind promise alive for `settled()`. */
   track(promise: Promise<unknown>): void;
+  /** Keep an app callback's write (a cache's put) for `settled()`, bounded, reported when stuck. */
+  trackWrite(write: Promise<unknown>, name: 'cache.put', origin?: string): void;
   /** Write an origin's state behind. */
   save(state: OriginState): void;
 }

@@ -1,4 +1,5 @@
 import { admit, outwaits } from './admission.js';
+import { buffered } from './buffering.js';
 import { Call } from './call.js';
 import { sendFirst } from './first-attempt.js';
 import { validateCallOptions } from './call-options.js';
@@ -130,7 +131,9 @@ export class Engine {
       const sent = sendFirst(this, state, plan, url, options, now, deadline);
       if (sent !== null) return sent;
     }
-    if (plan instanceof Promise) return plan.then((p) => new Call(this, state, p, url, signal, options, now, deadline, rejection).run());
+    if (plan instanceof Promise) {
+      return buffered(plan, this.deps, url, now, options?.timeoutMs ?? policy.timeoutMs, deadlineMs, signal).then((p) => new Call(this, state, p, url, signal, options, now, deadline, rejection).run());
+    }
     return new Call(this, state, plan, url, signal, options, now, deadline, rejection).run();
   }
 
@@ -170,11 +173,30 @@ export class Engine {
     this.pending.add(tracked);
   }
 
+  /**
+   * Keep an app callback's write (a store's save, a cache's put) for `settled()`, STUCK_AFTER_MS
+   * at most. Unbounded, one that never settled kept `settled()`, and so the worker's waitUntil
+   * and the telemetry flush behind it, waiting until the browser killed the worker. Each write is
+   * made on its own (a stuck one holds no later one), and a save writes the whole origin state,
+   * so the next one still stores what the stuck one carried. A write that lands late is kept.
+   */
+  trackWrite(write: Promise<unknown>, name: 'store.save' | 'cache.put', origin?: string): void {
+    const { clock, deadlines } = this.deps;
+    this.track(
+      within(deadlines, clock.now(), STUCK_AFTER_MS, write).then((result) => {
+        if (result !== TIMED_OUT) return;
+        const message = `${name}: no answer in ${STUCK_AFTER_MS} ms`;
+        reportError(new Error(message));
+        this.emit({ type: 'degraded', ...(origin !== undefined ? { origin } : {}), at: clock.now(), component: name === 'cache.put' ? 'cache' : 'state-store', message });
+      }),
+    );
+  }
+
   save(state: OriginState): void {
     const store = this.options.store;
     if (store === undefined) return;
     try {
-      this.track(store.save(state.export(this.deps.clock.now())));
+      this.trackWrite(store.save(state.export(this.deps.clock.now())), 'store.save', state.origin);
     } catch (error) {
       reportError(error);
     }

@@ -2,6 +2,7 @@ import type { CallHost } from './deps.js';
 import { messageOf, reportError } from './report-error.js';
 import { originOf } from './origin.js';
 import { annotate, cancelBody } from './responses.js';
+import { ageMs as storedAge } from './stored-age.js';
 import { STUCK_AFTER_MS, TIMED_OUT, within } from './within.js';
 import type { CallTrace, FallbackPolicy, OriginPolicy, ResilienceReason, ResponseCache } from './types.js';
 
@@ -62,12 +63,13 @@ export async function storedCopy(call: FallbackHost, reason: ResilienceReason): 
     return undefined;
   }
   const now = clock.now();
-  const ageMs = Math.max(0, now - hit.storedAt);
+  const ageMs = storedAge(hit.storedAt, now); // Infinity: stored before the clock went back, age unknown
   if (ageMs > call.maxStaleMs) {
     cancelBody(hit.response);
     return undefined;
   }
-  const ageSeconds = Math.floor(ageMs / 1000);
+  // Capped as RFC 9111 §1.2.2 caps delta-seconds: an unknown age is served only under maxStaleMs: Infinity.
+  const ageSeconds = Math.min(Math.floor(ageMs / 1000), 2_147_483_648);
   call.engine.emit({ type: 'fallback', origin: originOf(call.url), at: now, url: call.url, reason, ageMs, ...call.traceIds() });
   call.span?.event('resilience.fallback', { 'resilience.reason': reason, 'resilience.cache.age_s': ageSeconds });
   call.span?.set({ 'resilience.cache.age_s': ageSeconds });

@@ -44,15 +44,15 @@ export function sendFirst(
     return new Call(engine, state, plan, url, undefined, options, startedAt, deadline, null).resume(result);
   };
   const answered = (response: Response): Response | Promise<Response> => {
-    const now = clock.now();
-    try {
-      if (!isPlainAnswer(response.status, policy.retry.retryOnStatus)) return handOver(responseResult(state, response, startedAt, now), now);
-    } catch (error) {
-      // Not a Response (a transport that forgot its return): thrown before the slot was released
-      // or handed to a Call, it kept the slot for good. (A try costs nothing until it throws.)
+    // Not a Response (a transport that forgot its return, a plugin answering a look-alike with a
+    // status): judged as later attempts judge it (attempt.ts), counted as nothing and rejected.
+    // Read for its status only, a look-alike 200 went to the caller as if it were one.
+    if (!(response instanceof Response)) {
       bulkhead.release();
-      throw response instanceof Response ? error : notAResponse(response);
+      throw notAResponse(response);
     }
+    const now = clock.now();
+    if (!isPlainAnswer(response.status, policy.retry.retryOnStatus)) return handOver(responseResult(state, response, startedAt, now), now);
     countSuccess(state, 'normal', now, now - startedAt);
     bulkhead.release();
     return response; // the first try from the network: passed on untouched

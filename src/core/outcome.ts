@@ -1,5 +1,5 @@
 import type { AttemptResult } from './attempt.js';
-import { ResilienceError } from './errors.js';
+import { callTimedOut, ResilienceError } from './errors.js';
 import { handlerAnswer, storedCopy, usesCache, type FallbackHost } from './fallback.js';
 import type { LocalRejection } from './local-rejection.js';
 import type { OriginState } from './origin-state.js';
@@ -21,7 +21,7 @@ export function succeed(call: OutcomeHost, response: Response): Response {
   if (usesCache(call.method, cache, call.fallback) && response.status === 200) {
     try {
       const key = call.cacheKey();
-      if (cache.wants?.(key, response) ?? true) call.engine.track(cache.put(key, response.clone()));
+      if (cache.wants?.(key, response) ?? true) call.engine.trackWrite(cache.put(key, response.clone()), 'cache.put', call.state.origin);
     } catch (error) {
       call.engine.track(Promise.reject(error)); // reported by track; the caller still gets the response
     }
@@ -43,7 +43,7 @@ export async function fail(call: OutcomeHost, reason: FailureReason | 'circuit-o
   call.span?.outcome('failed', reason);
   if (last?.kind === 'response') return annotate(last.response, { source: 'network', reason, attempts, traceId: call.span?.ids().traceId });
   if (last?.kind === 'timeout' || (last === undefined && reason === 'deadline')) {
-    throw new DOMException(`resilient-fetch: ${call.safeUrl()} timed out (${reason})`, 'TimeoutError');
+    throw callTimedOut(call.safeUrl(), reason);
   }
   throw new TypeError(`resilient-fetch: ${call.safeUrl()} failed after ${attempts} attempt(s) (${reason})`, {
     cause: last?.kind === 'network-error' ? last.error : undefined,

@@ -8,8 +8,8 @@ export type BoundedRead =
  * `arrayBuffer()`, stops a huge body at the limit instead of buffering it whole. Past the limit
  * the caller gets what was read and the reader of the rest, to cancel or to replay.
  */
-export async function readWithin(body: ReadableStream<Uint8Array>, limit: number): Promise<BoundedRead> {
-  const reader = body.getReader();
+export async function readWithin(body: ReadableStream<Uint8Array> | ReadableStreamDefaultReader<Uint8Array>, limit: number): Promise<BoundedRead> {
+  const reader = 'getReader' in body ? body.getReader() : body; // a reader: its owner may cancel it
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {

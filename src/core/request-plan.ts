@@ -1,3 +1,4 @@
+import type { BufferingPlan } from './buffering.js';
 import { isIdempotentMethod } from './classify.js';
 import { readWithin } from './read-within.js';
 
@@ -24,7 +25,7 @@ export function planRequest(
   allowRetry: boolean,
   idempotentOverride: boolean | undefined,
   maxBodyBytes: number,
-): RequestPlan | Promise<RequestPlan> {
+): RequestPlan | BufferingPlan {
   const request = typeof input === 'object' && 'method' in input ? input : undefined;
   const method = (init?.method ?? request?.method ?? 'GET').toUpperCase();
   // fetch(request, init) with any init resets the request's referrer and referrer policy (Fetch
@@ -61,28 +62,40 @@ function mayHaveBody(request: Request): boolean {
 }
 
 /**
- * Buffers a Request's body, read from a clone, up to `limit` bytes so it can be replayed. Past the
+ * Buffers a Request's body, read from a clone (cancellable: see buffering.ts), up to `limit` bytes so it can be replayed. Past the
  * limit the copy is dropped and the original Request goes out once as it is, which every engine
  * can send: a re-sent stream would need a streaming upload (`duplex: 'half'`), which Chromium
  * refuses over HTTP/1.1 and other engines send as "[object ReadableStream]".
  */
-async function bufferRequestBody(plan: RequestPlan, request: Request, limit: number): Promise<RequestPlan> {
+function bufferRequestBody(plan: RequestPlan, request: Request, limit: number): RequestPlan | BufferingPlan {
   if (request.bodyUsed) return plan; // fetch will refuse it, as it would without us
   const copy = request.clone();
-  const stream = (copy as { body?: ReadableStream<Uint8Array> | null }).body;
-  let bytes: Uint8Array<ArrayBuffer> | undefined;
-  if (stream) {
-    const read = await readWithin(stream, limit);
-    if (read.complete) bytes = read.bytes;
-    else void read.rest.cancel().catch(() => undefined);
-  } else {
-    const whole = new Uint8Array(await copy.arrayBuffer()); // no streams to read (Firefox)
-    if (whole.byteLength <= limit) bytes = whole;
-  }
-  if (bytes === undefined) return plan;
-  plan.body = bytes;
-  plan.replayable = true;
-  return plan;
+  const reader = (copy as { body?: ReadableStream<Uint8Array> | null }).body?.getReader();
+  let stopped = false;
+  const read = async (): Promise<RequestPlan> => {
+    let bytes: Uint8Array<ArrayBuffer> | undefined;
+    if (reader !== undefined) {
+      const read = await readWithin(reader, limit);
+      if (stopped) return plan; // cut short (its reads ended as "done"): nobody waits for it now
+      if (read.complete) bytes = read.bytes;
+      else void read.rest.cancel().catch(() => undefined);
+    } else {
+      const whole = new Uint8Array(await copy.arrayBuffer()); // no streams to read (Firefox)
+      if (whole.byteLength <= limit) bytes = whole;
+    }
+    if (bytes === undefined) return plan;
+    plan.body = bytes;
+    plan.replayable = true;
+    return plan;
+  };
+  // The clone tees the caller's stream: its source hears a cancel only once both branches say so.
+  return Object.assign(read(), {
+    cancel: (reason: unknown) => {
+      stopped = true;
+      reader?.cancel(reason).catch(() => undefined);
+      (request as { body?: ReadableStream | null }).body?.cancel(reason).catch(() => undefined);
+    },
+  });
 }
 
 function mayRetry(

@@ -78,15 +78,28 @@ test.describe('outbox', () => {
     await expect.poll(async () => (await outboxEvents(harness)).map((e) => e.kind)).toEqual(['queued', 'deferred', 'deferred', 'delivered']);
   });
 
-  test('a 409 on replay: reported as failed with the answer, removed, never retried', async ({ harness, up1 }) => {
+  test('a 409 on replay (its Idempotency-Key still in progress): kept, sent again with the same key, delivered once', async ({ harness, up1 }) => {
     await harness.register({ config: outboxOn(up1.url) });
     up1.setFaults({ outage: true });
     expect((await harness.ok(`${up1.url}/api/orders`, write('order-1', '{"sku":"a"}'))).status).toBe(202);
     up1.setFaults({ outage: false, errorStatus: 409, failFirst: 1 });
+    expect((await flush(harness)).entries).toMatchObject([{ lastCause: 'status 409' }]);
+    expect((await flush(harness)).entries).toEqual([]);
+    const sent = up1.requests().filter((r) => !r.preflight && r.path === '/api/orders');
+    expect(sent.map((r) => r.status)).toEqual([503, 409, 200]);
+    expect(new Set(sent.map((r) => r.headers['idempotency-key']))).toEqual(new Set(['order-1']));
+    await expect.poll(async () => (await outboxEvents(harness)).map((e) => e.kind)).toEqual(['queued', 'deferred', 'delivered']);
+  });
+
+  test('a 422 on replay: reported as failed with the answer, removed, never retried', async ({ harness, up1 }) => {
+    await harness.register({ config: outboxOn(up1.url) });
+    up1.setFaults({ outage: true });
+    expect((await harness.ok(`${up1.url}/api/orders`, write('order-1', '{"sku":"a"}'))).status).toBe(202);
+    up1.setFaults({ outage: false, errorStatus: 422, failFirst: 1 });
     expect((await flush(harness)).entries).toEqual([]);
     await flush(harness);
-    expect(up1.requests().filter((r) => !r.preflight && r.path === '/api/orders').map((r) => r.status)).toEqual([503, 409]);
-    await expect.poll(async () => (await outboxEvents(harness)).at(-1)).toMatchObject({ kind: 'failed', status: 409 });
+    expect(up1.requests().filter((r) => !r.preflight && r.path === '/api/orders').map((r) => r.status)).toEqual([503, 422]);
+    await expect.poll(async () => (await outboxEvents(harness)).at(-1)).toMatchObject({ kind: 'failed', status: 422 });
     const failed = (await outboxEvents(harness)).at(-1) as OutboxEvent & { body: string };
     expect(failed.body.length).toBeGreaterThan(0);
   });

@@ -100,17 +100,44 @@ export function firstSendVerdict(outcome: Response | Error): 'answer' | 'keep' {
 }
 
 /**
- * What a replay's outcome means. `delivered`: 2xx/3xx (an opaque redirect is a 3xx we may not
- * read). `failed`: the server refused the write itself (4xx but 408/429), so it is never sent
- * again. Everything else, including a local refusal and any error, keeps the entry.
+ * How long a 409 to a write carrying an Idempotency-Key is read as "a request with this key is
+ * still being processed" (draft-ietf-httpapi-idempotency-key-header: the server answers 409 to a
+ * retry while the original is in progress), so the write is kept and sent again later with the
+ * same key. Not for ever: many APIs answer 409 for a conflict about the write itself ("already
+ * exists"), and a kept head holds back every later write to its origin until maxAgeMs (a week by
+ * default). Five minutes is 30 times our default attempt timeout, long for a request still
+ * running; the backoff between rounds (1 s doubling, jittered) allows at most ~9 more sends in
+ * that span, fewer when nothing triggers a replay.
  */
-export function replayVerdict(outcome: Response | Error): 'delivered' | 'failed' | 'keep' {
+export const CONFLICT_PATIENCE_MS = 300_000;
+
+/** What a replay's verdict reads of the entry it sent. */
+export interface ReplayedEntry {
+  headers: [string, string][];
+  /** When a replay of it was first answered 409 (kept: see CONFLICT_PATIENCE_MS). */
+  conflictSince?: number;
+}
+
+/**
+ * What a replay's outcome means. `delivered`: 2xx/3xx (an opaque redirect is a 3xx we may not
+ * read). `failed`: the server refused the write itself (4xx but 408/429, and but a 409 while its
+ * Idempotency-Key may still be in progress), so it is never sent again: a 422 among them, which
+ * the draft also uses for a key reused with another payload (the event carries the answer's body).
+ * Everything else, including a local refusal and any error, keeps the entry.
+ */
+export function replayVerdict(outcome: Response | Error, entry: ReplayedEntry, now: number): 'delivered' | 'failed' | 'keep' {
   if (outcome instanceof Error) return 'keep';
   const source = outcome.headers.get(SOURCE);
   if (source !== null && source !== 'network') return 'keep'; // a local answer, not the server's
   if (outcome.type === 'opaqueredirect' || (outcome.status >= 200 && outcome.status < 400)) return 'delivered';
+  if (outcome.status === 409 && mayBeInProgress(entry, now)) return 'keep';
   if (outcome.status >= 400 && outcome.status < 500 && !isRetryLater(outcome.status)) return 'failed';
   return 'keep';
+}
+
+function mayBeInProgress(entry: ReplayedEntry, now: number): boolean {
+  const keyed = entry.headers.some(([name, value]) => value !== '' && name.toLowerCase() === 'idempotency-key');
+  return keyed && (entry.conflictSince === undefined || now - entry.conflictSince < CONFLICT_PATIENCE_MS);
 }
 
 /**

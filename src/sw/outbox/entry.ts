@@ -24,6 +24,8 @@ export interface OutboxEntry {
   attempts: number;
   /** Why the last send did not deliver it ("offline", "status 503", "timeout"...). */
   lastCause: string;
+  /** When a replay was first answered 409 in the current run of them (decision.ts, CONFLICT_PATIENCE_MS). */
+  conflictSince?: number;
   /** The original call's trace, so replay spans join it. */
   traceparent?: string;
   tracestate?: string;

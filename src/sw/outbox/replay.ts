@@ -34,7 +34,7 @@ type ReplayerOptions = Pick<OutboxOptions, 'engine' | 'partition' | 'traceContex
 /**
  * Sends queued writes through the engine, oldest first, one at a time per origin, removing an
  * entry only once its fate is known: delivered (2xx/3xx) or refused by the server (4xx but
- * 408/429). Anything else ends the origin's round and sets when the next may start. There are no
+ * 408/429, and but a 409 while its Idempotency-Key may still be in progress: decision.ts). Anything else ends the origin's round and sets when the next may start. There are no
  * timers: a worker stopped mid-replay leaves the entry queued, and the next trigger sends it again
  * (with the same Idempotency-Key).
  */
@@ -87,7 +87,7 @@ export class Replayer {
         continue;
       }
       const outcome = await this.send(entry);
-      const verdict = replayVerdict(outcome);
+      const verdict = replayVerdict(outcome, entry, now());
       const attempts = entry.attempts + 1;
       if (verdict === 'delivered') {
         await this.drop(entry, { kind: 'delivered', status: (outcome as Response).status, attempts });
@@ -122,7 +122,9 @@ export class Replayer {
     const notBefore = this.nextTry(failedRounds, outcome);
     const cause = causeOf(outcome);
     const attempts = entry.attempts + 1;
-    await store.update({ ...entry, attempts, lastCause: cause });
+    // A 409 starts (or goes on with) the wait for its key's processing; any other answer ends it.
+    const conflictSince = outcome instanceof Response && outcome.status === 409 ? (entry.conflictSince ?? at) : undefined;
+    await store.update({ ...entry, attempts, lastCause: cause, conflictSince });
     await store.setBackoff({ origin: entry.origin, notBefore, failedRounds, failedAt: at });
     this.options.report({ ...eventBase(entry, at), kind: 'deferred', cause, attempts, notBefore });
   }

@@ -37,3 +37,33 @@ describe('maxAgeMs', () => {
     expect(await matchText(cache, get(URL_B))).toBe('new');
   });
 });
+
+describe('a wall clock set back (NTP fixing a clock that ran a day fast, a user changing the time)', () => {
+  const DAY = 86_400_000;
+
+  it('an entry stored before the clock went back a day has an unknown age: not served past maxAgeMs, deleted', async () => {
+    const { cache, clock, events } = setup({ maxAgeMs: 60_000 });
+    await cache.put(get(URL_A), ok('hello'));
+    clock.advance(-DAY);
+    expect(await cache.match(get(URL_A))).toBeUndefined();
+    await cache.settled();
+    expect(events).toContainEqual({ type: 'cache-evicted', reason: 'expired', entries: 1, bytes: 5 });
+  });
+
+  it('a small step back (30 s) keeps the entry, served as just stored', async () => {
+    const { cache, clock } = setup({ maxAgeMs: 60_000 });
+    await cache.put(get(URL_A), ok('hello'));
+    clock.advance(-30_000);
+    expect(await matchText(cache, get(URL_A))).toBe('hello');
+  });
+
+  it('minRefreshMs is not stretched to the day the clock went back: a newer answer is stored', async () => {
+    const { cache, clock } = setup({ minRefreshMs: 1_000, maxAgeMs: Infinity });
+    await cache.put(get(URL_A), ok('old'));
+    clock.advance(-DAY);
+    clock.advance(5_000);
+    expect(cache.wants(get(URL_A), ok('new'))).toBe(true);
+    await cache.put(get(URL_A), ok('new'));
+    expect(await matchText(cache, get(URL_A))).toBe('new');
+  });
+});

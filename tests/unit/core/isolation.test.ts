@@ -182,6 +182,42 @@ describe('a cache whose match never settles', () => {
   });
 });
 
+describe('a store save or a cache put that never settles', () => {
+  // The worker hands settled() to waitUntil: a hung app callback kept the worker alive until the
+  // browser killed it, and the work after it (a telemetry flush) never ran.
+  it('(store.save) ends settled() within STUCK_AFTER_MS, says so, and later saves still go', async () => {
+    const clock = new FakeClock();
+    const saves: string[] = [];
+    const store = { load: async () => [], save: (state: { breaker: { state: string } }) => (saves.push(state.breaker.state), new Promise<never>(() => {})) };
+    const events: { type: string; component?: string }[] = [];
+    const transport = new FakeTransport(clock).sequence({ status: 500 }, { status: 200 });
+    const rf = trippable(transport.fetch, clock, { store: store as never, onEvent: (e: { type: string }) => events.push(e) });
+    await outcome(clock, rf(`${A}/trip`), 0);
+    expect(saves).toEqual(['open']);
+    expect(await outcome(clock, rf.settled(), STUCK_AFTER_MS)).toBeUndefined();
+    expect(reported).toEqual([expect.objectContaining({ message: expect.stringContaining(`store.save: no answer in ${STUCK_AFTER_MS} ms`) })]);
+    expect(events).toContainEqual(expect.objectContaining({ type: 'degraded', component: 'state-store' }));
+    await clock.advance(1_000);
+    await outcome(clock, rf(`${A}/probe`), 0); // closes the breaker: saved again, not held behind the hung one
+    expect(saves.at(-1)).toBe('closed');
+  });
+
+  it('(cache.put) ends settled() within STUCK_AFTER_MS, says so, and later answers are still offered to the cache', async () => {
+    const clock = new FakeClock();
+    const puts: string[] = [];
+    const cache = { match: async () => undefined, put: (request: Request) => (puts.push(request.url), new Promise<never>(() => {})) };
+    const events: { type: string; component?: string }[] = [];
+    const transport = new FakeTransport(clock);
+    const rf = createResilientFetch({ fetch: transport.fetch, clock, cache, onEvent: (e) => void events.push(e) });
+    expect(await outcome(clock, rf(`${A}/one`), 0)).toBeInstanceOf(Response);
+    expect(await outcome(clock, rf.settled(), STUCK_AFTER_MS)).toBeUndefined();
+    expect(reported).toEqual([expect.objectContaining({ message: expect.stringContaining(`cache.put: no answer in ${STUCK_AFTER_MS} ms`) })]);
+    expect(events).toContainEqual(expect.objectContaining({ type: 'degraded', component: 'cache' }));
+    await outcome(clock, rf(`${A}/two`), 0);
+    expect(puts).toEqual([`${A}/one`, `${A}/two`]);
+  });
+});
+
 describe('a cache whose match answers something malformed', () => {
   const answers: [string, unknown][] = [
     ['no storedAt (maxStaleMs could not be judged)', { response: new Response('ancient') }],
@@ -232,6 +268,28 @@ describe('a transport that resolves with no Response (a wrapper that forgot its 
     const next = await outcome(clock, rf(`${A}/next`), 0);
     expect(next instanceof Response && describeResponse(next).source).toBe('network');
   });
+});
+
+describe('a transport that resolves with a Response look-alike (a status, but not a Response)', () => {
+  // A custom transport or a Workbox handler.fetch plugin answering { status, headers, body }: the
+  // first attempt read only its status and passed a 200 straight to the caller.
+  const lookAlike = (status: number) => ({ status, ok: status < 300, headers: new Headers(), body: null, async text() { return 'ok'; } });
+  const paths = [['sent without a Call', {}], ['watched (a caller signal)', { signal: new AbortController().signal }]] as const;
+
+  for (const [path, init] of paths) {
+    for (const status of [200, 500]) {
+      it(`(${path}, status ${status}) rejects with a TypeError naming what came, counts nothing, and gives the slot back`, async () => {
+        const clock = new FakeClock();
+        let n = 0;
+        const fetch = (async () => (n++ === 0 ? lookAlike(status) : new Response('ok'))) as unknown as typeof globalThis.fetch;
+        const rf = createResilientFetch({ fetch, clock, random: () => 0, policy: { defaults: { fallback: 'none', retry: { maxRetries: 0 }, breaker: { minimumCalls: 1 }, concurrency: { maxInFlight: 1, maxQueue: 0 } } } });
+        expect(await outcome(clock, rf(`${A}/x`, init), 0)).toMatchObject({ name: 'TypeError', message: expect.stringMatching(/resolved with an object \(Object\), not a Response/) });
+        expect(rf.snapshot()[0]).toMatchObject({ breaker: { state: 'closed' }, inFlight: 0 });
+        const next = await outcome(clock, rf(`${A}/x`, init), 0);
+        expect(next instanceof Response && describeResponse(next).source).toBe('network');
+      });
+    }
+  }
 });
 
 describe('an async onEvent listener that rejects', () => {

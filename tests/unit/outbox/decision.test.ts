@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { REASON, SOURCE } from '../../../src/core/headers.js';
-import { firstSendVerdict, outboxPolicyFor, replayVerdict } from '../../../src/sw/outbox/decision.js';
+import { CONFLICT_PATIENCE_MS, firstSendVerdict, outboxPolicyFor, replayVerdict } from '../../../src/sw/outbox/decision.js';
 
 const synthetic = (reason: string) => new Response(null, { status: 503, headers: { [SOURCE]: 'synthetic', [REASON]: reason } });
 const network = (status: number) => new Response(null, { status });
@@ -28,16 +28,26 @@ describe('first send: keep the write, or give the caller the answer', () => {
 });
 
 describe('replay: delivered, failed for good, or kept', () => {
-  it.each([200, 201, 204, 302])('%i delivers it', (status) => expect(replayVerdict(network(status))).toBe('delivered'));
-  it.each([400, 404, 409, 410, 422])('%i fails it for good (the server refused the write)', (status) => expect(replayVerdict(network(status))).toBe('failed'));
-  it.each([408, 429, 500, 503, 504])('%i keeps it', (status) => expect(replayVerdict(network(status))).toBe('keep'));
+  it.each([200, 201, 204, 302])('%i delivers it', (status) => expect(replayVerdict(network(status), keyed, 0)).toBe('delivered'));
+  const keyed = { headers: [['Idempotency-Key', '"k1"']] as [string, string][] };
+  it.each([400, 404, 410, 422])('%i fails it for good (the server refused the write)', (status) => expect(replayVerdict(network(status), keyed, 0)).toBe('failed'));
+  it('409 to a write with an Idempotency-Key keeps it (the same key still being processed), for CONFLICT_PATIENCE_MS since the first 409', () => {
+    expect(replayVerdict(network(409), keyed, 5_000)).toBe('keep');
+    expect(replayVerdict(network(409), { ...keyed, conflictSince: 5_000 }, 5_000 + CONFLICT_PATIENCE_MS - 1)).toBe('keep');
+    expect(replayVerdict(network(409), { ...keyed, conflictSince: 5_000 }, 5_000 + CONFLICT_PATIENCE_MS)).toBe('failed');
+  });
+  it('409 to a write without an Idempotency-Key fails it for good: a conflict about the write itself', () => {
+    expect(replayVerdict(network(409), { headers: [['Content-Type', 'text/plain']] }, 0)).toBe('failed');
+    expect(replayVerdict(network(409), { headers: [['idempotency-key', '']] }, 0)).toBe('failed');
+  });
+  it.each([408, 429, 500, 503, 504])('%i keeps it', (status) => expect(replayVerdict(network(status), keyed, 0)).toBe('keep'));
   it("keeps it when the app's fallback handler answered 200 in the network's place", () => {
-    expect(replayVerdict(new Response('ok', { headers: { [SOURCE]: 'fallback' } }))).toBe('keep');
+    expect(replayVerdict(new Response('ok', { headers: { [SOURCE]: 'fallback' } }), keyed, 0)).toBe('keep');
   });
   it('keeps it on a local refusal, a timeout and a network error', () => {
-    expect(replayVerdict(synthetic('circuit-open'))).toBe('keep');
-    expect(replayVerdict(new DOMException('slow', 'TimeoutError'))).toBe('keep');
-    expect(replayVerdict(new TypeError('fetch failed'))).toBe('keep');
+    expect(replayVerdict(synthetic('circuit-open'), keyed, 0)).toBe('keep');
+    expect(replayVerdict(new DOMException('slow', 'TimeoutError'), keyed, 0)).toBe('keep');
+    expect(replayVerdict(new TypeError('fetch failed'), keyed, 0)).toBe('keep');
   });
 });
 

@@ -1,5 +1,6 @@
 import { IDBFactory } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
+import { CONFLICT_PATIENCE_MS } from '../../../src/sw/outbox/decision.js';
 import { API, setup } from './helpers.js';
 
 /** Queues `bodies` as writes to API/path-n while the device is offline. */
@@ -38,14 +39,44 @@ describe('replay outcomes', () => {
     expect(await t.store.entries()).toEqual([]);
   });
 
-  it('a 409 on replay: reported as failed with the body, removed, never retried', async () => {
+  it('a 409 on replay (its Idempotency-Key still being processed, per the draft): kept, sent again with the same key, delivered once', async () => {
     const t = setup();
     const [id] = await queued(t, 'order');
-    t.script({ status: 409, body: 'order already exists' });
+    t.script({ status: 409, body: 'a request with this key is in progress' });
+    await t.outbox.replay('flush');
+    expect(await t.store.entries()).toEqual([expect.objectContaining({ id, lastCause: 'status 409' })]);
+    expect(t.events).toEqual([expect.objectContaining({ kind: 'deferred', id, cause: 'status 409' })]);
+    await t.outbox.replay('flush');
+    expect(t.sent.map((s) => s.body)).toEqual(['order', 'order']);
+    expect(new Set(t.sent.map((s) => s.headers.get('idempotency-key'))).size).toBe(1);
+    expect(t.kinds()).toEqual(['deferred', 'delivered']);
+    expect(await t.store.entries()).toEqual([]);
+  });
+
+  it('a 409 that lasts past CONFLICT_PATIENCE_MS is the server refusing the write: failed with the body, removed', async () => {
+    const t = setup();
+    const [id] = await queued(t, 'order');
+    t.otherwise({ status: 409, body: 'order already exists' });
+    await t.outbox.replay('flush');
+    t.clock.t += CONFLICT_PATIENCE_MS - 1;
+    await t.outbox.replay('flush');
+    expect(t.kinds()).toEqual(['deferred', 'deferred']);
+    t.clock.t += 1;
+    await t.outbox.replay('flush');
+    await t.outbox.replay('flush');
+    expect(t.sent).toHaveLength(3);
+    expect(t.events.at(-1)).toEqual(expect.objectContaining({ kind: 'failed', id, status: 409, body: 'order already exists', attempts: 4 }));
+    expect(await t.store.entries()).toEqual([]);
+  });
+
+  it('a 422 on replay (the payload refused, or under the draft the key reused with another payload): failed at once with the body', async () => {
+    const t = setup();
+    const [id] = await queued(t, 'order');
+    t.script({ status: 422, body: 'idempotency key reused with a different payload' });
     await t.outbox.replay('flush');
     await t.outbox.replay('flush');
     expect(t.sent).toHaveLength(1);
-    expect(t.events).toEqual([expect.objectContaining({ kind: 'failed', id, status: 409, body: 'order already exists' })]);
+    expect(t.events).toEqual([expect.objectContaining({ kind: 'failed', id, status: 422, body: 'idempotency key reused with a different payload' })]);
     expect(await t.store.entries()).toEqual([]);
   });
 
