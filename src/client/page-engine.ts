@@ -2,6 +2,7 @@ import { createIdbResponseCache, type CacheEvent, type IdbResponseCache } from '
 import { createResilientFetch } from '../core/create-resilient-fetch.js';
 import type { ResilientRequestInit } from '../core/types.js';
 import { pageTraceHook } from '../telemetry/page-trace-hook.js';
+import { inPageTransport } from './in-page-transport.js';
 import { followPageSettings, pageSettings } from './page-settings.js';
 
 type PageCall = (input: RequestInfo | URL, init?: ResilientRequestInit) => Promise<Response>;
@@ -21,6 +22,7 @@ export function pageEngine(): PageCall {
   const cache = typeof indexedDB !== 'undefined' ? createIdbResponseCache({ partition: settings.cachePartition ?? null, onEvent: warnWhenOff }) : undefined;
   const rf = createResilientFetch({
     policy: settings.policy,
+    fetch: inPageTransport(), // marked, so a worker it passes through does not run its pipeline again
     ...(tracing !== undefined ? { tracing: tracing.tracing, propagateTraceTo: (url: URL) => tracing.propagate(url) } : {}),
     ...(cache !== undefined ? { cache } : {}),
   });
