@@ -32,7 +32,7 @@ const eagerPage = (config) => ({ ...asAppBundles(config), plugins: [...(config.p
 // the fallback cache). `npm run size:why` lists what each entry is made of.
 module.exports = [
   { ...entry('page: registerResilience + resilientFetch + describeResponse', PAGE, '3 KB'), modifyEsbuildConfig: eagerPage },
-  entry('page: in-page engine chunk (loaded when no worker of ours controls the page)', { './src/client/page-engine.ts': '{ pageEngine }' }, '20.3 KB'),
+  entry('page: in-page engine chunk (loaded when no worker of ours controls the page)', { './src/client/page-engine.ts': '{ pageEngine }' }, '20.5 KB'),
   { ...entry('page + setupPageTracing', { ...PAGE, './src/telemetry/index.ts': '{ setupPageTracing }' }, '37.9 KB'), modifyEsbuildConfig: eagerPage },
   entry('worker: installResilience', WORKER, '24.5 KB'),
   entry('worker + outbox', { ...WORKER, ...OUTBOX }, '28.7 KB'),

@@ -33,6 +33,6 @@ self.addEventListener('message', (event) => {
 
 installResilience({
   outbox, // tests/e2e/outbox.spec.ts turns it on with configure()
-  cache: params.has('nocache') ? false : { maxBytes: Number(params.get('cacheMaxBytes') ?? 10_000_000), maxEntryBytes: Number(params.get('cacheMaxBytes') ?? 1_000_000) },
+  cache: params.has('nocache') ? false : { maxBytes: Number(params.get('cacheMaxBytes') ?? 10_000_000), maxEntryBytes: Number(params.get('cacheMaxBytes') ?? 1_000_000), ...(params.has('dbName') ? { dbName: params.get('dbName')! } : {}) },
   ...(otlp !== null ? { telemetry: setupWorkerTracing({ serviceName: 'e2e-worker', endpoint: otlp, propagateTo }) } : {}),
 });
