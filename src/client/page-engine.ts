@@ -20,14 +20,16 @@ export function pageEngine(): PageCall {
   const tracing = pageTraceHook();
   const cache = new PageCache();
   cache.apply(pageSettings());
+  let policy = pageSettings().policy;
   const rf = createResilientFetch({
-    policy: pageSettings().policy,
+    policy,
     fetch: inPageTransport(), // marked, so a worker it passes through does not run its pipeline again
     ...(tracing !== undefined ? { tracing: tracing.tracing, propagateTraceTo: (url: URL) => tracing.propagate(url) } : {}),
     cache,
   });
   followPageSettings((next) => {
-    if (next.policy !== undefined) rf.configure(next.policy);
+    // A worker's handshake report changes the cache alone: the policy is resolved again only when new.
+    if (next.policy !== undefined && next.policy !== policy) rf.configure((policy = next.policy));
     cache.apply(next);
   });
   engine = withCallPartition(rf, cache);
