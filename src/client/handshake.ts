@@ -1,4 +1,5 @@
 import { HELLO, type Command, type Reply } from '../sw/protocol.js';
+import { setPageSettings } from './page-settings.js';
 
 /**
  * How long a call waits for a controlling worker to say it is ours. A running worker answers
@@ -63,6 +64,8 @@ function ask(worker: ServiceWorker): Verdict {
       channel.port1.close();
       const reply = event.data as Partial<Extract<Reply, { ok: true }>> | null;
       verdict.ours = reply?.ok === true && reply.hello === HELLO;
+      // Our worker says what its fallback cache is, which an in-page engine shares (page-settings.ts).
+      if (verdict.ours) setPageSettings({ reportedCache: reply!.pageCache });
       resolve(verdict.ours);
     };
     worker.postMessage({ type: 'hello' } satisfies Command, [channel.port2]);

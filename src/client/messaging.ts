@@ -5,18 +5,20 @@ import type { Command, Reply } from '../sw/protocol.js';
  * that never answers (an old version, or one stuck starting) fails the call instead of hanging.
  */
 export function sendCommand(worker: ServiceWorker, command: Command, timeoutMs = 10_000): Promise<Reply> {
-  return new Promise<Reply>((resolve, reject) => {
-    const channel = new MessageChannel();
-    const timer = setTimeout(() => {
-      channel.port1.close();
-      reject(new Error(`resilient-fetch: the service worker did not answer "${command.type}" within ${timeoutMs} ms`));
-    }, timeoutMs);
-    channel.port1.onmessage = (event: MessageEvent<Reply>) => {
-      clearTimeout(timer);
-      channel.port1.close();
-      resolve(event.data);
-    };
-    worker.postMessage(command, [channel.port2]);
+  const channel = new MessageChannel();
+  const reply = new Promise<Reply>((resolve) => (channel.port1.onmessage = (event: MessageEvent<Reply>) => resolve(event.data)));
+  worker.postMessage(command, [channel.port2]);
+  return withTimeout(reply, timeoutMs, `answer "${command.type}"`).finally(() => channel.port1.close());
+}
+
+/** `promise`, or a rejection saying the worker did not do `what` within `ms`. */
+export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`resilient-fetch: the service worker did not ${what} within ${ms} ms`)), ms);
+    promise.then(
+      (value) => (clearTimeout(timer), resolve(value)),
+      (error: unknown) => (clearTimeout(timer), reject(error)),
+    );
   });
 }
 

@@ -1,7 +1,8 @@
-import { createIdbResponseCache, type CacheEvent, type IdbResponseCache } from '../cache/index.js';
 import { createResilientFetch } from '../core/create-resilient-fetch.js';
 import type { ResilientRequestInit } from '../core/types.js';
 import { pageTraceHook } from '../telemetry/page-trace-hook.js';
+import { inPageTransport } from './in-page-transport.js';
+import { PageCache } from './page-cache.js';
 import { followPageSettings, pageSettings } from './page-settings.js';
 
 type PageCall = (input: RequestInfo | URL, init?: ResilientRequestInit) => Promise<Response>;
@@ -12,23 +13,26 @@ let engine: PageCall | undefined;
  * The engine that runs in the page when no worker of ours controls it (first load before the
  * worker claims, a hard reload, a browser without service workers, another app's worker).
  * Loaded with a dynamic import and created on first use; it traces only when the app set up
- * page tracing, and partitions its cache like the worker's.
+ * page tracing, and its cache follows the worker's (option, database, partition).
  */
 export function pageEngine(): PageCall {
   if (engine !== undefined) return engine;
-  const settings = pageSettings();
   const tracing = pageTraceHook();
-  const cache = typeof indexedDB !== 'undefined' ? createIdbResponseCache({ partition: settings.cachePartition ?? null, onEvent: warnWhenOff }) : undefined;
+  const cache = new PageCache();
+  cache.apply(pageSettings());
+  let policy = pageSettings().policy;
   const rf = createResilientFetch({
-    policy: settings.policy,
+    policy,
+    fetch: inPageTransport(), // marked, so a worker it passes through does not run its pipeline again
     ...(tracing !== undefined ? { tracing: tracing.tracing, propagateTraceTo: (url: URL) => tracing.propagate(url) } : {}),
-    ...(cache !== undefined ? { cache } : {}),
+    cache,
   });
   followPageSettings((next) => {
-    if (next.policy !== undefined) rf.configure(next.policy);
-    cache?.setPartition(next.cachePartition ?? null);
+    // A worker's handshake report changes the cache alone: the policy is resolved again only when new.
+    if (next.policy !== undefined && next.policy !== policy) rf.configure((policy = next.policy));
+    cache.apply(next);
   });
-  engine = cache === undefined ? rf : withCallPartition(rf, cache);
+  engine = withCallPartition(rf, cache);
   return engine;
 }
 
@@ -36,7 +40,7 @@ export function pageEngine(): PageCall {
  * Fixes each GET's cache partition when the call starts: the engine hands the cache the Request
  * it was given, so the partition bound to it holds even if the user signs out before the answer.
  */
-function withCallPartition(rf: PageCall, cache: IdbResponseCache): PageCall {
+function withCallPartition(rf: PageCall, cache: PageCache): PageCall {
   return (input, init) => {
     const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
     if (method !== 'GET') return rf(input, init);
@@ -50,9 +54,4 @@ function withCallPartition(rf: PageCall, cache: IdbResponseCache): PageCall {
     cache.bindPartition(request);
     return rf(request, resilience !== undefined ? { resilience } : undefined);
   };
-}
-
-function warnWhenOff(event: CacheEvent): void {
-  if (event.type !== 'cache-disabled') return;
-  console.warn('resilient-fetch: the in-page fallback cache turned off; stale-if-error is unavailable in this page', event.error);
 }

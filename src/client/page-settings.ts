@@ -1,27 +1,32 @@
-import type { LiveConfig } from '../sw/protocol.js';
+import type { CacheOption, LiveConfig } from '../sw/protocol.js';
+
+/** What the in-page engine runs with: the worker's live config, and its cache option. */
+export interface PageSettings extends LiveConfig {
+  /** The worker script's `cache` option as the app gave it to `registerResilience`. (none) */
+  cache?: CacheOption;
+  /** The same, as our worker reported it with its handshake: wins over `cache`. (none) */
+  reportedCache?: CacheOption;
+}
 
 /**
- * The policy and cache partition the in-page engine uses: what `registerResilience` was given,
- * then what the worker reports after each `configure()`. Kept here, not in the engine, because
- * the engine loads only when a call finds no worker of ours.
+ * The policy, cache partition and cache option the in-page engine uses: what `registerResilience`
+ * was given, then what the worker reports (its handshake, each `configure()`). Kept here, not in
+ * the engine, because the engine loads only when a call finds no worker of ours. A field left
+ * undefined keeps its value.
  */
-let settings: LiveConfig = {};
-let listener: ((settings: LiveConfig) => void) | undefined;
+const settings: PageSettings = {};
+let listener: ((settings: PageSettings) => void) | undefined;
 
-export function setPageSettings(next: LiveConfig): void {
-  settings = {
-    ...settings,
-    ...(next.policy !== undefined ? { policy: next.policy } : {}),
-    ...(next.cachePartition !== undefined ? { cachePartition: next.cachePartition } : {}),
-  };
+export function setPageSettings(next: PageSettings): void {
+  for (const [key, value] of Object.entries(next)) if (value !== undefined) settings[key as keyof PageSettings] = value;
   listener?.(settings);
 }
 
-export function pageSettings(): LiveConfig {
+export function pageSettings(): PageSettings {
   return settings;
 }
 
 /** The loaded engine follows later changes. */
-export function followPageSettings(apply: (settings: LiveConfig) => void): void {
+export function followPageSettings(apply: (settings: PageSettings) => void): void {
   listener = apply;
 }

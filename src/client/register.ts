@@ -1,7 +1,7 @@
 import type { CacheStats } from '../cache/index.js';
 import type { OriginSnapshot } from '../core/types.js';
-import { STATE_CHANNEL, type Broadcast, type ConfigUpdate, type LiveConfig } from '../sw/protocol.js';
-import { sendCommand, unwrap } from './messaging.js';
+import { STATE_CHANNEL, type Broadcast, type CacheOption, type ConfigUpdate, type LiveConfig } from '../sw/protocol.js';
+import { sendCommand, unwrap, withTimeout } from './messaging.js';
 import { isOurWorker } from './handshake.js';
 import { prefetchPageEngine } from './page-engine-loader.js';
 import { setPageSettings } from './page-settings.js';
@@ -20,6 +20,14 @@ export interface RegisterOptions {
    * and used by the in-page engine until then. (none: the worker script's own config)
    */
   config?: LiveConfig;
+  /**
+   * The worker script's `cache` option (pass the same value: `false`, or its `dbName` and limits),
+   * for the in-page engine, which shares the worker's database, until the worker first answers:
+   * a first visit's calls run before any worker did. Once a worker of ours has answered, what it
+   * reports is used instead. A wrong option turns the page's cache off, and the TypeError naming
+   * it is reported when the in-page engine starts, rather than failing calls. (none: the cache on, with its defaults)
+   */
+  cache?: CacheOption;
   /** How long activating, then taking control of the page, may each take before `registerResilience` rejects (ms). (10_000) */
   timeoutMs?: number;
 }
@@ -54,7 +62,7 @@ export interface ResilienceHandle {
  */
 export async function registerResilience(options: RegisterOptions): Promise<ResilienceHandle> {
   checkOptions(options);
-  if (options.config !== undefined) setPageSettings(options.config);
+  setPageSettings({ ...options.config, cache: options.cache });
   // Until the worker controls the page (or if it never can), calls run in the page.
   if (typeof navigator === 'undefined' || !navigator.serviceWorker?.controller) prefetchPageEngine();
   if (typeof window !== 'undefined' && !window.isSecureContext) {
@@ -134,15 +142,6 @@ async function activated(registration: ServiceWorkerRegistration, timeoutMs: num
   return worker;
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`resilient-fetch: the service worker did not ${what} within ${ms} ms`)), ms);
-    promise.then(
-      (value) => (clearTimeout(timer), resolve(value)),
-      (error: unknown) => (clearTimeout(timer), reject(error)),
-    );
-  });
-}
 
 /**
  * A wrong timeoutMs otherwise failed every wait at once ("did not activate within 10s ms"). (A

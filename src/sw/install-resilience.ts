@@ -1,4 +1,4 @@
-import { createIdbResponseCache, type CacheEvent, type IdbResponseCache, type IdbResponseCacheOptions } from '../cache/index.js';
+import { createIdbResponseCache, type CacheEvent, type IdbResponseCache } from '../cache/index.js';
 import { cacheDegradation } from './cache-degradation.js';
 import { validateCallOptions } from '../core/call-options.js';
 import { createResilientFetch } from '../core/create-resilient-fetch.js';
@@ -17,9 +17,10 @@ import { configVersion } from './config-version.js';
 import { LaterPosts } from './later-posts.js';
 import { LiveSettings } from './live-settings.js';
 import { isCommand } from './is-command.js';
-import { HELLO, type Command, type Reply } from './protocol.js';
+import { HELLO, type CacheOption, type Command, type Reply } from './protocol.js';
 import { createRouter, type RouteOptions } from './routing.js';
 import { checkWorkerConfig } from './worker-config.js';
+import { cacheReport } from './cache-report.js';
 
 const STALE_URLS_LIMIT = 500;
 
@@ -49,7 +50,7 @@ export interface ResilienceConfig extends RouteOptions {
    */
   policy?: PolicyConfig;
   /** Fallback cache limits (see IdbResponseCacheOptions), or `false` for no stale-if-error. (`{}`: the cache on, default limits) */
-  cache?: false | Omit<IdbResponseCacheOptions, 'now' | 'indexedDB' | 'onEvent'>;
+  cache?: CacheOption;
   /** Tracing: the result of `setupWorkerTracing` from `resilient-fetch/telemetry/worker`. (none: no spans, no OTel code) */
   telemetry?: WorkerTelemetry;
   /** Every resilience event (breaker transitions, retries, rejections, fallbacks); isolated if it throws. (none) */
@@ -260,7 +261,8 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
     try {
       switch (command.type) {
         case 'hello':
-          return { ok: true, hello: HELLO };
+          // With the cache option: a page whose calls run in the page stores what, and where, this worker does.
+          return { ok: true, hello: HELLO, pageCache: cacheReport(config.cache) };
         case 'snapshot': {
           await ready;
           const stats = await cache?.stats();

@@ -1,4 +1,4 @@
-import type { CacheStats } from '../cache/index.js';
+import type { CacheStats, IdbResponseCacheOptions } from '../cache/index.js';
 import type { OriginSnapshot, PolicyConfig, ResilienceEvent } from '../core/types.js';
 import type { Resettable } from './config-overlay.js';
 import type { OutboxAction } from './outbox/install.js';
@@ -9,6 +9,12 @@ export const STATE_CHANNEL = 'resilient-fetch:state';
 
 /** Our worker's answer to `hello`: a page adds our headers only for a worker that says this. */
 export const HELLO = 'resilient-fetch/1';
+
+/**
+ * The worker script's `cache` option: its limits and database, or `false` for no fallback cache.
+ * The worker reports it with its handshake, so an in-page engine follows it (they share the database).
+ */
+export type CacheOption = false | Omit<IdbResponseCacheOptions, 'now' | 'indexedDB' | 'onEvent'>;
 
 /** The worker's live config as `config()` reports it: the script's policy with what pages sent on top. */
 export interface LiveConfig {
@@ -46,7 +52,7 @@ export type Command =
 
 /** Worker → page, on the command's port. */
 export type Reply =
-  | { ok: true; origins?: OriginSnapshot[]; config?: LiveConfig; cache?: CacheStats; hello?: typeof HELLO; outbox?: OutboxListing }
+  | { ok: true; origins?: OriginSnapshot[]; config?: LiveConfig; cache?: CacheStats; hello?: typeof HELLO; pageCache?: CacheOption; outbox?: OutboxListing }
   | { ok: false; error: { name: string; message: string } };
 
 /** Worker → every page, on the BroadcastChannel. */

@@ -1,4 +1,5 @@
 import { OPTIONS_HEADER } from '../core/headers.js';
+import { isInPageRequest } from './in-page-mark.js';
 
 /** Decides which requests the pipeline handles. */
 export type Matcher = (url: URL, request: Request) => boolean;
@@ -28,6 +29,7 @@ export function createRouter(options: RouteOptions, namedOrigins: () => string[]
   return (request) => {
     if (request.mode === 'navigate' && options.navigations !== true) return false;
     if (request.headers.has(OPTIONS_HEADER)) return true;
+    if (isInPageRequest(request.url)) return false; // the in-page engine's: one pipeline per call
     const url = new URL(request.url);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') return false;
     return matcher(url, request);

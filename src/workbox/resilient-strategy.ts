@@ -9,6 +9,7 @@ import { ResilienceError } from '../core/errors.js';
 import { reportError } from '../core/report-error.js';
 import type { CallOptions, ResilientFetch, TracingPort } from '../core/types.js';
 import { IdbStateStore } from '../sw/idb-state-store.js';
+import { isInPageRequest } from '../sw/in-page-mark.js';
 import { carriesPageHeaders, readCallOptions, stripPageHeaders } from '../sw/options-header.js';
 import { StrategyHandlers } from './strategy-handlers.js';
 import { validateStrategyOptions } from './strategy-options.js';
@@ -94,6 +95,9 @@ export class ResilientStrategy extends Strategy {
   }
 
   protected async _handle(request: Request, handler: StrategyHandler): Promise<Response> {
+    // The in-page engine's attempt (a page where resilientFetch found no worker of ours): sent
+    // once, through the app's plugins, with no retries, breaker or budget of ours on top of its own.
+    if (isInPageRequest(request.url)) return handler.fetch(request);
     this.handlers.track(request, handler);
     const response = this.fetch(request, { resilience: { ...this.callOptions, ...this.fromPage.get(request) } });
     void handler.waitUntil(response.then(settle, settle).then(() => this.fetch.settled()));

@@ -2,7 +2,7 @@
  * The page side of the end-to-end tests: what an app would do, exposed on `window.harness`
  * so Playwright can drive it with plain JSON in and out.
  */
-import { describeResponse, registerResilience, resilientFetch, type Broadcast, type LiveConfig, type ResilienceHandle } from '../../../src/index.js';
+import { describeResponse, registerResilience, resilientFetch, type Broadcast, type LiveConfig, type RegisterOptions, type ResilienceHandle } from '../../../src/index.js';
 import { setupPageTracing, type PageTracing } from '../../../src/telemetry/index.js';
 
 export interface FetchResult {
@@ -37,10 +37,10 @@ async function run(url: string, init: RequestInit & { resilience?: Record<string
 }
 
 const harness = {
-  async register(options: { config?: LiveConfig; swQuery?: string; type?: WorkerType } = {}): Promise<{ ok: boolean; error?: string }> {
+  async register(options: { config?: LiveConfig; swQuery?: string; type?: WorkerType; cache?: RegisterOptions['cache'] } = {}): Promise<{ ok: boolean; error?: string }> {
     try {
       const script = options.type === 'classic' ? '/sw.classic.js' : '/sw.js';
-      handle = await registerResilience({ scriptURL: `${script}${options.swQuery ?? ''}`, type: options.type ?? 'module', config: options.config });
+      handle = await registerResilience({ scriptURL: `${script}${options.swQuery ?? ''}`, type: options.type ?? 'module', config: options.config, ...(options.cache !== undefined ? { cache: options.cache } : {}) });
       handle.subscribe((m) => broadcasts.push(m));
       return { ok: true };
     } catch (e) {
@@ -69,6 +69,8 @@ const harness = {
   cacheStats: () => handle!.cacheStats(),
   config: () => handle!.config(),
   controlled: (): boolean => navigator.serviceWorker?.controller != null,
+  /** The names of this origin's IndexedDB databases (the worker's and the page's). */
+  databases: async (): Promise<string[]> => (await indexedDB.databases()).map((d) => d.name ?? ''),
   fetch: (url: string, init?: RequestInit & { resilience?: Record<string, unknown> }) => run(url, init),
   /** Starts a call that the test can abort later by id. */
   start(id: string, url: string, init?: RequestInit & { resilience?: Record<string, unknown> }): void {

@@ -12,7 +12,10 @@ import { ResilientStrategy } from '../../../src/workbox/index.js';
 
 declare const self: ServiceWorkerGlobalScope;
 
-const api = new URL(self.location.href).searchParams.get('api');
+const params = new URL(self.location.href).searchParams;
+const api = params.get('api');
+/** Retries of the API route (tests/e2e/one-pipeline.spec.ts); none by default. */
+const retries = Number(params.get('retries') ?? 0);
 const log: string[] = [];
 const path = (url: string): string => new URL(url).pathname;
 
@@ -36,7 +39,7 @@ registerRoute(
   ({ url }) => url.origin === api,
   new ResilientStrategy({
     plugins: [recorder, offlinePage],
-    policy: { defaults: { retry: { maxRetries: 0 }, breaker: { minimumCalls: 3, failureRateThreshold: 0.5, openMs: 60_000 } } },
+    policy: { defaults: { retry: { maxRetries: retries, baseDelayMs: 1, jitter: 'none' }, breaker: { minimumCalls: 3, failureRateThreshold: 0.5, openMs: 60_000 } } },
   }),
 );
 registerRoute(({ url }) => url.origin === self.location.origin && url.pathname === '/__workbox-log', async () => Response.json(log));

@@ -29,6 +29,6 @@ describe("the app's own messages", () => {
 
   it('ours are still answered', async () => {
     const worker = startWorker({ stateDbName: freshDbName() });
-    expect(await post(worker, { type: 'hello' })).toEqual([{ ok: true, hello: HELLO }]);
+    expect(await post(worker, { type: 'hello' })).toEqual([{ ok: true, hello: HELLO, pageCache: false }]);
   });
 });

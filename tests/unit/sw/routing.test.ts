@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OPTIONS_HEADER } from '../../../src/core/headers.js';
+import { IN_PAGE_FRAGMENT } from '../../../src/sw/in-page-mark.js';
 import { createRouter } from '../../../src/sw/routing.js';
 
 const own = 'https://app.test';
@@ -28,6 +29,12 @@ describe('default routing', () => {
 
   it('handles plain fetches to the origins named in policy.origins', () => {
     expect(routes(browserRequest('https://api.test/x'))).toBe(true);
+  });
+
+  it('lets the in-page engine\'s requests through: their call already has its pipeline', () => {
+    expect(routes(browserRequest(`https://api.test/x${IN_PAGE_FRAGMENT}`))).toBe(false);
+    expect(createRouter({ match: ['https://api.test'] }, named)(browserRequest(`https://api.test/x${IN_PAGE_FRAGMENT}`))).toBe(false);
+    expect(createRouter({ match: () => true }, named)(browserRequest(`https://api.test/x${IN_PAGE_FRAGMENT}`))).toBe(false);
   });
 
   it('leaves the worker\'s own origin and other origins to the browser when resilientFetch did not send them', () => {

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { WorkboxPlugin } from 'workbox-core/types.js';
 import { OPTIONS_HEADER } from '../../../src/core/headers.js';
 import { describeResponse } from '../../../src/core/describe.js';
+import { IN_PAGE_FRAGMENT } from '../../../src/sw/in-page-mark.js';
 import { ResilientStrategy, type ResilientStrategyOptions } from '../../../src/workbox/index.js';
 import { fetchEvent, navigation } from './service-worker-globals.js';
 
@@ -111,6 +112,18 @@ describe('ResilientStrategy (Workbox)', () => {
       'handlerWillRespond network',
     ]);
     expect(up.seen.map((r) => r.headers.get('x-app-plugin'))).toEqual(['yes', 'yes', 'yes']);
+  });
+
+  it('sends the in-page engine\'s attempts once, through the app\'s plugins, and keeps them out of its breaker', async () => {
+    const up = upstream({ status: 503 });
+    const { log, plugin } = recorder();
+    const s = strategy({ plugins: [plugin], policy: { defaults: tripFast } });
+    for (let i = 0; i < 3; i++) expect((await handle(s, `https://api.test/items${IN_PAGE_FRAGMENT}`)).status).toBe(503);
+
+    expect(up.seen).toHaveLength(3); // one per attempt of the page's engine, not its retries times ours
+    expect(up.seen.map((r) => r.headers.get('x-app-plugin'))).toEqual(['yes', 'yes', 'yes']);
+    expect(log.filter((line) => line.startsWith('requestWillFetch'))).toHaveLength(3);
+    expect(s.fetch.snapshot()).toEqual([]); // our engine never saw them: no second breaker or budget
   });
 
   it('reports each failed attempt to fetchDidFail, then lets handlerDidError answer', async () => {
