@@ -1,4 +1,4 @@
-// promised-idb.ts recognises IndexedDB objects with `instanceof IDBRequest` etc., so the fake's classes must be
+// idb recognises IndexedDB objects with `instanceof IDBRequest` etc., so the fake's classes must be
 // globals. Each test still gets its own database through a fresh IDBFactory.
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
