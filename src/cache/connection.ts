@@ -1,13 +1,12 @@
-import type { DBSchema, IDBPDatabase } from 'idb';
+import { wrap, type DBSchema, type IDBPDatabase } from 'idb';
 import { STUCK_AFTER_MS } from '../core/within.js';
-import { promised } from './promised-idb.js';
 import { createStores, SCHEMA_VERSION, type CacheSchema } from './schema.js';
 
 export interface Connection<S extends DBSchema> {
   /** The open database, opening it on first use or after it was closed. */
   get(): Promise<IDBPDatabase<S>>;
   /**
-   * The same database without the promise wrappers (promised-idb.ts), for a reader on the path of a starting worker's
+   * The same database without idb's wrappers, for a reader on the path of a starting worker's
    * first call: their first, cold run cost ~0.5 ms of its thread between the open and the read.
    */
   raw(): Promise<IDBDatabase>;
@@ -51,7 +50,7 @@ export function lazyDatabase<S extends DBSchema>(
     onDrop();
   };
 
-  // Plain IndexedDB rather than an openDB helper: the factory is injected (tests give each case its own).
+  // Plain IndexedDB rather than idb's openDB, which only ever uses the global `indexedDB`.
   const openNow = () =>
     new Promise<IDBDatabase>((resolve, reject) => {
       const request = factory.open(name, version);
@@ -103,8 +102,8 @@ export function lazyDatabase<S extends DBSchema>(
   const raw = () => (stalled !== undefined ? Promise.reject(stalled) : (current ?? open()));
 
   return {
-    // promised() keeps one wrapper per database, so each get() after the first finds it made.
-    get: async () => promised(await raw()) as IDBPDatabase<S>,
+    // wrap() keeps one wrapper per database, so each get() after the first finds it made.
+    get: async () => wrap(await raw()) as unknown as IDBPDatabase<S>,
     raw,
     async close() {
       const closing = current;
