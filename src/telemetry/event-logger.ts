@@ -109,8 +109,7 @@ function snakeCase(key: string): string {
   return key.replace(/[A-Z]/g, (upper) => `_${upper.toLowerCase()}`);
 }
 
+/** The console method named by the level: `console.error`, `console.warn` or `console.info`. */
 function consoleSink(line: string, record: LogRecord): void {
-  if (record.level === 'error') console.error(line);
-  else if (record.level === 'warn') console.warn(line);
-  else console.info(line);
+  console[record.level](line);
 }
