@@ -72,13 +72,14 @@ function checkLoggerOptions(options: unknown): asserts options is EventLoggerOpt
 /** Events where the app got less than it asked for (a breaker opening is judged by its `to`). */
 const WARNS: ReadonlySet<string> = new Set(['rejected', 'fallback', 'failed', 'paused']);
 
-/** Fields every record carries under its own name (`ts`, `origin`, `event`, `trace_id`, `span_id`), not among the event's own. */
-const COMMON: ReadonlySet<string> = new Set(['type', 'at', 'origin', 'traceId', 'spanId']);
+/** Fields every record carries first, under its own name (`ts`, `origin`, `event`), not among the event's own. */
+const COMMON: ReadonlySet<string> = new Set(['type', 'at', 'origin']);
 
 /**
- * The record of an event: its own fields in the order the event has them, snake_case, with URLs
- * redacted and instants as ISO 8601. One rule for every event type, rather than a case per type
- * that repeated it (the worker's bundle pays for each byte here).
+ * The record of an event: its own fields in the order the event has them, snake_case (so
+ * `traceId` is the OTel log data model's `trace_id`), with URLs redacted and instants as ISO
+ * 8601. One rule for every event type, rather than a case per type that repeated it (the
+ * worker's bundle pays for each byte here).
  */
 function toLogRecord(event: ResilienceEvent, service: string | undefined, redact: (url: string) => string): LogRecord {
   const { type } = event;
@@ -99,9 +100,7 @@ function toLogRecord(event: ResilienceEvent, service: string | undefined, redact
     else if (key === 'message') record.error = redactQuotedUrls(value as string, redact);
     else record[snakeCase(key)] = value;
   }
-  if ('traceId' in event && event.traceId !== undefined) record.trace_id = event.traceId;
-  if ('spanId' in event && event.spanId !== undefined) record.span_id = event.spanId;
-  return record;
+  return record; // traceId and spanId come last in every event (Call.traceIds()): trace_id, span_id
 }
 
 /** `delayMs` → `delay_ms`, as the OTel log data model names fields. */
