@@ -69,62 +69,46 @@ function checkLoggerOptions(options: unknown): asserts options is EventLoggerOpt
   if (params !== undefined && !(Array.isArray(params) && params.every((p) => typeof p === 'string'))) fail('redactQueryParams', params, 'an array of strings');
 }
 
-type Described = { level: LogLevel; msg: string; fields: Record<string, string | number> };
+/** Events where the app got less than it asked for (a breaker opening is judged by its `to`). */
+const WARNS: ReadonlySet<string> = new Set(['rejected', 'fallback', 'failed', 'paused']);
 
+/** Fields every record carries first, under its own name (`ts`, `origin`, `event`), not among the event's own. */
+const COMMON: ReadonlySet<string> = new Set(['type', 'at', 'origin']);
+
+/**
+ * The record of an event: its own fields in the order the event has them, snake_case (so
+ * `traceId` is the OTel log data model's `trace_id`), with URLs redacted and instants as ISO
+ * 8601. One rule for every event type, rather than a case per type that repeated it (the
+ * worker's bundle pays for each byte here).
+ */
 function toLogRecord(event: ResilienceEvent, service: string | undefined, redact: (url: string) => string): LogRecord {
-  const { level, msg, fields } = describeEvent(event, redact);
+  const { type } = event;
+  const to = type === 'breaker' ? event.to : undefined;
   const record: LogRecord = {
     ts: new Date(event.at).toISOString(),
-    level,
-    msg,
+    level: type === 'degraded' ? 'error' : WARNS.has(type) || to === 'open' ? 'warn' : 'info',
+    msg: to !== undefined ? `breaker ${to}` : type === 'degraded' ? `degraded: ${event.component}` : type,
     ...(service !== undefined ? { service } : {}),
     ...(event.origin !== undefined ? { origin: event.origin } : {}),
-    event: event.type,
-    ...fields,
+    event: type,
   };
-  if ('traceId' in event && event.traceId !== undefined) record.trace_id = event.traceId;
-  if ('spanId' in event && event.spanId !== undefined) record.span_id = event.spanId;
-  return record;
-}
-
-function describeEvent(event: ResilienceEvent, redact: (url: string) => string): Described {
-  switch (event.type) {
-    case 'breaker':
-      return {
-        level: event.to === 'open' ? 'warn' : 'info',
-        msg: `breaker ${event.to}`,
-        fields: { from: event.from, to: event.to, ...(event.openUntil !== undefined ? { open_until: new Date(event.openUntil).toISOString() } : {}) },
-      };
-    case 'retry':
-      return { level: 'info', msg: 'retry', fields: { url: redact(event.url), attempt: event.attempt, delay_ms: event.delayMs, cause: event.cause } };
-    case 'rejected':
-      return { level: 'warn', msg: 'rejected', fields: { url: redact(event.url), reason: event.reason } };
-    case 'fallback':
-      return { level: 'warn', msg: 'fallback', fields: { url: redact(event.url), reason: event.reason, age_ms: event.ageMs } };
-    case 'failed':
-      return { level: 'warn', msg: 'failed', fields: { url: redact(event.url), reason: event.reason, attempts: event.attempts } };
-    case 'paused':
-      return { level: 'warn', msg: 'paused', fields: { until: new Date(event.until).toISOString() } };
-    case 'evicted':
-      return { level: 'info', msg: 'evicted', fields: {} };
-    case 'refreshed':
-      return { level: 'info', msg: 'refreshed', fields: { url: redact(event.url), status: event.status } };
-    case 'degraded':
-      // A fallback handler's error often quotes the request URL.
-      return { level: 'error', msg: `degraded: ${event.component}`, fields: { component: event.component, error: redactQuotedUrls(event.message, redact) } };
-    default:
-      return unknownEvent(event);
+  for (const [key, value] of Object.entries(event) as [string, string | number | undefined][]) {
+    if (value === undefined || COMMON.has(key)) continue;
+    if (key === 'url') record.url = redact(value as string);
+    else if (key === 'until' || key === 'openUntil') record[snakeCase(key)] = new Date(value).toISOString();
+    // A fallback handler's error often quotes the request URL.
+    else if (key === 'message') record.error = redactQuotedUrls(value as string, redact);
+    else record[snakeCase(key)] = value;
   }
+  return record; // traceId and spanId come last in every event (Call.traceIds()): trace_id, span_id
 }
 
-/** A new event type added to the engine fails type-checking here until it is described. */
-function unknownEvent(event: never): Described {
-  const type = (event as { type?: unknown }).type;
-  return { level: 'info', msg: String(type), fields: {} };
+/** `delayMs` → `delay_ms`, as the OTel log data model names fields. */
+function snakeCase(key: string): string {
+  return key.replace(/[A-Z]/g, (upper) => `_${upper.toLowerCase()}`);
 }
 
+/** The console method named by the level: `console.error`, `console.warn` or `console.info`. */
 function consoleSink(line: string, record: LogRecord): void {
-  if (record.level === 'error') console.error(line);
-  else if (record.level === 'warn') console.warn(line);
-  else console.info(line);
+  console[record.level](line);
 }
