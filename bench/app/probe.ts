@@ -31,11 +31,17 @@ export interface ProbeTimings {
   settledMs: number | null;
   /** Per IndexedDB database: start → `indexedDB.open` called, and → its success. */
   idb: Record<string, { openMs: number; openedMs: number | null }>;
+  /** Start → each named point the code under study marked with `globalThis.__rfMark(name)` (first time only). */
+  marks: Record<string, number>;
+  /** Message events the worker got before its first fetch event (a page handshake would show here). */
+  messagesBeforeFetch: number;
 }
 
 /** Installs the listener; `whenReady`, called right after the worker's setup returns, notes that moment and when its promise settles. */
 export function installProbe(evaluatedMs: number): { whenReady(ready: Promise<unknown>): void } {
-  const timings: ProbeTimings = { evaluatedMs, installedMs: null, readyMs: null, firstFetchMs: null, upstreamStartMs: null, upstreamReturnedMs: null, upstreamDoneMs: null, respondedMs: null, settledMs: null, idb: {} };
+  const timings: ProbeTimings = { evaluatedMs, installedMs: null, readyMs: null, firstFetchMs: null, upstreamStartMs: null, upstreamReturnedMs: null, upstreamDoneMs: null, respondedMs: null, settledMs: null, idb: {}, marks: {}, messagesBeforeFetch: 0 };
+  (globalThis as unknown as { __rfMark?: (name: string) => void }).__rfMark = (name) => void (timings.marks[name] ??= performance.now());
+  self.addEventListener('message', () => void (timings.firstFetchMs === null && timings.messagesBeforeFetch++));
   const upstream = self.fetch;
   self.fetch = (input, init) => {
     if (timings.upstreamStartMs !== null) return upstream(input, init);

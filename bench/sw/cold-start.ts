@@ -153,11 +153,18 @@ export function coldReport(entries: ColdEntry[], rounds: number, seconds: number
   }
   md.push('');
   for (const e of entries) {
+    // Points the code under test marked (`globalThis.__rfMark(name)`, bench/app/probe.ts) for an A/B.
+    const names = [...new Set(e.probes.flatMap((p) => Object.keys(p.marks ?? {})))];
+    const median = (name: string) => summarize(e.probes.map((p) => p.marks?.[name]).filter((x): x is number => x !== undefined)).p50;
+    if (names.length > 0) md.push(`- ${e.label}: marks (ms from the worker's start, median): ${names.sort((a, b) => median(a) - median(b)).map((n) => `${n} ${ms(median(n))}`).join(', ')}`, '');
+  }
+  for (const e of entries) {
     const ok = e.outcomes[e.expected] ?? 0;
     const other = Object.entries(e.outcomes).filter(([k]) => k !== e.expected);
     md.push(
       `- ${e.label}: ${ok}/${e.samples.length} cold requests were \`${e.expected}\`` +
         (other.length > 0 ? `; others: ${other.map(([k, c]) => `\`${k}\` × ${c}`).join(', ')}` : '') +
+        (e.caller === 'resilientFetch' ? `; the page's handshake was asked again (a message event before the first fetch event) in ${e.probes.filter((p) => (p.messagesBeforeFetch ?? 0) > 0).length}/${e.probes.length} starts` : '') +
         (e.check === undefined || e.samples.length === 0
           ? ''
           : e.complaints.length === 0
@@ -168,9 +175,15 @@ export function coldReport(entries: ColdEntry[], rounds: number, seconds: number
   md.push('');
   const ours = summarize(entries[1]!.samples);
   const ratio = ours.p50 / bare.p50;
+  const floorEntry = entries.find((e) => e.label.startsWith('floor'));
+  const floor = floorEntry === undefined ? undefined : summarize(floorEntry.samples);
   if (rounds === 0) md.push('**No cold-start round ran: the time budget was spent on the warm variants (raise BENCH_SW_BUDGET_S).**', '');
   return {
     md,
-    target: { name: 'cold start: our p50 ≤ 1.2× bare worker p50', measured: `${ratio.toFixed(2)}× (${ms(ours.p50)} vs ${ms(bare.p50)} ms; p95 ${ms(ours.p95)} vs ${ms(bare.p95)} ms)`, pass: rounds > 0 && ratio <= 1.2 },
+    target: {
+      name: 'cold start: our p50 ≤ 1.2× bare worker p50',
+      measured: `${ratio.toFixed(2)}× (${ms(ours.p50)} vs ${ms(bare.p50)} ms; p95 ${ms(ours.p95)} vs ${ms(bare.p95)} ms)` + (floor === undefined ? '' : `; the floor (bare + one IndexedDB read first) ${(floor.p50 / bare.p50).toFixed(2)}×`),
+      pass: rounds > 0 && ratio <= 1.2,
+    },
   };
 }

@@ -6,7 +6,11 @@
  * cache off), TRACE_ROUNDS cold starts (CDP ServiceWorker.stopAllWorkers, then one request) under
  * one browser trace. Per worker thread start, the thread's top-level tasks are listed from its
  * first event, with the trace events nested in each (self time by name), and then the median of
- * each event name's total over the starts. TRACE_ROUNDS (15).
+ * each event name's total over the starts. TRACE_ROUNDS (15), TRACE_ONLY (bare,ours,nocache),
+ * TRACE_CATEGORIES. With `disabled-by-default-v8.cpu_profiler` among the categories, V8's samples
+ * of each start up to its respondWith are summed per function too (names and columns are the
+ * minified build's; the sampler inflates every figure, so read shares: it put ~45 % of our
+ * fetch handler's time in Blink's own `fetch`, round 5 of bench/PROFILE.md).
  */
 import { writeFileSync } from 'node:fs';
 import type { CDPSession, Page } from '@playwright/test';
@@ -112,7 +116,49 @@ function analyse(trace: { traceEvents: TraceEvent[] }): string[] {
   const med = (xs: number[]) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
   out.push('### self time per event name, median over worker starts (ms)');
   for (const [n, xs] of [...totals].sort((a, b) => med(b[1]) - med(a[1])).slice(0, 30)) out.push(`${med(xs).toFixed(3)} ${n} (in ${xs.length})`);
+  out.push(...samplesPerFunction(events, new Set(threads)));
   return out;
+}
+
+interface ProfileNode {
+  id: number;
+  parent?: number;
+  callFrame: { functionName: string; url?: string; lineNumber: number; columnNumber: number };
+}
+
+/** V8's CPU samples (ProfileChunk events) of each worker start up to its respondWith: self ms per function, mean per start. */
+function samplesPerFunction(events: TraceEvent[], threads: Set<string>): string[] {
+  const profiles = new Map<string, { thread: string; ts: number; nodes: Map<number, ProfileNode>; samples: number[]; deltas: number[] }>();
+  for (const ev of events) {
+    const data = ev.args?.data as { startTime?: number; cpuProfile?: { nodes?: ProfileNode[]; samples?: number[] }; timeDeltas?: number[] } | undefined;
+    const id = `${ev.pid}:${(ev as TraceEvent & { id?: string }).id}`;
+    if (ev.name === 'Profile' && threads.has(`${ev.pid}:${ev.tid}`)) profiles.set(id, { thread: `${ev.pid}:${ev.tid}`, ts: data?.startTime ?? ev.ts, nodes: new Map(), samples: [], deltas: [] });
+    const p = ev.name === 'ProfileChunk' ? profiles.get(id) : undefined;
+    if (p === undefined) continue;
+    for (const node of data?.cpuProfile?.nodes ?? []) p.nodes.set(node.id, node);
+    p.samples.push(...(data?.cpuProfile?.samples ?? []));
+    p.deltas.push(...(data?.timeDeltas ?? []));
+  }
+  const responded = new Map<string, number>();
+  for (const ev of events) if (ev.name === 'ServiceWorkerGlobalScope::RespondToFetchEventWithResponseStream' && !responded.has(`${ev.pid}:${ev.tid}`)) responded.set(`${ev.pid}:${ev.tid}`, ev.ts);
+  const self = new Map<string, number>();
+  let starts = 0;
+  for (const p of profiles.values()) {
+    const end = responded.get(p.thread);
+    if (end === undefined) continue;
+    starts++;
+    let ts = p.ts;
+    p.samples.forEach((nodeId, i) => {
+      ts += p.deltas[i] ?? 0;
+      const node = p.nodes.get(nodeId);
+      if (ts > end || node === undefined) return;
+      const f = node.callFrame;
+      const name = `${f.functionName || '(anonymous)'}${f.url ? ` ${f.url.split('/').pop()}:${f.lineNumber + 1}:${f.columnNumber + 1}` : ''}`;
+      self.set(name, (self.get(name) ?? 0) + (p.deltas[i + 1] ?? 0));
+    });
+  }
+  if (starts === 0) return [];
+  return ['### CPU samples: self ms per function until respondWith, mean per start', ...[...self].sort((a, b) => b[1] - a[1]).slice(0, 30).map(([n, us]) => `${(us / 1000 / starts).toFixed(3)} ${n}`)];
 }
 
 main().catch((error: unknown) => {
