@@ -1,0 +1,84 @@
+/**
+ * The outbox (README "Outbox") where it matters most: Firefox and WebKit have no Background Sync,
+ * so a write kept during an outage must come back through the other triggers: the page seeing
+ * `online`, the page's `outbox.flush()`, and the browser starting the worker again.
+ */
+import assert from 'node:assert/strict';
+import type { RecordedRequest } from '../../../demo-app/server/chaos-upstream.js';
+import type { LiveConfig } from '../../../src/index.js';
+import { sleep } from './driver.js';
+import { BROWSER_LAUNCH_MS, eventually, scenario, SCENARIO_TIMEOUT_MS } from './scenario.js';
+
+/** The outbox on for `origin`, one attempt per send (each replay is one request), no breaker or throttle in the way. */
+function outboxOn(origin: string): LiveConfig {
+  return { policy: { origins: { [origin]: { outbox: { maxEntries: 100 }, retry: { maxRetries: 0 }, timeoutMs: 2_000, breaker: { minimumCalls: 1_000 }, throttle: false } } } };
+}
+
+const keyedWrite = (key: string, body: string): RequestInit => ({ method: 'POST', body, headers: { 'Content-Type': 'application/json', 'Idempotency-Key': key } });
+
+/** The writes that reached the upstream (preflights aside), in arrival order. */
+function writes(requests: readonly RecordedRequest[], method = 'POST'): RecordedRequest[] {
+  return requests.filter((r) => !r.preflight && r.method === method);
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+scenario('outbox: a write kept during an outage is listed, delivered once with its Idempotency-Key when the page sees `online`, and the page hears both', async ({ open, up1, up2 }) => {
+  const page = await open();
+  await page.register({ config: outboxOn(up1.url) });
+  up1.setFaults({ outage: true });
+  const body = JSON.stringify({ note: 'ünïcødé ✓', n: 1 });
+  const kept = await page.ok(`${up1.url}/api/notes`, keyedWrite('note-1', body));
+  assert.equal(kept.status, 202);
+  assert.deepEqual([kept.meta.source, kept.meta.reason], ['outbox', 'queued']);
+  const id = kept.headers['x-resilience-outbox-id'];
+  assert.match(id ?? '', UUID);
+  const listed = await page.outbox('list');
+  assert.deepEqual(listed.entries.map((e) => [e.id, e.method, e.idempotencyKey]), [[id, 'POST', 'note-1']]);
+
+  // The browser fires `online` in every page when the network comes back; the page's handle
+  // then asks the worker to replay (Firefox and WebKit fire no `sync`). Here the page gets the
+  // same event without the network having gone.
+  up1.setFaults({ outage: false });
+  await page.tab.evaluate("() => { window.dispatchEvent(new Event('online')); }");
+  await up1.waitFor((s) => writes(s.requests).some((r) => r.status === 200), 5_000, 'the write replayed after `online`');
+  await eventually('the page no longer lists it', async () => (await page.outbox('list')).entries.length === 0);
+  await page.outbox('flush'); // nothing left to send: a second trigger sends nothing again
+  assert.deepEqual(writes(up1.requests()).map((r) => [r.status, r.headers['idempotency-key'], r.body]), [[503, 'note-1', body], [200, 'note-1', body]]);
+  await eventually('the page heard it queued, then delivered', async () => (await page.outboxEvents()).map((e) => `${e.kind} ${e.id}`).join() === `queued ${id},delivered ${id}`);
+
+  // Per call, to an origin whose policy keeps nothing: the key is generated, and flush() replays it with that key.
+  up2.setFaults({ outage: true });
+  const perCall = await page.ok(`${up2.url}/api/items/7`, { method: 'PUT', body: 'v', resilience: { outbox: true, retries: 0 } });
+  assert.equal(perCall.status, 202);
+  up2.setFaults({ outage: false });
+  assert.deepEqual((await page.outbox('flush')).entries, []);
+  const puts = writes(up2.requests(), 'PUT');
+  assert.deepEqual(puts.map((r) => r.status), [503, 200]);
+  assert.match(String(puts[0]!.headers['idempotency-key']), /^"[0-9a-f-]{36}"$/);
+  assert.equal(puts[1]!.headers['idempotency-key'], puts[0]!.headers['idempotency-key'], 'the replay carries the key of the first send');
+});
+
+scenario('outbox: a kept write is delivered when the browser starts the worker again, with no page asking', async ({ open, up1, useRestartableBrowser }) => {
+  await useRestartableBrowser();
+  const page = await open();
+  await page.register({ config: outboxOn(up1.url) });
+  up1.setFaults({ outage: true });
+  const body = JSON.stringify({ note: 'kept across a restart' });
+  assert.equal((await page.ok(`${up1.url}/api/notes`, keyedWrite('restart-1', body))).status, 202);
+  // A starting worker replays once the origin's backoff after the failed send is over (0.5-1 s):
+  // waited out here, so that the restart, not the clock, decides.
+  const backoff = (await page.outbox('list')).origins.find((o) => o.origin === up1.url);
+  assert.ok(backoff !== undefined && backoff.failedRounds === 1, 'the failed send set the origin\'s backoff');
+  up1.setFaults({ outage: false });
+  await sleep(Math.max(0, backoff.notBefore - Date.now() + 100));
+  assert.equal(writes(up1.requests()).length, 1, 'nothing replays it while the worker runs on (no timers)');
+
+  await page.tab.restartWorker();
+  await up1.waitFor((s) => writes(s.requests).some((r) => r.status === 200), 10_000, 'the write replayed by the restarted worker');
+  await page.register({ config: outboxOn(up1.url) }); // the reloaded page's handle
+  const left = await page.outbox('list');
+  assert.deepEqual(left.entries, []);
+  assert.ok(left.log.some((e) => e.kind === 'delivered'), 'the log says it was delivered');
+  assert.deepEqual(writes(up1.requests()).map((r) => [r.status, r.headers['idempotency-key'], r.body]), [[503, 'restart-1', body], [200, 'restart-1', body]]);
+}, SCENARIO_TIMEOUT_MS + BROWSER_LAUNCH_MS);
