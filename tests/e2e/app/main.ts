@@ -37,10 +37,10 @@ async function run(url: string, init: RequestInit & { resilience?: Record<string
 }
 
 const harness = {
-  async register(options: { config?: LiveConfig; swQuery?: string; type?: WorkerType } = {}): Promise<{ ok: boolean; error?: string }> {
+  async register(options: { config?: LiveConfig; swQuery?: string; type?: WorkerType; scope?: string } = {}): Promise<{ ok: boolean; error?: string }> {
     try {
       const script = options.type === 'classic' ? '/sw.classic.js' : '/sw.js';
-      handle = await registerResilience({ scriptURL: `${script}${options.swQuery ?? ''}`, type: options.type ?? 'module', config: options.config });
+      handle = await registerResilience({ scriptURL: `${script}${options.swQuery ?? ''}`, type: options.type ?? 'module', config: options.config, ...(options.scope !== undefined ? { scope: options.scope } : {}) });
       handle.subscribe((m) => broadcasts.push(m));
       return { ok: true };
     } catch (e) {

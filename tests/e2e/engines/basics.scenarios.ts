@@ -91,7 +91,7 @@ scenario('worker restart: the browser stops the worker, and the new one keeps th
   assert.deepEqual([afterRestart.meta.source, afterRestart.meta.reason], ['synthetic', 'circuit-open']);
   assert.equal(up1.stats().total, before, 'the upstream saw nothing');
   assert.equal((await page.origin(up1.url))?.breaker.openUntil, opened.openUntil, 'restored, not opened again');
-}, SCENARIO_TIMEOUT_MS + BROWSER_LAUNCH_MS);
+}, { timeout: SCENARIO_TIMEOUT_MS + BROWSER_LAUNCH_MS });
 
 scenario('Retry-After: a 503 that asks for one second is retried after it, not after the backoff', async ({ open, up1 }) => {
   const page = await open();
@@ -123,6 +123,17 @@ scenario('request bodies: a POST is sent once on 503; with an Idempotency-Key it
   assert.equal(retried.meta.attempts, 3);
   assert.deepEqual(posts().map((p) => p.body), [body, body, body]);
   assert.ok(posts().every((p) => p.headers['idempotency-key'] === 'order-2'));
+});
+
+scenario('request bodies over maxBufferedBodyBytes: sent once, intact, and not retried (Firefox has no Request.body)', async ({ open, up1 }) => {
+  const page = await open();
+  await page.register({ config: { policy: { origins: { [up1.url]: { retry: { maxBufferedBodyBytes: 1024, baseDelayMs: 10, maxDelayMs: 20 } } } } } });
+  up1.setFaults({ failFirst: 1 });
+  const body = `${'x'.repeat(4096)}✓`;
+  const res = await page.ok(`${up1.url}/api/upload`, { method: 'POST', body, headers: { 'Content-Type': 'text/plain', 'Idempotency-Key': 'upload-1' } });
+  assert.equal(res.status, 503, 'the 503 comes back unretried');
+  const posts = up1.requests().filter((r) => r.method === 'POST');
+  assert.deepEqual(posts.map((p) => [p.body, p.headers['idempotency-key']]), [[body, 'upload-1']]);
 });
 
 scenario('page abort: AbortController.abort() in the page aborts the upstream request', async ({ open, up1 }) => {

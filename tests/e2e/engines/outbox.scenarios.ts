@@ -81,4 +81,44 @@ scenario('outbox: a kept write is delivered when the browser starts the worker a
   assert.deepEqual(left.entries, []);
   assert.ok(left.log.some((e) => e.kind === 'delivered'), 'the log says it was delivered');
   assert.deepEqual(writes(up1.requests()).map((r) => [r.status, r.headers['idempotency-key'], r.body]), [[503, 'restart-1', body], [200, 'restart-1', body]]);
-}, SCENARIO_TIMEOUT_MS + BROWSER_LAUNCH_MS);
+}, { timeout: SCENARIO_TIMEOUT_MS + BROWSER_LAUNCH_MS });
+
+scenario('outbox: two tabs keep writes at once into one outbox; none lost, none doubled, and each tab hears every delivery', async ({ open, up1 }) => {
+  const tabA = await open();
+  await tabA.register({ config: outboxOn(up1.url) });
+  const tabB = await open();
+  await tabB.register();
+  up1.setFaults({ outage: true });
+  const keys = (tab: string) => Array.from({ length: 5 }, (_, i) => `${tab}-${i}`);
+  const send = (tab: typeof tabA, key: string) => tab.ok(`${up1.url}/api/t`, keyedWrite(key, `"${key}"`));
+  const kept = await Promise.all([...keys('a').map((k) => send(tabA, k)), ...keys('b').map((k) => send(tabB, k))]);
+  assert.deepEqual(kept.map((r) => r.status), Array(10).fill(202));
+  assert.equal(new Set(kept.map((r) => r.headers['x-resilience-outbox-id'])).size, 10);
+  assert.equal((await tabB.outbox('list')).entries.length, 10, 'one outbox, seen from every tab');
+
+  up1.setFaults({ outage: false });
+  assert.deepEqual((await tabB.outbox('flush')).entries, []);
+  const applied = writes(up1.requests()).filter((r) => r.status === 200).map((r) => String(r.headers['idempotency-key']));
+  assert.deepEqual(applied.sort(), [...keys('a'), ...keys('b')].sort());
+  for (const tab of [tabA, tabB]) {
+    await eventually('the tab hears 10 deliveries', async () => (await tab.outboxEvents()).filter((e) => e.kind === 'delivered').length === 10);
+  }
+});
+
+scenario('outbox partitions: after a sign-out the old user\'s writes are neither listed nor replayed; clear(partition) drops them', async ({ open, up1 }) => {
+  const page = await open();
+  await page.register({ config: { ...outboxOn(up1.url), cachePartition: 'alice' } });
+  up1.setFaults({ outage: true });
+  const kept = await page.fetch(`${up1.url}/api/x`, { ...keyedWrite('alice-1', '"a"'), resilience: { throwOnReject: true } });
+  assert.ok('error' in kept, 'throwOnReject: a kept write throws');
+  assert.deepEqual([kept.error.name, kept.error.reason], ['ResilienceError', 'queued']);
+
+  assert.deepEqual(await page.configure({ cachePartition: 'bob' }), { ok: true });
+  up1.setFaults({ outage: false });
+  assert.deepEqual((await page.outbox('flush')).entries, [], "bob's list is empty");
+  assert.equal(writes(up1.requests()).length, 1, "a flush as bob never sends alice's write");
+  await page.outbox('clear', 'alice');
+  assert.deepEqual(await page.configure({ cachePartition: 'alice' }), { ok: true });
+  assert.deepEqual((await page.outbox('flush')).entries, [], 'cleared on sign-out: nothing left for alice');
+  assert.equal(writes(up1.requests()).length, 1);
+});

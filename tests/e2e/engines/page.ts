@@ -4,7 +4,7 @@ import type { FetchFailure, FetchResult } from '../app/main.js';
 import type { Tab } from './driver.js';
 
 type Init = RequestInit & { resilience?: Record<string, unknown> };
-type RegisterOptions = { config?: LiveConfig; swQuery?: string; type?: WorkerType };
+type RegisterOptions = { config?: LiveConfig; swQuery?: string; type?: WorkerType; scope?: string };
 
 /**
  * Typed calls to `window.harness` (tests/e2e/app/main.ts) in a tab of any engine: the same

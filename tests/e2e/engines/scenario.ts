@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import type { LiveConfig } from '../../../src/index.js';
-import { sleep } from './driver.js';
+import { sleep, type EngineName } from './driver.js';
 import type { World } from './world.js';
 
 export const SCENARIO_TIMEOUT_MS = 30_000;
@@ -16,13 +16,20 @@ export interface Scenario {
   title: string;
   body: (world: World) => Promise<void>;
   timeout: number;
+  /** Engines that cannot run it, each with the reason (reported as a skip, never as a pass). */
+  cannot: Partial<Record<EngineName, string>>;
+}
+
+export interface ScenarioOptions {
+  timeout?: number;
+  cannot?: Partial<Record<EngineName, string>>;
 }
 
 /** The scenarios, in the order their files were imported. */
 export const SCENARIOS: Scenario[] = [];
 
-export function scenario(title: string, body: (world: World) => Promise<void>, timeout = SCENARIO_TIMEOUT_MS): void {
-  SCENARIOS.push({ title, body, timeout });
+export function scenario(title: string, body: (world: World) => Promise<void>, options: ScenarioOptions = {}): void {
+  SCENARIOS.push({ title, body, timeout: options.timeout ?? SCENARIO_TIMEOUT_MS, cannot: options.cannot ?? {} });
 }
 
 /** A policy that makes a breaker trip after a handful of calls and recover quickly. */

@@ -46,8 +46,9 @@ for (const name of selectedEngines()) {
       after(() => session && within(session.close(), 20_000, `closing ${name}`));
     }
 
-    for (const { title, body, timeout } of SCENARIOS) {
-      it(title, { skip: missing !== undefined ? `${name} not installed: ${missing}` : false, timeout }, async (t: TestContext) => {
+    for (const { title, body, timeout, cannot } of SCENARIOS) {
+      const skip = missing !== undefined ? `${name} not installed: ${missing}` : cannot[name] !== undefined ? `${name}: ${cannot[name]}` : false;
+      it(title, { skip, timeout }, async (t: TestContext) => {
         if (session === undefined) throw new Error(`${name} did not start`, { cause: launchError });
         t.diagnostic(`engine ${name} ${session.version}`); // the reporter prints each engine's version
         const world = await World.create(engine, session);
