@@ -55,6 +55,10 @@ class ChromiumTab implements Tab {
     await this.page.goto(this.url);
   }
 
+  async navigate(url: string): Promise<void> {
+    await this.page.goto(url);
+  }
+
   /** DevTools' "Bypass for network", for this one load (the page's controller is set when it loads). */
   async hardReload(): Promise<void> {
     const cdp = await this.page.context().newCDPSession(this.page);

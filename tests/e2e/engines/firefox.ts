@@ -68,6 +68,10 @@ class FirefoxTab implements Tab {
     await this.page.goto(this.url);
   }
 
+  async navigate(url: string): Promise<void> {
+    await this.page.goto(url);
+  }
+
   /**
    * Firefox still honours `location.reload(true)` (forceGet) as a hard reload, which bypasses the
    * worker; WebDriver BiDi's `reload` refuses `ignoreCache` in firefox-esr 153 ("not supported yet").

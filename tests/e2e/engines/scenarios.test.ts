@@ -21,6 +21,7 @@ import './outbox.scenarios.js';
 import './page-engine.scenarios.js';
 import './handle.scenarios.js';
 import './timing.scenarios.js';
+import './telemetry.scenarios.js';
 
 const ENGINES: Record<EngineName, Engine> = { chromium: chromiumEngine, firefox: firefoxEngine, webkit: webkitEngine };
 

@@ -191,6 +191,10 @@ class WebkitTab implements Tab {
     });
   }
 
+  navigate(url: string): Promise<void> {
+    return this.session.inWindow(this.window, (d) => d.get(url));
+  }
+
   hardReload(): Promise<void> {
     return Promise.reject(new Error(WEBKIT_NO_HARD_RELOAD));
   }
