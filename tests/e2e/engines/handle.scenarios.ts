@@ -3,7 +3,7 @@
  * `subscribe()`, `cacheStats()`, `clearCache()`, and the cache partition a sign-out changes.
  */
 import assert from 'node:assert/strict';
-import { eventually, fastBreaker, scenario } from './scenario.js';
+import { BROWSER_LAUNCH_MS, eventually, fastBreaker, scenario, SCENARIO_TIMEOUT_MS } from './scenario.js';
 
 scenario('live configure(): applied without a restart, refused with a TypeError naming the field, reset with null; state() and subscribe() follow', async ({ open, up1 }) => {
   const page = await open();
@@ -49,3 +49,24 @@ scenario('cache partitions: after a sign-out the old user\'s stored copies are n
   assert.equal(await page.cachedEntries(), 0);
   assert.equal((await page.ok(`${up1.url}/api/mine`)).meta.source, 'network', 'cleared: nothing to serve');
 });
+
+scenario('cache partitions after a worker restart: the restarted worker restores the partition before its first call, so a user is still served their copies and stores new ones as theirs', async ({ open, up1, useRestartableBrowser }) => {
+  await useRestartableBrowser();
+  const page = await open();
+  await page.register({ config: { ...fastBreaker(up1.url), cachePartition: 'alice' } });
+  const mine = await page.ok(`${up1.url}/api/mine`);
+  await eventually('the response is stored', async () => (await page.cachedEntries()) === 1);
+
+  await page.tab.restartWorker();
+  // The reloaded page's first calls, before any handle: the new worker's first events.
+  const other = await page.ok(`${up1.url}/api/other`);
+  up1.setFaults({ outage: true });
+  const again = await page.ok(`${up1.url}/api/mine`);
+  assert.deepEqual([again.meta.source, again.body], ['cache', mine.body], "still alice's copy");
+  await page.register();
+  assert.equal((await page.config()).cachePartition, 'alice');
+  assert.deepEqual(await page.configure({ cachePartition: 'bob' }), { ok: true });
+  assert.notEqual((await page.ok(`${up1.url}/api/other`)).meta.source, 'cache', 'stored after the restart as alice, never served to bob');
+  assert.deepEqual(await page.configure({ cachePartition: 'alice' }), { ok: true });
+  assert.deepEqual([(await page.ok(`${up1.url}/api/other`)).body], [other.body]);
+}, { timeout: SCENARIO_TIMEOUT_MS + BROWSER_LAUNCH_MS });

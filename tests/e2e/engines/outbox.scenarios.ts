@@ -122,3 +122,35 @@ scenario('outbox partitions: after a sign-out the old user\'s writes are neither
   assert.deepEqual((await page.outbox('flush')).entries, [], 'cleared on sign-out: nothing left for alice');
   assert.equal(writes(up1.requests()).length, 1);
 });
+
+scenario('outbox: a replay the server refuses (409) is reported failed with the start of its answer, removed, never sent again', async ({ open, up1 }) => {
+  const page = await open();
+  await page.register({ config: outboxOn(up1.url) });
+  up1.setFaults({ outage: true });
+  assert.equal((await page.ok(`${up1.url}/api/orders`, keyedWrite('order-1', '{"sku":"a"}'))).status, 202);
+  up1.setFaults({ outage: false, errorStatus: 409, failFirst: 1 });
+  assert.deepEqual((await page.outbox('flush')).entries, []);
+  await page.outbox('flush');
+  assert.deepEqual(writes(up1.requests()).map((r) => r.status), [503, 409]);
+  await eventually('the page hears it failed', async () => (await page.outboxEvents()).some((e) => e.kind === 'failed'));
+  const failed = (await page.outboxEvents()).find((e) => e.kind === 'failed');
+  assert.ok(failed?.kind === 'failed');
+  assert.equal(failed.status, 409);
+  assert.match(failed.body, /"status":409/, "the start of the server's answer (read from its stream)");
+});
+
+scenario('IndexedDB full (every body write throws QuotaExceededError): reads keep coming from the network, caching turns off, a write to keep is refused and marked', async ({ open, up1 }) => {
+  const page = await open();
+  await page.register({ swQuery: '?quotaFault=1', config: outboxOn(up1.url) });
+  for (let i = 0; i < 3; i++) {
+    const res = await page.ok(`${up1.url}/api/big-${i}?bytes=20000`);
+    assert.deepEqual([res.status, res.body.length, res.meta.source], [200, 20_000, 'network']);
+  }
+  await eventually('the cache turns itself off', async () => (await page.tab.evaluate<{ disabled?: boolean } | undefined>('() => window.harness.cacheStats()'))?.disabled === true);
+  assert.equal(await page.cachedEntries(), 0);
+  up1.setFaults({ outage: true });
+  const refused = await page.ok(`${up1.url}/api/notes`, keyedWrite('q-1', '"x"'));
+  assert.equal(refused.status, 503, 'the original failure, not a 202 for a write that was not kept');
+  assert.equal(refused.headers['x-resilience-outbox-refused'], 'quota-exceeded');
+  assert.deepEqual((await page.outbox('list')).entries, []);
+});

@@ -52,3 +52,24 @@ scenario('stale-while-waiting: a slow upstream is answered early from the stored
   assert.equal(stale.meta.source, 'cache');
   assert.equal(JSON.parse(stale.body).n, 2, 'the stored copy is the late answer, not the first');
 });
+
+scenario('abort while queued behind a hung call: the call rejects with AbortError, leaves the queue and is never sent', async ({ open, up1 }) => {
+  const page = await open();
+  await page.register({ config: { policy: { origins: { [up1.url]: { concurrency: { maxInFlight: 1, maxQueue: 4 }, retry: { maxRetries: 0 } } } } } });
+  up1.setFaults({ hang: true });
+  await page.start('first', `${up1.url}/api/first`);
+  await eventually('the first call holds the only slot', () => up1.stats().inFlight === 1);
+  await page.start('queued', `${up1.url}/api/queued`);
+  await eventually('the second call waits in the queue', async () => (await page.origin(up1.url))?.queued === 1);
+  await page.abort('queued');
+  const result = await page.result('queued');
+  assert.ok(result !== undefined && 'error' in result, 'the call rejects');
+  assert.equal(result.error.name, 'AbortError');
+  await eventually('it left the queue', async () => (await page.origin(up1.url))?.queued === 0);
+
+  await page.abort('first');
+  await eventually('the slot is freed', () => up1.stats().aborted === 1);
+  up1.setFaults({ hang: false });
+  assert.equal((await page.ok(`${up1.url}/api/after`)).status, 200);
+  assert.equal(up1.requests().filter((r) => r.path === '/api/queued').length, 0, 'the aborted call was never sent');
+});
