@@ -38,5 +38,5 @@ module.exports = [
   entry('worker + outbox', { ...WORKER, ...OUTBOX }, '28.7 KB'),
   entry('worker + setupWorkerTracing', { ...WORKER, './src/telemetry/worker.ts': '{ setupWorkerTracing }' }, '42.9 KB'),
   entry('engine: createResilientFetch (resilient-fetch/core)', { './src/core/index.ts': '{ createResilientFetch }' }, '14.5 KB'),
-  entry('workbox: ResilientStrategy', { './src/workbox/index.ts': '{ ResilientStrategy }' }, '23.6 KB'),
+  entry('workbox: ResilientStrategy', { './src/workbox/index.ts': '{ ResilientStrategy }' }, '23.8 KB'),
 ];

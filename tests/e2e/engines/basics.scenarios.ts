@@ -136,6 +136,23 @@ scenario('request bodies over maxBufferedBodyBytes: sent once, intact, and not r
   assert.deepEqual(posts.map((p) => [p.body, p.headers['idempotency-key']]), [[body, 'upload-1']]);
 });
 
+scenario('no-content answers after a retry: a DELETE answered 503, then 204, resolves with the 204, in the page and through the worker', async ({ open, up1 }) => {
+  const page = await open();
+  const deletes = () => up1.requests().filter((r) => r.method === 'DELETE').map((r) => r.status);
+  // A first visit: no worker yet, so the in-page engine (default policy: two retries) answers.
+  up1.setFaults({ failFirst: 1 });
+  const inPage = await page.fetch(`${up1.url}/api/items/1?status=204`, { method: 'DELETE' });
+  assert.ok(!('error' in inPage), `in the page: ${JSON.stringify(inPage)}; the upstream answered ${deletes()}`);
+  assert.deepEqual([inPage.status, inPage.meta.attempts, inPage.body], [204, 2, '']);
+
+  await page.register({ config: { policy: { origins: { [up1.url]: { retry: { baseDelayMs: 10, maxDelayMs: 20 } } } } } });
+  up1.setFaults({ failFirst: 1 });
+  const viaWorker = await page.fetch(`${up1.url}/api/items/2?status=204`, { method: 'DELETE' });
+  assert.ok(!('error' in viaWorker), `through the worker: ${JSON.stringify(viaWorker)}; the upstream answered ${deletes()}`);
+  assert.deepEqual([viaWorker.status, viaWorker.meta.attempts, viaWorker.body], [204, 2, '']);
+  assert.deepEqual(deletes(), [503, 204, 503, 204], 'each DELETE applied once, after one 503');
+});
+
 scenario('page abort: AbortController.abort() in the page aborts the upstream request', async ({ open, up1 }) => {
   const page = await open();
   await page.register();
