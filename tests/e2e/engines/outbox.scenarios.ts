@@ -59,10 +59,13 @@ scenario('outbox: a write kept during an outage is listed, delivered once with i
   assert.equal(puts[1]!.headers['idempotency-key'], puts[0]!.headers['idempotency-key'], 'the replay carries the key of the first send');
 });
 
-scenario('outbox: a kept write is delivered when the browser starts the worker again, with no page asking', async ({ open, up1, useRestartableBrowser }) => {
+scenario("outbox: a signed-in user's kept write is delivered when the browser starts the worker again, with no page asking", async ({ open, up1, useRestartableBrowser }) => {
   await useRestartableBrowser();
   const page = await open();
-  await page.register({ config: outboxOn(up1.url) });
+  // Signed in: the entry is alice's, and the restarted worker replays it only once it has
+  // restored her partition from IndexedDB (a replay as "nobody" would leave it waiting).
+  const config = { ...outboxOn(up1.url), cachePartition: 'alice' };
+  await page.register({ config });
   up1.setFaults({ outage: true });
   const body = JSON.stringify({ note: 'kept across a restart' });
   assert.equal((await page.ok(`${up1.url}/api/notes`, keyedWrite('restart-1', body))).status, 202);
@@ -76,7 +79,7 @@ scenario('outbox: a kept write is delivered when the browser starts the worker a
 
   await page.tab.restartWorker();
   await up1.waitFor((s) => writes(s.requests).some((r) => r.status === 200), 10_000, 'the write replayed by the restarted worker');
-  await page.register({ config: outboxOn(up1.url) }); // the reloaded page's handle
+  await page.register(); // the reloaded page's handle (no config: the worker's saved one)
   const left = await page.outbox('list');
   assert.deepEqual(left.entries, []);
   assert.ok(left.log.some((e) => e.kind === 'delivered'), 'the log says it was delivered');
