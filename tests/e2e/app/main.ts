@@ -7,6 +7,8 @@ import { setupPageTracing, type PageTracing } from '../../../src/telemetry/index
 
 export interface FetchResult {
   status: number;
+  /** The response's URL, as fetch reports it (the request's, after any redirect). */
+  url: string;
   headers: Record<string, string>;
   body: string;
   meta: ReturnType<typeof describeResponse>;
@@ -29,7 +31,7 @@ async function run(url: string, init: RequestInit & { resilience?: Record<string
   try {
     const res = await resilientFetch(url, { ...init, ...(signal ? { signal } : {}) });
     const body = await res.text();
-    return { status: res.status, headers: Object.fromEntries(res.headers), body, meta: describeResponse(res), ms: performance.now() - started };
+    return { status: res.status, url: res.url, headers: Object.fromEntries(res.headers), body, meta: describeResponse(res), ms: performance.now() - started };
   } catch (e) {
     const error = e as Error & { reason?: string };
     return { error: { name: error.name, message: error.message, ...(error.reason ? { reason: error.reason } : {}) }, ms: performance.now() - started };

@@ -100,3 +100,24 @@ scenario("in-page engine under another app's worker: calls run in the page (retr
   assert.ok(seen.every((r) => r.headers['x-resilience-options'] === undefined && r.headers.traceparent === undefined), 'no header of ours through a worker that would forward it');
   assert.equal(up1.stats().preflights, 0);
 });
+
+scenario("response.url is the request's for every answer the engine builds (retried, stored, synthetic), in the page as through the worker", async ({ open, up1 }) => {
+  const page = await open();
+  const url = `${up1.url}/api/u?x=1`;
+  const answers = async (mode: string) => {
+    up1.setFaults({ reset: false, outage: false, failFirst: 1 });
+    const retried = await page.ok(url, { resilience: { retries: 1 } });
+    up1.setFaults({ reset: true });
+    const stored = await page.ok(url, { resilience: { retries: 0 } });
+    const synthetic = await page.ok(url, { resilience: { deadlineMs: 0, fallback: 'none' } });
+    assert.deepEqual([retried.meta.attempts, stored.meta.source, synthetic.meta.source], [2, 'cache', 'synthetic'], mode);
+    return { mode, urls: [retried.url, stored.url, synthetic.url] };
+  };
+  // A first visit: the in-page engine answers (fetch gives a response its URL; a built one has none).
+  const first = await page.ok(url);
+  assert.equal(first.url, url);
+  await eventually('the page stores the response', async () => (await page.storedInPage()) === 1);
+  assert.deepEqual(await answers('in the page'), { mode: 'in the page', urls: [url, url, url] });
+  await page.register();
+  assert.deepEqual(await answers('through the worker'), { mode: 'through the worker', urls: [url, url, url] });
+});
