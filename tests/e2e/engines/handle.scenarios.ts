@@ -70,3 +70,17 @@ scenario('cache partitions after a worker restart: the restarted worker restores
   assert.deepEqual(await page.configure({ cachePartition: 'alice' }), { ok: true });
   assert.deepEqual([(await page.ok(`${up1.url}/api/other`)).body], [other.body]);
 }, { timeout: SCENARIO_TIMEOUT_MS + BROWSER_LAUNCH_MS });
+
+scenario("never stored: a request made with cache: 'no-store' (the worker reads it from the engine's FetchEvent.request), one sent with Cache-Control: no-store, and an Authorization answer without a partition", async ({ open, up1 }) => {
+  const page = await open();
+  await page.register({ config: fastBreaker(up1.url) });
+  await page.ok(`${up1.url}/api/a`, { cache: 'no-store' });
+  await page.ok(`${up1.url}/api/b`, { headers: { 'Cache-Control': 'no-store' } });
+  await page.ok(`${up1.url}/api/c`, { headers: { Authorization: 'Bearer alice' } });
+  await page.ok(`${up1.url}/api/d`); // written behind like the others, and after them
+  await eventually('the plain answer is stored', async () => (await page.cachedEntries()) === 1);
+  up1.setFaults({ outage: true });
+  const sources = [];
+  for (const path of ['a', 'b', 'c', 'd']) sources.push((await page.ok(`${up1.url}/api/${path}`)).meta.source);
+  assert.deepEqual(sources, ['network', 'network', 'network', 'cache']);
+});
