@@ -22,11 +22,12 @@ import './page-engine.scenarios.js';
 import './handle.scenarios.js';
 import './timing.scenarios.js';
 import './telemetry.scenarios.js';
+import './workbox.scenarios.js';
 
 const ENGINES: Record<EngineName, Engine> = { chromium: chromiumEngine, firefox: firefoxEngine, webkit: webkitEngine };
 
 /** Every engine runs every scenario, one engine after the other (2 cores, heavy browsers). */
-before(() => buildApp({ root: 'tests/e2e/app', outDir: APP_DIR }));
+before(() => buildApp({ root: 'tests/e2e/app', outDir: APP_DIR, workers: { 'sw-workbox': '../workbox/sw.ts' } }));
 
 for (const name of selectedEngines()) {
   const engine = ENGINES[name];

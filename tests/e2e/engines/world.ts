@@ -35,11 +35,12 @@ export class World {
   }
 
   /**
-   * Opens the harness page in a new tab, at `/` or at another path that serves it (`/index.html`).
-   * (Arrow functions here, so scenarios may destructure.)
+   * Opens the harness page in a new tab, at `/` or at another path that serves it (`/index.html`),
+   * or at a whole URL (another server of the scenario's own). (Arrow functions here, so
+   * scenarios may destructure.)
    */
   readonly open = async (path = '/'): Promise<HarnessPage> => {
-    const tab = await this.session.open(`${this.app.url}${path}`);
+    const tab = await this.session.open(path.startsWith('http') ? path : `${this.app.url}${path}`);
     this.tabs.push(tab);
     return new HarnessPage(tab);
   };
