@@ -1,3 +1,4 @@
+import { absoluteUrl } from '../core/absolute-url.js';
 import { createResilientFetch } from '../core/create-resilient-fetch.js';
 import type { ResilientRequestInit } from '../core/types.js';
 import { pageTraceHook } from '../telemetry/page-trace-hook.js';
@@ -32,8 +33,25 @@ export function pageEngine(): PageCall {
     if (next.policy !== undefined && next.policy !== policy) rf.configure((policy = next.policy));
     cache.apply(next);
   });
-  engine = withCallPartition(rf, cache);
+  engine = withResponseUrl(withCallPartition(rf, cache));
   return engine;
+}
+
+/**
+ * A response the engine builds (retried, stored, synthetic: type 'default') has no URL, and
+ * `response.url` was '' in the page only: through the worker the browser gives it the request's,
+ * as fetch does. (An opaque response's '' is fetch's own and stays.)
+ */
+function withResponseUrl(call: PageCall): PageCall {
+  return async (input, init) => {
+    const response = await call(input, init);
+    if (response.type === 'default' && response.url === '') {
+      const url = new URL(absoluteUrl(input));
+      url.hash = '';
+      Object.defineProperty(response, 'url', { value: url.href });
+    }
+    return response;
+  };
 }
 
 /**

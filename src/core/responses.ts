@@ -23,7 +23,16 @@ export function annotate(response: Response, note: Annotation): Response {
   if (note.reason !== undefined) headers.set(REASON, note.reason);
   if (note.traceId !== undefined) headers.set(TRACE_ID, note.traceId);
   if (note.ageSeconds !== undefined) headers.set('Age', String(note.ageSeconds));
-  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+  return new Response(withoutBody(response.status) ? null : response.body, { status: response.status, statusText: response.statusText, headers });
+}
+
+/**
+ * A 204, 205 or 304 from the network still has a body stream (an empty one) in Chromium, Firefox
+ * and WebKit, and `new Response` refuses any body with these statuses: a DELETE answered 204
+ * after a retry threw a TypeError, though the server had applied it.
+ */
+function withoutBody(status: number): boolean {
+  return status === 204 || status === 205 || status === 304;
 }
 
 /** The 503 built last: in an outage, rejection after rejection asks for the same one (a new one at most once a second, as Retry-After counts down). */

@@ -7,6 +7,8 @@ import { setupPageTracing, type PageTracing } from '../../../src/telemetry/index
 
 export interface FetchResult {
   status: number;
+  /** The response's URL, as fetch reports it (the request's, after any redirect). */
+  url: string;
   headers: Record<string, string>;
   body: string;
   meta: ReturnType<typeof describeResponse>;
@@ -29,7 +31,7 @@ async function run(url: string, init: RequestInit & { resilience?: Record<string
   try {
     const res = await resilientFetch(url, { ...init, ...(signal ? { signal } : {}) });
     const body = await res.text();
-    return { status: res.status, headers: Object.fromEntries(res.headers), body, meta: describeResponse(res), ms: performance.now() - started };
+    return { status: res.status, url: res.url, headers: Object.fromEntries(res.headers), body, meta: describeResponse(res), ms: performance.now() - started };
   } catch (e) {
     const error = e as Error & { reason?: string };
     return { error: { name: error.name, message: error.message, ...(error.reason ? { reason: error.reason } : {}) }, ms: performance.now() - started };
@@ -37,10 +39,10 @@ async function run(url: string, init: RequestInit & { resilience?: Record<string
 }
 
 const harness = {
-  async register(options: { config?: LiveConfig; swQuery?: string; type?: WorkerType; cache?: RegisterOptions['cache'] } = {}): Promise<{ ok: boolean; error?: string }> {
+  async register(options: { config?: LiveConfig; swQuery?: string; type?: WorkerType; cache?: RegisterOptions['cache']; scope?: string } = {}): Promise<{ ok: boolean; error?: string }> {
     try {
       const script = options.type === 'classic' ? '/sw.classic.js' : '/sw.js';
-      handle = await registerResilience({ scriptURL: `${script}${options.swQuery ?? ''}`, type: options.type ?? 'module', config: options.config, ...(options.cache !== undefined ? { cache: options.cache } : {}) });
+      handle = await registerResilience({ scriptURL: `${script}${options.swQuery ?? ''}`, type: options.type ?? 'module', config: options.config, ...(options.cache !== undefined ? { cache: options.cache } : {}), ...(options.scope !== undefined ? { scope: options.scope } : {}) });
       handle.subscribe((m) => broadcasts.push(m));
       return { ok: true };
     } catch (e) {

@@ -55,6 +55,20 @@ class ChromiumTab implements Tab {
     await this.page.goto(this.url);
   }
 
+  async navigate(url: string): Promise<void> {
+    await this.page.goto(url);
+  }
+
+  /** DevTools' "Bypass for network", for this one load (the page's controller is set when it loads). */
+  async hardReload(): Promise<void> {
+    const cdp = await this.page.context().newCDPSession(this.page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.setBypassServiceWorker', { bypass: true });
+    await this.page.reload();
+    await cdp.send('Network.setBypassServiceWorker', { bypass: false });
+    await cdp.detach();
+  }
+
   close(): Promise<void> {
     return this.page.close();
   }

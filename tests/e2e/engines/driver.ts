@@ -44,6 +44,13 @@ export interface Tab {
    * page of the site left), then loads the tab's URL again. The next event starts a new worker.
    */
   restartWorker(): Promise<void>;
+  /** Loads `url` in this tab, as a user following a link or typing an address (the page is left). */
+  navigate(url: string): Promise<void>;
+  /**
+   * Reloads the tab past its service worker, as a hard reload (Shift+Reload) does: the page
+   * loads uncontrolled. Throws where the engine's automation has no way to (see webkit.ts).
+   */
+  hardReload(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -68,6 +68,18 @@ class FirefoxTab implements Tab {
     await this.page.goto(this.url);
   }
 
+  async navigate(url: string): Promise<void> {
+    await this.page.goto(url);
+  }
+
+  /**
+   * Firefox still honours `location.reload(true)` (forceGet) as a hard reload, which bypasses the
+   * worker; WebDriver BiDi's `reload` refuses `ignoreCache` in firefox-esr 153 ("not supported yet").
+   */
+  async hardReload(): Promise<void> {
+    await Promise.all([this.page.waitForNavigation(), this.page.evaluate('location.reload(true)')]);
+  }
+
   close(): Promise<void> {
     return this.page.close();
   }

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import type { LiveConfig, OriginSnapshot } from '../../../src/index.js';
+import type { Broadcast, ConfigUpdate, LiveConfig, OriginSnapshot, OutboxEvent, OutboxListing } from '../../../src/index.js';
 import type { FetchFailure, FetchResult } from '../app/main.js';
 import type { Tab } from './driver.js';
 
 type Init = RequestInit & { resilience?: Record<string, unknown> };
+type RegisterOptions = { config?: LiveConfig; swQuery?: string; type?: WorkerType; scope?: string };
 
 /**
  * Typed calls to `window.harness` (tests/e2e/app/main.ts) in a tab of any engine: the same
@@ -17,13 +18,22 @@ export class HarnessPage {
    * browser's message rarely says why (WebKit gives no console at all over WebDriver), so the
    * same script is loaded as a plain Worker, whose error event carries the evaluation error.
    */
-  async register(options: { config?: LiveConfig; swQuery?: string; type?: WorkerType } = {}): Promise<void> {
-    const result = await this.tab.evaluate<{ ok: boolean; error?: string }>('(o) => window.harness.register(o)', options);
+  async register(options: RegisterOptions = {}): Promise<void> {
+    const result = await this.tryRegister(options);
     if (!result.ok) {
       const script = `${options.type === 'classic' ? '/sw.classic.js' : '/sw.js'}${options.swQuery ?? ''}`;
       assert.fail(`registerResilience failed: ${result.error}; the script as a plain Worker: ${await this.workerError(script, options.type ?? 'module')}`);
     }
     assert.equal(await this.tab.evaluate<boolean>('() => window.harness.controlled()'), true, 'the page is controlled once registerResilience resolves');
+  }
+
+  /** `registerResilience` as the page calls it: whether it resolved, or its error's message. */
+  tryRegister(options: RegisterOptions = {}): Promise<{ ok: boolean; error?: string }> {
+    return this.tab.evaluate('(o) => window.harness.register(o)', options);
+  }
+
+  controlled(): Promise<boolean> {
+    return this.tab.evaluate('() => window.harness.controlled()');
   }
 
   /** What a dedicated Worker running `script` reports within 3 s: its error, or that it ran. */
@@ -76,8 +86,55 @@ export class HarnessPage {
     return (await this.origin(origin))?.breaker.state;
   }
 
+  /** The worker's stored copies, as the handle reports them (`cacheStats()`). */
   async cachedEntries(): Promise<number | undefined> {
     return (await this.tab.evaluate<{ entries: number } | undefined>('() => window.harness.cacheStats()'))?.entries;
+  }
+
+  /**
+   * The stored copies the in-page engine wrote, counted in the page from IndexedDB itself (it has
+   * no handle to ask). A database that does not exist yet is not created: the upgrade is aborted.
+   */
+  storedInPage(): Promise<number> {
+    return this.tab.evaluate(`() => new Promise((resolve, reject) => {
+      const open = indexedDB.open('resilient-fetch-cache');
+      open.onupgradeneeded = () => open.transaction.abort();
+      open.onerror = (e) => { e.preventDefault(); resolve(0); };
+      open.onsuccess = () => {
+        const db = open.result;
+        const count = db.transaction('entries').objectStore('entries').count();
+        count.onsuccess = () => { db.close(); resolve(count.result); };
+        count.onerror = () => { db.close(); reject(count.error); };
+      };
+    })`);
+  }
+
+  /** `handle.configure(partial)`: whether it resolved, or the error it rejected with. */
+  configure(config: ConfigUpdate): Promise<{ ok: boolean; error?: { name: string; message: string } }> {
+    return this.tab.evaluate('(c) => window.harness.configure(c)', config);
+  }
+
+  /** `handle.config()`: the worker's live config. */
+  config(): Promise<LiveConfig> {
+    return this.tab.evaluate('() => window.harness.config()');
+  }
+
+  clearCache(partition?: string): Promise<void> {
+    return this.tab.evaluate('(p) => window.harness.clearCache(p)', ...(partition === undefined ? [] : [partition]));
+  }
+
+  /** `handle.outbox.list()`, `flush()` or `clear(partition?)`. */
+  outbox(action: 'list' | 'flush' | 'clear', partition?: string): Promise<OutboxListing> {
+    return this.tab.evaluate('(a, p) => window.harness.outbox(a, p)', action, ...(partition === undefined ? [] : [partition]));
+  }
+
+  /** Everything `subscribe()` delivered to this page so far, oldest first. */
+  broadcasts(): Promise<Broadcast[]> {
+    return this.tab.evaluate('() => window.harness.broadcasts()');
+  }
+
+  async outboxEvents(): Promise<OutboxEvent[]> {
+    return (await this.broadcasts()).flatMap((b) => (b.type === 'outbox' ? [b.event] : []));
   }
 
   tracePage(endpoint: string): Promise<void> {

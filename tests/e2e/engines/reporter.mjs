@@ -8,7 +8,7 @@ import path from 'node:path';
 const ENGINES = ['chromium', 'firefox', 'webkit'];
 
 function engineRecord(name) {
-  return { engine: name, version: null, passed: 0, failed: 0, skipped: 0, skipReason: null, durationMs: 0, failures: [] };
+  return { engine: name, version: null, passed: 0, failed: 0, skipped: 0, skipReason: null, durationMs: 0, failures: [], skips: [] };
 }
 
 /** The message a reader needs: the assertion's own, not node:test's wrapper around it. */
@@ -52,8 +52,13 @@ export default async function* engineReporter(source) {
     if (data.skip === 'test name does not match pattern') continue; // --test-name-pattern: not run, not news
     if (data.skip !== undefined) {
       target.skipped++;
-      // A browser that is not installed skips every scenario for one reason: said once.
-      if (target.skipReason !== String(data.skip)) yield `  - SKIPPED: ${data.skip}\n`;
+      // A browser that is not installed skips every scenario for one reason: said once. A
+      // scenario an engine cannot run says which, and why.
+      const whole = String(data.skip).includes(' not installed: ');
+      if (!whole) {
+        target.skips?.push({ scenario: data.name, reason: String(data.skip) });
+        yield `  - ${data.name}: SKIPPED (${data.skip})\n`;
+      } else if (target.skipReason !== String(data.skip)) yield `  - SKIPPED: ${data.skip}\n`;
       target.skipReason = String(data.skip);
     } else if (type === 'test:pass') {
       target.passed++;
@@ -69,9 +74,10 @@ export default async function* engineReporter(source) {
   let summary = '\ncross-engine scenarios:\n';
   for (const r of engines) {
     const label = `  ${r.engine}${r.version ? ` ${r.version}` : ''}`;
-    if (r.skipped > 0 && r.passed === 0 && r.failed === 0) summary += `${label}: SKIPPED (${r.skipReason})\n`;
+    if (r.skipped > 0 && r.skips.length === 0 && r.passed === 0 && r.failed === 0) summary += `${label}: SKIPPED (${r.skipReason})\n`;
     else summary += `${label}: ${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ''} in ${(r.durationMs / 1000).toFixed(1)} s\n`;
     for (const f of r.failures) summary += `    failed: ${f.scenario}\n`;
+    for (const k of r.skips) summary += `    skipped: ${k.scenario} (${k.reason})\n`;
   }
   if (other.failed > 0) summary += `  outside any engine: ${other.failed} failed (${other.failures.map((f) => `${f.scenario}: ${f.error}`).join('; ')})\n`;
   yield summary;

@@ -10,6 +10,12 @@ import { callExpression, fromJson, otherSite, within, type BrowserSession, type 
  */
 const SESSION_START_MS = 20_000;
 
+/**
+ * WebDriver has no hard reload, and WebKit ignores `location.reload(true)` (measured: the page
+ * reloads controlled). Scenarios that need one name this reason when they skip WebKit.
+ */
+export const WEBKIT_NO_HARD_RELOAD = 'WebKitWebDriver cannot hard-reload (no such WebDriver command; WebKit ignores location.reload(true))';
+
 /** WebKitGTK's MiniBrowser through WebKitWebDriver and selenium-webdriver, on a private Xvfb. */
 export const webkitEngine: Engine = {
   name: 'webkit',
@@ -183,6 +189,14 @@ class WebkitTab implements Tab {
       await d.get(otherSite(this.url));
       await d.get(this.url);
     });
+  }
+
+  navigate(url: string): Promise<void> {
+    return this.session.inWindow(this.window, (d) => d.get(url));
+  }
+
+  hardReload(): Promise<void> {
+    return Promise.reject(new Error(WEBKIT_NO_HARD_RELOAD));
   }
 
   close(): Promise<void> {

@@ -34,9 +34,13 @@ export class World {
     return new World(engine, session, app, up1, up2);
   }
 
-  /** Opens the harness page in a new tab. (Arrow functions here, so scenarios may destructure.) */
-  readonly open = async (): Promise<HarnessPage> => {
-    const tab = await this.session.open(`${this.app.url}/`);
+  /**
+   * Opens the harness page in a new tab, at `/` or at another path that serves it (`/index.html`),
+   * or at a whole URL (another server of the scenario's own). (Arrow functions here, so
+   * scenarios may destructure.)
+   */
+  readonly open = async (path = '/'): Promise<HarnessPage> => {
+    const tab = await this.session.open(path.startsWith('http') ? path : `${this.app.url}${path}`);
     this.tabs.push(tab);
     return new HarnessPage(tab);
   };
