@@ -126,20 +126,33 @@ scenario('outbox partitions: after a sign-out the old user\'s writes are neither
   assert.equal(writes(up1.requests()).length, 1);
 });
 
-scenario('outbox: a replay the server refuses (409) is reported failed with the start of its answer, removed, never sent again', async ({ open, up1 }) => {
+scenario('outbox: a replay the server refuses (422) is reported failed with the start of its answer, removed, never sent again', async ({ open, up1 }) => {
+  const page = await open();
+  await page.register({ config: outboxOn(up1.url) });
+  up1.setFaults({ outage: true });
+  assert.equal((await page.ok(`${up1.url}/api/orders`, keyedWrite('order-1', '{"sku":"a"}'))).status, 202);
+  up1.setFaults({ outage: false, errorStatus: 422, failFirst: 1 });
+  assert.deepEqual((await page.outbox('flush')).entries, []);
+  await page.outbox('flush');
+  assert.deepEqual(writes(up1.requests()).map((r) => r.status), [503, 422]);
+  await eventually('the page hears it failed', async () => (await page.outboxEvents()).some((e) => e.kind === 'failed'));
+  const failed = (await page.outboxEvents()).find((e) => e.kind === 'failed');
+  assert.ok(failed?.kind === 'failed');
+  assert.equal(failed.status, 422);
+  assert.match(failed.body, /"status":422/, "the start of the server's answer (read from its stream)");
+});
+
+scenario('outbox: a 409 to a replay (its Idempotency-Key still being processed) keeps the write, which the next replay delivers once with the same key', async ({ open, up1 }) => {
   const page = await open();
   await page.register({ config: outboxOn(up1.url) });
   up1.setFaults({ outage: true });
   assert.equal((await page.ok(`${up1.url}/api/orders`, keyedWrite('order-1', '{"sku":"a"}'))).status, 202);
   up1.setFaults({ outage: false, errorStatus: 409, failFirst: 1 });
+  assert.equal((await page.outbox('flush')).entries.length, 1, 'kept after the 409');
   assert.deepEqual((await page.outbox('flush')).entries, []);
-  await page.outbox('flush');
-  assert.deepEqual(writes(up1.requests()).map((r) => r.status), [503, 409]);
-  await eventually('the page hears it failed', async () => (await page.outboxEvents()).some((e) => e.kind === 'failed'));
-  const failed = (await page.outboxEvents()).find((e) => e.kind === 'failed');
-  assert.ok(failed?.kind === 'failed');
-  assert.equal(failed.status, 409);
-  assert.match(failed.body, /"status":409/, "the start of the server's answer (read from its stream)");
+  const sent = writes(up1.requests());
+  assert.deepEqual(sent.map((r) => r.status), [503, 409, 200]);
+  assert.deepEqual([...new Set(sent.map((r) => r.headers['idempotency-key']))], ['order-1']);
 });
 
 scenario('IndexedDB full (every body write throws QuotaExceededError): reads keep coming from the network, caching turns off, a write to keep is refused and marked', async ({ open, up1 }) => {
