@@ -111,7 +111,11 @@ export interface RetryPolicy {
    * success earns back `budgetRatio` of one (successes refill it, time does not). (3)
    */
   budgetReserve: number;
-  /** Largest request body buffered for replay; a larger one is sent once, never retried. (1_048_576) */
+  /**
+   * Largest request body buffered for replay (a stream, or a Request's body; a string, buffer,
+   * Blob or URLSearchParams given as `init.body` replays as it is); a larger one is sent once,
+   * never retried. (1_048_576)
+   */
   maxBufferedBodyBytes: number;
 }
 
