@@ -1,8 +1,6 @@
-import http from 'node:http';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
-import { baseUrl, closeServer, listen } from '../../demo-app/server/http-util.js';
-import { serveFile } from '../../demo-app/server/static-server.js';
+import { startBusyOnceSite } from './busy-once-site.js';
 import { expect, test } from './fixtures.js';
 
 /** Registers the Workbox worker (tests/e2e/workbox/sw.ts) and waits until it controls the page. */
@@ -56,17 +54,7 @@ test('ResilientStrategy in a Workbox worker: plugins see every attempt, the brea
 });
 
 test('ResilientStrategy with navigation preload: after a preloaded 503 the retry goes to the network and the page loads', async ({ page }) => {
-  // The app's own server: the built harness and worker, and a page that is busy once, then fine.
-  const root = path.resolve('dist-e2e');
-  const preloadHeaders: (string | undefined)[] = [];
-  const server = http.createServer((req, res) => {
-    const { pathname } = new URL(req.url ?? '/', 'http://x');
-    if (pathname !== '/nav/inbox') return void serveFile(root, pathname, res);
-    preloadHeaders.push(req.headers['service-worker-navigation-preload'] as string | undefined);
-    const busy = preloadHeaders.length === 1;
-    res.writeHead(busy ? 503 : 200, { 'Content-Type': 'text/html' }).end(busy ? '<h1>busy</h1>' : '<h1>inbox</h1>');
-  });
-  const origin = baseUrl('127.0.0.1', await listen(server, 0, '127.0.0.1'));
+  const { origin, preloadHeaders, close } = await startBusyOnceSite(path.resolve('dist-e2e'));
   try {
     await page.goto(`${origin}/`);
     await registerWorkboxWorker(page, 'http://127.0.0.1:9');
@@ -77,7 +65,7 @@ test('ResilientStrategy with navigation preload: after a preloaded 503 the retry
     // The browser's preload was attempt one; the worker's retry went to the network once.
     expect(preloadHeaders).toEqual(['true', undefined]);
   } finally {
-    await closeServer(server);
+    await close();
   }
 });
 

@@ -3,10 +3,8 @@
  * same one the Playwright suite uses), where the app's plain `fetch` is what the worker handles.
  */
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import path from 'node:path';
-import { baseUrl, closeServer, listen } from '../../../demo-app/server/http-util.js';
-import { serveFile } from '../../../demo-app/server/static-server.js';
+import { startBusyOnceSite } from '../busy-once-site.js';
 import type { HarnessPage } from './page.js';
 import { scenario } from './scenario.js';
 import { APP_DIR } from './world.js';
@@ -87,17 +85,7 @@ scenario('Workbox: ResilientStrategy serves the stored copy, opens its breaker, 
 });
 
 scenario('Workbox with navigation preload: after a preloaded 503 the retry goes to the network and the page loads', async ({ open }) => {
-  // The app's own server: the built harness and worker, and a page that is busy once, then fine.
-  const root = path.resolve(APP_DIR);
-  const preloadHeaders: (string | undefined)[] = [];
-  const server = http.createServer((req, res) => {
-    const { pathname } = new URL(req.url ?? '/', 'http://x');
-    if (pathname !== '/nav/inbox') return void serveFile(root, pathname, res);
-    preloadHeaders.push(req.headers['service-worker-navigation-preload'] as string | undefined);
-    const busy = preloadHeaders.length === 1;
-    res.writeHead(busy ? 503 : 200, { 'Content-Type': 'text/html' }).end(busy ? '<h1>busy</h1>' : '<h1>inbox</h1>');
-  });
-  const origin = baseUrl('127.0.0.1', await listen(server, 0, '127.0.0.1'));
+  const { origin, preloadHeaders, close } = await startBusyOnceSite(path.resolve(APP_DIR));
   try {
     const page = await open(`${origin}/`);
     await registerWorkboxWorker(page, 'http://127.0.0.1:9');
@@ -106,6 +94,6 @@ scenario('Workbox with navigation preload: after a preloaded 503 the retry goes 
     // The browser's preload was attempt one; the worker's retry went to the network once.
     assert.deepEqual(preloadHeaders, ['true', undefined]);
   } finally {
-    await closeServer(server);
+    await close();
   }
 }, { cannot: { webkit: WEBKIT_PRELOAD_EXTRA_LOAD } });
