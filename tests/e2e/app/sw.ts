@@ -31,8 +31,13 @@ self.addEventListener('message', (event) => {
   while (Date.now() < until); // bounded: at most 5 s
 });
 
+// A deploy whose worker takes over open tabs at once (tests/e2e/lifecycle.spec.ts).
+if (params.has('skipWaiting')) self.addEventListener('install', (event) => event.waitUntil(self.skipWaiting()));
+
 installResilience({
   outbox, // tests/e2e/outbox.spec.ts turns it on with configure()
+  // A deploy with a bad option: installResilience throws, so the script fails to evaluate.
+  ...(params.has('badPolicy') ? { policy: { defaults: { timeoutMs: -1 } } } : {}),
   cache: params.has('nocache') ? false : { maxBytes: Number(params.get('cacheMaxBytes') ?? 10_000_000), maxEntryBytes: Number(params.get('cacheMaxBytes') ?? 1_000_000), ...(params.has('dbName') ? { dbName: params.get('dbName')! } : {}) },
   ...(otlp !== null ? { telemetry: setupWorkerTracing({ serviceName: 'e2e-worker', endpoint: otlp, propagateTo }) } : {}),
 });
