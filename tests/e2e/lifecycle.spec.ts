@@ -88,7 +88,16 @@ test.describe('worker lifecycle: registration', () => {
     for (const path of ['/api/a', '/api/b', '/api/c']) expect(up1.requests().filter((r) => r.path === path)).toHaveLength(1);
   });
 
-  test('registerResilience twice at once (two components, a hot reload): one registration, each call sent once, each event broadcast once', async ({ harness, up1 }) => {
+  test('registerResilience twice at once (two components, a hot reload): one registration, each call sent once, each event broadcast once, one outbox flush when back online', async ({ harness, up1 }) => {
+    await harness.page.evaluate(() => {
+      // Counts the outbox flushes the page asks for (each handle's own, or one per page).
+      const post = ServiceWorker.prototype.postMessage as (this: ServiceWorker, message: unknown, transfer: Transferable[]) => void;
+      (window as unknown as { flushes: number }).flushes = 0;
+      ServiceWorker.prototype.postMessage = function (this: ServiceWorker, message: unknown, transfer: Transferable[]) {
+        if ((message as { action?: string }).action === 'flush') (window as unknown as { flushes: number }).flushes++;
+        post.call(this, message, transfer);
+      } as typeof ServiceWorker.prototype.postMessage;
+    });
     const results = await harness.page.evaluate(() => Promise.all([window.harness.register({}), window.harness.register({})]));
     expect(results).toEqual([{ ok: true }, { ok: true }]);
     expect(await harness.page.evaluate(async () => (await navigator.serviceWorker.getRegistrations()).length)).toBe(1);
@@ -103,6 +112,12 @@ test.describe('worker lifecycle: registration', () => {
     expect(up1.requests().filter((r) => r.path === '/api/x')).toHaveLength(4);
     const opened = async () => (await harness.page.evaluate(() => (window as unknown as { heard: Broadcast[] }).heard)).filter((b) => b.type === 'event' && b.event.type === 'breaker' && b.event.to === 'open');
     await expect.poll(async () => (await opened()).length).toBe(1);
+    // Back online: the page asks the worker to replay its outbox once, not once per registerResilience.
+    await harness.page.context().setOffline(true);
+    await harness.page.context().setOffline(false);
+    await expect.poll(() => harness.page.evaluate(() => (window as unknown as { flushes: number }).flushes)).toBeGreaterThan(0);
+    // (A second listener posts its flush in the same dispatch of 'online' as the first.)
+    expect(await harness.page.evaluate(() => (window as unknown as { flushes: number }).flushes)).toBe(1);
   });
 
   test('a worker that fails to install: registerResilience rejects saying so, calls run in the page, and on a deploy the working worker keeps serving', async ({ harness, up1 }) => {
