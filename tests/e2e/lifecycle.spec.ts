@@ -58,6 +58,36 @@ test.describe('worker lifecycle', () => {
     expect(live.policy?.origins?.[up1.url]).toBeUndefined();
   });
 
+  test('a deploy that waits, then takes over (an "update ready" prompt): v2 runs with what v1 saved meanwhile, not what it read when it installed', async ({ harness, up1, up2 }) => {
+    await harness.register({ config: longBreaker(up1.url) });
+    // v2 changes only code: the pages' settings carry over.
+    await harness.page.evaluate(async () => {
+      const registration = await navigator.serviceWorker.register('/sw.js?build=2', { type: 'module' });
+      const installing = registration.installing;
+      if (installing !== null) await new Promise((resolve) => installing.addEventListener('statechange', () => installing.state === 'installed' && resolve(undefined)));
+    });
+    expect(await harness.page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.waiting?.scriptURL)).toContain('build=2');
+
+    up1.setFaults({ outage: true });
+    for (let i = 0; i < 4; i++) await harness.ok(`${up1.url}/api/x`);
+    expect(await harness.breaker(up1.url)).toBe('open');
+    expect((await harness.configure({ policy: { origins: { [up2.url]: { retry: { maxRetries: 1 } } } } })).ok).toBe(true);
+
+    expect(
+      await harness.page.evaluate(async () => {
+        const changed = new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
+        (await navigator.serviceWorker.getRegistration())!.waiting!.postMessage({ skipWaiting: true });
+        await Promise.race([changed, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+        return navigator.serviceWorker.controller?.scriptURL;
+      }),
+    ).toContain('build=2');
+    const seenBefore = up1.stats().total;
+    expect((await harness.ok(`${up1.url}/api/x`)).meta).toMatchObject({ source: 'synthetic', reason: 'circuit-open' });
+    expect(up1.stats().total).toBe(seenBefore);
+    const live = await harness.page.evaluate(() => window.harness.config());
+    expect(live.policy?.origins?.[up2.url]?.retry).toMatchObject({ maxRetries: 1 });
+  });
+
   test('a deploy with a new config version: writes v1 kept in its outbox are delivered by v2, once each', async ({ harness, up1 }) => {
     const outboxOn = { policy: { origins: { [up1.url]: { outbox: { maxEntries: 100 }, retry: { maxRetries: 0 }, breaker: { minimumCalls: 1_000 }, throttle: false } as never } } };
     await harness.register({ swQuery: '?skipWaiting', config: outboxOn });

@@ -25,6 +25,8 @@ if (params.has('quotaFault')) {
 // A worker busy for a while (a loaded machine): the app's own message blocks it, so a page's
 // handshake sent meanwhile is answered late (tests/e2e/one-pipeline.spec.ts).
 self.addEventListener('message', (event) => {
+  // An app's "update ready: reload" prompt: the page tells the waiting worker to take over.
+  if ((event.data as { skipWaiting?: unknown } | null)?.skipWaiting === true) void self.skipWaiting();
   const busyMs = (event.data as { busyMs?: unknown } | null)?.busyMs;
   if (typeof busyMs !== 'number') return;
   const until = Date.now() + Math.min(busyMs, 5_000);
