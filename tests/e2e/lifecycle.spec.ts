@@ -153,12 +153,15 @@ test.describe('worker lifecycle: registration', () => {
   test('a worker that fails to install: registerResilience rejects saying so, calls run in the page, and on a deploy the working worker keeps serving', async ({ harness, up1 }) => {
     const first = await harness.page.evaluate(() => window.harness.register({ swQuery: '?badPolicy' }));
     expect(first.ok).toBe(false);
-    expect(first.error).toMatch(/sw\.js\?badPolicy.*evaluation failed/);
+    expect(first.error).toMatch(/sw\.js\?badPolicy.*evaluation failed.*runs in the page instead/);
     expect((await harness.ok(`${up1.url}/api/a`)).status).toBe(200); // in the page
     expect(up1.requests().filter((r) => r.path === '/api/a')).toHaveLength(1);
 
     await harness.register({ config: longBreaker(up1.url) });
-    expect((await harness.page.evaluate(() => window.harness.register({ swQuery: '?badPolicy' }))).ok).toBe(false);
+    const deploy = await harness.page.evaluate(() => window.harness.register({ swQuery: '?badPolicy' }));
+    expect(deploy.ok).toBe(false);
+    expect(deploy.error).toMatch(/sw\.js\?badPolicy.*evaluation failed.*the worker in control keeps serving this page/); // not "runs in the page"
+
     expect(await harness.page.evaluate(() => navigator.serviceWorker.controller?.scriptURL)).toMatch(/\/sw\.js$/);
     up1.setFaults({ outage: true });
     for (let i = 0; i < 4; i++) await harness.ok(`${up1.url}/api/x`);
