@@ -12,10 +12,18 @@ export interface OutboxHandle {
   clear(partition?: string | null): Promise<OutboxListing>;
 }
 
+/**
+ * The latest handle's flush, run when the page sees the device come back online. One listener per
+ * page: an app that registers again (a hot reload, two components) had one per call, each sending
+ * its own flush (2 for 2 calls in tests/e2e/lifecycle.spec.ts).
+ */
+let flushWhenOnline: (() => Promise<unknown>) | undefined;
+
 /** Also asks for a replay when this page sees the device come back online (workers may not). */
 export function outboxHandle(worker: () => ServiceWorker): OutboxHandle {
   const ask = async (command: Command) => unwrap(await sendCommand(worker(), command, 60_000)).outbox ?? { entries: [], origins: [], log: [] };
-  if (typeof window !== 'undefined') window.addEventListener('online', () => void ask({ type: 'outbox', action: 'flush' }).catch(() => undefined));
+  if (flushWhenOnline === undefined && typeof window !== 'undefined') window.addEventListener('online', () => void flushWhenOnline!().catch(() => undefined));
+  flushWhenOnline = () => ask({ type: 'outbox', action: 'flush' });
   return {
     list: () => ask({ type: 'outbox', action: 'list' }),
     flush: () => ask({ type: 'outbox', action: 'flush' }),

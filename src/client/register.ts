@@ -80,7 +80,8 @@ export async function registerResilience(options: RegisterOptions): Promise<Resi
       ...(options.scope !== undefined ? { scope: options.scope } : {}),
     });
   } catch (error) {
-    throw new Error(`resilient-fetch: the service worker at ${String(options.scriptURL)} could not be registered (${error instanceof Error ? error.message : String(error)}); resilientFetch runs in the page instead.`, { cause: error });
+    // A deploy whose script fails leaves the working worker in control: saying the page took over misled.
+    throw new Error(`resilient-fetch: the service worker at ${String(options.scriptURL)} could not be registered (${error instanceof Error ? error.message : String(error)}); ${container.controller ? 'the worker in control keeps serving this page' : 'resilientFetch runs in the page instead'}.`, { cause: error });
   }
   // Some embedders (and Playwright's serviceWorkers: 'block') resolve with no registration at all.
   if (!registration) throw new Error('resilient-fetch: service workers are blocked in this context; resilientFetch runs in the page instead.');

@@ -16,6 +16,7 @@ export function createResilientFetch(options: CreateOptions = {}): ResilientFetc
   resilientFetch.snapshot = () => engine.snapshot();
   resilientFetch.configure = (policy) => engine.configure(policy);
   resilientFetch.ready = () => engine.ready();
+  resilientFetch.reload = () => engine.reload();
   resilientFetch.settled = () => engine.settled();
   resilientFetch.namedOrigins = () => engine.namedOrigins();
   return resilientFetch;

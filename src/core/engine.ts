@@ -78,6 +78,12 @@ export class Engine {
     return this.loading ?? Promise.resolve();
   }
 
+  /** Restores the saved state again, calls waiting for it (see ResilientFetch.reload). */
+  reload(): Promise<void> {
+    if (this.options.store === undefined) return Promise.resolve();
+    return (this.loading = this.restore());
+  }
+
   /**
    * Waits for the work started so far and what it starts in turn (a call answered early from its
    * stored copy goes on, then stores the answer): a few rounds, not until nothing is pending, so

@@ -351,6 +351,11 @@ export interface ResilientFetch {
   configure(policy: PolicyConfig): void;
   /** Resolves when saved state has been loaded (call before serving after a restart). */
   ready(): Promise<void>;
+  /**
+   * Loads the saved state again, over what this instance holds: for a service worker that
+   * installed while an older one served, as it takes over (what the older one saved since).
+   */
+  reload(): Promise<void>;
   /** Resolves when every write behind (state, cache) started so far has finished. */
   settled(): Promise<void>;
   /** Origins named in `policy.origins`. */

@@ -80,6 +80,11 @@ export class IdbStateStore implements StateStore, SettingsStore {
     ));
   }
 
+  /** Drops what was read at the start: the next loads read again (a worker taking over from another). */
+  reread(): void {
+    this.boot = undefined;
+  }
+
   /** Saves one origin's state, then drops the least recently saved origins past `maxOrigins`. */
   async save(state: SavedOriginState): Promise<void> {
     const tx = (await this.writable()).transaction('origins', 'readwrite');

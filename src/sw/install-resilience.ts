@@ -16,6 +16,7 @@ import { carriesPageHeaders, readCallOptions, stripPageHeaders } from './options
 import { configVersion } from './config-version.js';
 import { LaterPosts } from './later-posts.js';
 import { LiveSettings } from './live-settings.js';
+import { readyOnTakeOver } from './take-over.js';
 import { isCommand } from './is-command.js';
 import { HELLO, type CacheOption, type Command, type Reply } from './protocol.js';
 import { createRouter, type RouteOptions } from './routing.js';
@@ -159,7 +160,10 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
       },
     },
   );
-  const ready = settings.restore().then(() => rf.ready());
+  const ready = readyOnTakeOver(scope, settings.restore().then(() => rf.ready()), async () => {
+    store.reread();
+    await Promise.all([settings.restore(), rf.reload()]);
+  });
   // The OTLP endpoint's requests (origin and path, as the tracing setups judge them).
   const isExport = telemetry?.endpoint === undefined ? undefined : exporterRequests(telemetry.endpoint);
   const routes = createRouter(config, () => rf.namedOrigins());

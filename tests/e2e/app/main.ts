@@ -92,6 +92,7 @@ const harness = {
     }
   },
   clearCache: (partition?: string) => handle!.clearCache(partition),
+  unregister: () => handle!.unregister(),
   broadcasts: () => broadcasts,
   /** The worker's outbox (tests/e2e/outbox.spec.ts). */
   outbox: (action: 'list' | 'flush' | 'clear', partition?: string) => (action === 'clear' ? handle!.outbox.clear(partition) : handle!.outbox[action]()),

@@ -37,7 +37,8 @@ export function fakeUpstream(answer: (request: Request) => Response | Promise<Re
   return seen;
 }
 
-export function startWorker(config: ResilienceConfig, origin = 'https://app.test'): FakeWorker {
+/** `state`: the worker's own state as its script runs (`'installed'`: a new version, not active yet); unset, as where the scope does not say. */
+export function startWorker(config: ResilienceConfig, origin = 'https://app.test', state?: ServiceWorkerState): FakeWorker {
   // Broadcasts go nowhere in these tests (and an open channel would keep Node's event loop alive).
   vi.stubGlobal('BroadcastChannel', undefined);
   const listeners = new Map<string, Listener[]>();
@@ -46,6 +47,7 @@ export function startWorker(config: ResilienceConfig, origin = 'https://app.test
     clients: { claim: async () => undefined },
     indexedDB: globalThis.indexedDB,
     registration: {},
+    ...(state !== undefined ? { serviceWorker: { state } } : {}),
     addEventListener(type: string, listener: Listener) {
       listeners.set(type, [...(listeners.get(type) ?? []), listener]);
     },

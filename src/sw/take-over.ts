@@ -1,0 +1,27 @@
+/**
+ * When the worker's saved state and the pages' settings are in force. A new version's script
+ * runs when it installs, while the old worker still serves and saves, and it may take over much
+ * later (an "update ready" prompt, the last old tab closing while it still runs): what it read
+ * at install was stale by then. Measured: v1 tripped a breaker after v2 installed, and v2, once
+ * in control, sent calls to the failing origin again; settings sent with `configure()` and the
+ * cache partition (who is signed in) were as stale (tests/e2e/lifecycle.spec.ts). So a worker
+ * that starts before it is active reads them again as it activates, under the activate event;
+ * it has served no call yet (fetch events go to the active worker only), so nothing it learnt
+ * is lost.
+ */
+export function readyOnTakeOver(scope: ServiceWorkerGlobalScope, restored: Promise<void>, reread: () => Promise<void>): Promise<void> {
+  const state = (scope.serviceWorker as ServiceWorker | undefined)?.state;
+  // Restarted while active (or a scope that does not say): what it read at start is current.
+  if (state === undefined || state === 'activating' || state === 'activated') return restored;
+  return new Promise((resolve) => {
+    scope.addEventListener(
+      'activate',
+      (event) => {
+        const done = restored.then(reread);
+        event.waitUntil(done);
+        resolve(done);
+      },
+      { once: true },
+    );
+  });
+}
