@@ -1,5 +1,5 @@
 import type { Deps } from './deps.js';
-import { callTimedOut } from './errors.js';
+import { callTimedOut } from './call-timed-out.js';
 import { MAX_TIMER_MS } from './max-timer.js';
 import type { RequestPlan } from './request-plan.js';
 import { redactUrl } from './tracing.js';

@@ -23,8 +23,3 @@ export class ResilienceError extends Error {
 }
 
 ResilienceError.prototype.name = 'ResilienceError';
-
-/** What a call that ran out of time rejects with: a TimeoutError, as fetch's with AbortSignal.timeout. */
-export function callTimedOut(safeUrl: string, reason: string): DOMException {
-  return new DOMException(`resilient-fetch: ${safeUrl} timed out (${reason})`, 'TimeoutError');
-}

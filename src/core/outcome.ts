@@ -1,5 +1,6 @@
 import type { AttemptResult } from './attempt.js';
-import { callTimedOut, ResilienceError } from './errors.js';
+import { callTimedOut } from './call-timed-out.js';
+import { ResilienceError } from './errors.js';
 import { handlerAnswer, storedCopy, usesCache, type FallbackHost } from './fallback.js';
 import type { LocalRejection } from './local-rejection.js';
 import type { OriginState } from './origin-state.js';
