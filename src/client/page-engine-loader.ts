@@ -1,3 +1,6 @@
+import { pageTraceHook } from '../telemetry/page-trace-hook.js';
+import { followPageSettings, pageSettings } from './page-settings.js';
+
 type PageEngineModule = typeof import('./page-engine.js');
 type PageCall = ReturnType<PageEngineModule['pageEngine']>;
 
@@ -13,7 +16,7 @@ function load(): Promise<PageEngineModule> {
 
 /** The in-page engine (core and its IndexedDB cache), loaded on first need. */
 export async function loadPageEngine(): Promise<PageCall> {
-  return (await load()).pageEngine();
+  return (await load()).pageEngine({ settings: pageSettings, follow: followPageSettings, traceHook: pageTraceHook });
 }
 
 /**

@@ -1,12 +1,23 @@
 import { absoluteUrl } from '../core/absolute-url.js';
 import { createResilientFetch } from '../core/create-resilient-fetch.js';
 import type { ResilientRequestInit } from '../core/types.js';
-import { pageTraceHook } from '../telemetry/page-trace-hook.js';
+import type { PageTraceHook } from '../telemetry/page-trace-hook.js';
 import { inPageTransport } from './in-page-transport.js';
 import { PageCache } from './page-cache.js';
-import { followPageSettings, pageSettings } from './page-settings.js';
+import type { PageSettings } from './page-settings.js';
 
 type PageCall = (input: RequestInfo | URL, init?: ResilientRequestInit) => Promise<Response>;
+
+/**
+ * What the engine reads from the page entry (client/page-settings.ts, the trace hook), handed in
+ * rather than imported: imported by both, those modules became a chunk of their own in a Vite
+ * app, and the page paid a file's overhead for it (`npm run size:app`).
+ */
+export interface PageContext {
+  settings: () => PageSettings;
+  follow: (apply: (settings: PageSettings) => void) => void;
+  traceHook: () => PageTraceHook | undefined;
+}
 
 let engine: PageCall | undefined;
 
@@ -16,19 +27,19 @@ let engine: PageCall | undefined;
  * Loaded with a dynamic import and created on first use; it traces only when the app set up
  * page tracing, and its cache follows the worker's (option, database, partition).
  */
-export function pageEngine(): PageCall {
+export function pageEngine({ settings, follow, traceHook }: PageContext): PageCall {
   if (engine !== undefined) return engine;
-  const tracing = pageTraceHook();
+  const tracing = traceHook();
   const cache = new PageCache();
-  cache.apply(pageSettings());
-  let policy = pageSettings().policy;
+  cache.apply(settings());
+  let policy = settings().policy;
   const rf = createResilientFetch({
     policy,
     fetch: inPageTransport(), // marked, so a worker it passes through does not run its pipeline again
     ...(tracing !== undefined ? { tracing: tracing.tracing, propagateTraceTo: (url: URL) => tracing.propagate(url) } : {}),
     cache,
   });
-  followPageSettings((next) => {
+  follow((next) => {
     // A worker's handshake report changes the cache alone: the policy is resolved again only when new.
     if (next.policy !== undefined && next.policy !== policy) rf.configure((policy = next.policy));
     cache.apply(next);
