@@ -48,10 +48,7 @@ function waitFor(verdict: Verdict, waitMs: number): Promise<boolean> {
       verdict.gaveUp = true;
       resolve(false);
     }, waitMs);
-    void verdict.answer.then((ours) => {
-      clearTimeout(timer);
-      resolve(ours);
-    });
+    void verdict.answer.then(resolve).finally(() => clearTimeout(timer));
   });
 }
 

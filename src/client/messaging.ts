@@ -15,18 +15,13 @@ export function sendCommand(worker: ServiceWorker, command: Command, timeoutMs =
 export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`resilient-fetch: the service worker did not ${what} within ${ms} ms`)), ms);
-    promise.then(
-      (value) => (clearTimeout(timer), resolve(value)),
-      (error: unknown) => (clearTimeout(timer), reject(error)),
-    );
+    void promise.then(resolve, reject).finally(() => clearTimeout(timer));
   });
 }
 
 /** Turns a failed reply back into the error the worker threw (a TypeError for bad config). */
 export function unwrap(reply: Reply): Extract<Reply, { ok: true }> {
   if (reply.ok) return reply;
-  const ErrorType = reply.error.name === 'TypeError' ? TypeError : Error;
-  const error = new ErrorType(reply.error.message);
-  if (ErrorType === Error) error.name = reply.error.name;
-  throw error;
+  const { name, message } = reply.error;
+  throw name === 'TypeError' ? new TypeError(message) : Object.assign(new Error(message), { name });
 }

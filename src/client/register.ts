@@ -116,7 +116,7 @@ export async function registerResilience(options: RegisterOptions): Promise<Resi
     config: async () => unwrap(await sendCommand(worker(), { type: 'snapshot' })).config ?? {},
     cacheStats: async () => unwrap(await sendCommand(worker(), { type: 'snapshot' })).cache,
     clearCache: async (partition) => {
-      unwrap(await sendCommand(worker(), { type: 'clear-cache', ...(partition !== undefined ? { partition } : {}) }));
+      unwrap(await sendCommand(worker(), { type: 'clear-cache', partition })); // undefined: every partition, as if left out
     },
     unregister: () => registration.unregister(),
     outbox: outboxHandle(worker),

@@ -1,5 +1,5 @@
 import { ResilienceError } from '../core/errors.js';
-import { INVALID_CALL, OPTIONS_HEADER, OUTBOX_ID, REASON, SOURCE } from '../core/headers.js';
+import { CALL_ERROR, OPTIONS_HEADER, OUTBOX_ID, REASON, SOURCE } from '../core/headers.js';
 import { absoluteUrl } from '../core/absolute-url.js';
 import type { CallOptions, ResilienceReason, ResilientRequestInit } from '../core/types.js';
 import type { WireOptions } from '../sw/options-header.js';
@@ -13,21 +13,23 @@ import { pageTraceHook } from '../telemetry/page-trace-hook.js';
  */
 export async function viaWorker(worker: ServiceWorker, input: RequestInfo | URL, init: ResilientRequestInit | undefined): Promise<Response> {
   const { resilience, ...fetchInit } = init ?? {};
-  const headers = new Headers(fetchInit.headers ?? (input instanceof Request ? input.headers : undefined));
-  const signal = fetchInit.signal ?? (input instanceof Request ? input.signal : undefined);
+  const request = input instanceof Request ? input : undefined;
+  const headers = new Headers(fetchInit.headers ?? request?.headers);
+  const signal = fetchInit.signal ?? request?.signal;
   const abortId = signal ? crypto.randomUUID() : undefined;
-  headers.set(OPTIONS_HEADER, JSON.stringify({ ...wireOptions(resilience), ...(abortId ? { abortId } : {}) }));
+  headers.set(OPTIONS_HEADER, JSON.stringify({ ...wireOptions(resilience), abortId })); // JSON leaves out an undefined abortId
   const onAbort = () => abortId && worker.postMessage({ type: 'abort', id: abortId } satisfies Command);
   signal?.addEventListener('abort', onAbort, { once: true });
   const url = absoluteUrl(input);
-  const method = (fetchInit.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
+  const method = (fetchInit.method ?? request?.method ?? 'GET').toUpperCase();
   const span = pageTraceHook()?.startCall(method, url, headers, resilience?.traceContext);
   let response: Response | undefined;
   let error: unknown;
   try {
     response = await fetch(input, { ...fetchInit, headers });
-    const invalid = response.headers.get(INVALID_CALL); // the worker refused the options: as the engine throws
-    if (invalid !== null) throw new TypeError(decodeURIComponent(invalid));
+    // The call failed in the worker (`name:message`, see CALL_ERROR): thrown as the engine throws it here.
+    const [name, message] = response.headers.get(CALL_ERROR)?.split(':') ?? [];
+    if (message !== undefined) throw name === 'TypeError' ? new TypeError(decodeURIComponent(message)) : new DOMException(decodeURIComponent(message), name);
     const source = response.headers.get(SOURCE);
     if (resilience?.throwOnReject === true && (source === 'synthetic' || source === 'outbox')) throw rejectionOf(response, url);
     return response;
@@ -49,8 +51,7 @@ function rejectionOf(response: Response, url: string): ResilienceError {
 }
 
 /** The options that mean something to the worker (a trace context does not cross as JSON). */
-function wireOptions(options: CallOptions | undefined): WireOptions {
-  if (options === undefined) return {};
+function wireOptions(options: CallOptions = {}): WireOptions {
   const { traceContext: _context, throwOnReject: _throw, ...rest } = options;
   return rest;
 }

@@ -6,10 +6,11 @@ export const TRACE_ID = 'X-Resilience-Trace-Id';
 /** Per-call options from the page to the worker; stripped before the request leaves. */
 export const OPTIONS_HEADER = 'X-Resilience-Options';
 /**
- * On the worker's answer to a call whose per-call options were invalid: the TypeError's message,
- * URI-encoded. Thrown in the worker it would reach the page as fetch's bare "Failed to fetch"
- * (respondWith rejected), so the page throws it instead.
+ * On the worker's answer to a call from our page client that failed there (invalid per-call
+ * options, a timeout, a network failure): `<error name>:<URI-encoded message>`. Thrown in the
+ * worker, the error would reach the page as fetch's bare "Failed to fetch" (respondWith
+ * rejected), so the page throws it again, as the in-page engine would have thrown it.
  */
-export const INVALID_CALL = 'X-Resilience-Invalid';
+export const CALL_ERROR = 'X-Resilience-Error';
 /** A write the worker's outbox kept: its entry id (with `X-Resilience-Reason: queued`). */
 export const OUTBOX_ID = 'X-Resilience-Outbox-Id';

@@ -3,7 +3,8 @@ import { cacheDegradation } from './cache-degradation.js';
 import { validateCallOptions } from '../core/call-options.js';
 import { createResilientFetch } from '../core/create-resilient-fetch.js';
 import { DEFAULT_MAX_ORIGINS } from '../core/defaults.js';
-import { INVALID_CALL, SOURCE } from '../core/headers.js';
+import { SOURCE } from '../core/headers.js';
+import { failedCallAnswer } from './failed-call.js';
 import type { PolicyConfig, ResilienceEvent, ResilientFetch } from '../core/types.js';
 import { createEventLogger, type LogSink } from '../telemetry/event-logger.js';
 import { exporterRequests } from '../telemetry/exporter-endpoint.js';
@@ -211,8 +212,7 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
       validateCallOptions(options);
       if (config.outbox === undefined) refuseOutboxCall(options.outbox);
     } catch (error) {
-      // Thrown from here it would reach the page as a bare "Failed to fetch": carried across instead.
-      return new Response(null, { status: 400, headers: { [SOURCE]: 'synthetic', [INVALID_CALL]: encodeURIComponent((error as Error).message) } });
+      return failedCallAnswer(error, 400); // as the engine throws it in the page: a TypeError naming the option
     }
     const traceContext = telemetry !== undefined ? telemetry.tracing.extract(request.headers) : undefined;
     const outgoing = carriesPageHeaders(request) ? await stripPageHeaders(request) : request;
@@ -229,6 +229,13 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
       const response = await outbox.fetch(outgoing, signal !== undefined ? { signal, resilience } : { resilience }, originalTrace);
       noticeFresh(outgoing.url, response);
       return response;
+    } catch (error) {
+      // Thrown from here it reaches the page as a bare "Failed to fetch": our page client gets the
+      // engine's error (a TimeoutError, its TypeError naming the URL and why) carried across. Not a
+      // plain fetch (fetch's network error is what it expects), nor the page's own abort (its fetch
+      // has already rejected with the AbortError).
+      if (!carriesPageHeaders(request) || signal?.aborted === true) throw error;
+      return failedCallAnswer(error);
     } finally {
       if (abortId !== undefined) aborts.forget(abortId);
     }

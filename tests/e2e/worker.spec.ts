@@ -93,7 +93,7 @@ test.describe('service worker runtime and page client', () => {
     await harness.register({ config: { policy: { origins: { [up1.url]: { timeoutMs: 500, retry: { maxRetries: 0 }, fallback: 'none' } } } } });
     up1.setFaults({ hang: true });
     const result = await harness.fetch(`${up1.url}/api/slow`);
-    expect('error' in result && result.error.name).toBe('TypeError'); // the page's fetch rejects as fetch does
+    expect('error' in result && result.error.name).toBe('TimeoutError'); // as the engine rejects in the page (tests/e2e/call-errors.spec.ts)
     expect(result.ms).toBeGreaterThanOrEqual(450);
     expect(result.ms).toBeLessThan(3_000);
     await expect.poll(() => up1.stats().aborted).toBe(1);

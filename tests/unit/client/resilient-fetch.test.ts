@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { resilientFetch } from '../../../src/client/resilient-fetch.js';
 import { OPTIONS_HEADER } from '../../../src/core/headers.js';
-import { INVALID_CALL } from '../../../src/core/headers.js';
+import { CALL_ERROR } from '../../../src/core/headers.js';
 import { fakeController, type Behaviour } from './fake-controller.js';
 
 afterEach(() => void vi.unstubAllGlobals());
@@ -40,7 +40,7 @@ describe('resilientFetch when our worker refuses the per-call options', () => {
   it('throws the TypeError the worker named, as the in-page engine would', async () => {
     vi.stubGlobal('navigator', { serviceWorker: { controller: fakeController('ours').worker }, onLine: true });
     const message = 'resilience.retries must be an integer >= 0, got -1';
-    vi.stubGlobal('fetch', async () => new Response(null, { status: 400, headers: { [INVALID_CALL]: encodeURIComponent(message) } }));
+    vi.stubGlobal('fetch', async () => new Response(null, { status: 400, headers: { [CALL_ERROR]: `TypeError:${encodeURIComponent(message)}` } }));
     await expect(resilientFetch('https://api.test/a', { resilience: { retries: -1 } })).rejects.toThrow(new TypeError(message));
   });
 });

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { OPTIONS_HEADER } from '../../../src/core/headers.js';
 import { outbox } from '../../../src/sw/outbox/index.js';
-import { INVALID_CALL } from '../../../src/core/headers.js';
+import { carriedError } from './carried-error.js';
 import { fakeUpstream, freshDbName, startWorker } from './fake-worker.js';
 
 const API = 'https://api.test';
@@ -12,7 +12,10 @@ afterEach(() => void vi.unstubAllGlobals());
 const write = (options: object = {}) => new Request(`${API}/notes`, { method: 'POST', body: 'note', headers: { [OPTIONS_HEADER]: JSON.stringify(options) } });
 const down = () => new Response('down', { status: 503 });
 /** The TypeError the page throws for the worker's answer to invalid per-call options (via-worker.ts). */
-const refusal = (response: Response | undefined) => decodeURIComponent(response?.headers.get(INVALID_CALL) ?? '');
+const refusal = (response: Response | undefined) => {
+  const error = carriedError(response);
+  return error?.name === 'TypeError' ? error.message : '';
+};
 
 describe('the outbox is an import of its own', () => {
   it('a worker script whose policy turns the outbox on without installing it fails at once, saying what to import', () => {
