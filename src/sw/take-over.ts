@@ -10,14 +10,23 @@
  * is lost.
  */
 export function readyOnTakeOver(scope: ServiceWorkerGlobalScope, restored: Promise<void>, reread: () => Promise<void>): Promise<void> {
-  const state = (scope.serviceWorker as ServiceWorker | undefined)?.state;
-  // Restarted while active (or a scope that does not say): what it read at start is current.
-  if (state === undefined || state === 'activating' || state === 'activated') return restored;
+  return rereadOnTakeOver(scope, () => restored.then(reread)) ?? restored;
+}
+
+/**
+ * Runs `reread` under the activate event when this worker's script ran before it was active (a
+ * new version, installing or waiting), and resolves with it; undefined for a worker restarted
+ * while active (or a scope that does not say), where what it read at start is current. The
+ * Workbox strategy uses it alone: its engine holds calls until `reload()` has read the state.
+ */
+export function rereadOnTakeOver(scope: Pick<ServiceWorkerGlobalScope, 'addEventListener'>, reread: () => Promise<void>): Promise<void> | undefined {
+  const state = ((scope as { serviceWorker?: ServiceWorker }).serviceWorker)?.state;
+  if (state === undefined || state === 'activating' || state === 'activated') return undefined;
   return new Promise((resolve) => {
     scope.addEventListener(
       'activate',
       (event) => {
-        const done = restored.then(reread);
+        const done = reread();
         event.waitUntil(done);
         resolve(done);
       },

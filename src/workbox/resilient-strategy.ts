@@ -10,6 +10,7 @@ import { reportError } from '../core/report-error.js';
 import type { CallOptions, ResilientFetch, TracingPort } from '../core/types.js';
 import { IdbStateStore } from '../sw/idb-state-store.js';
 import { isInPageRequest } from '../sw/in-page-mark.js';
+import { rereadOnTakeOver } from '../sw/take-over.js';
 import { carriesPageHeaders, readCallOptions, stripPageHeaders } from '../sw/options-header.js';
 import { StrategyHandlers } from './strategy-handlers.js';
 import { validateStrategyOptions } from './strategy-options.js';
@@ -57,12 +58,19 @@ export class ResilientStrategy extends Strategy {
     this.callOptions = callOptions;
     this.tracing = engineOptions.tracing;
     const store = cache === false ? undefined : createIdbResponseCache({ dbName: `${this.cacheName}-resilient-fetch`, ...cache });
+    const state = persistState !== false ? new IdbStateStore(`${this.cacheName}-resilient-fetch-state`) : undefined;
     this.fetch = createResilientFetch({
       ...engineOptions,
       fetch: this.handlers.transport,
       ...(store !== undefined ? { cache: this.handlers.cacheThroughPlugins(store) } : {}),
-      ...(persistState !== false ? { store: new IdbStateStore(`${this.cacheName}-resilient-fetch-state`) } : {}),
+      ...(state !== undefined ? { store: state } : {}),
     });
+    // A new version's strategy is built when its script runs at install, while the old worker
+    // still serves and saves: it reads the breakers again as it takes over (sw/take-over.ts).
+    if (state !== undefined) {
+      const fetch = this.fetch;
+      rereadOnTakeOver(self, () => (state.reread(), fetch.reload()));
+    }
   }
 
   /**

@@ -291,3 +291,27 @@ describe('ResilientStrategy (Workbox)', () => {
     expect(up.seen).toHaveLength(0);
   });
 });
+
+describe('a new version of a Workbox worker that installs while the old one serves', () => {
+  it('takes over with the breakers the old one saved after it installed (an "update ready" prompt)', async () => {
+    upstream({ status: 500 });
+    const options = { cacheName: `unit-${++databases}`, cache: false as const, random: () => 0, policy: { defaults: { ...tripFast, breaker: { ...tripFast.breaker, openMs: 60_000 } } } };
+    const v1 = new ResilientStrategy(options);
+    await v1.fetch.ready();
+    // v2's script runs now, at install, and reads the saved state as it is (nothing yet)
+    const listeners = new Map<string, (event: Event) => void>();
+    vi.stubGlobal('serviceWorker', { state: 'installing' });
+    vi.stubGlobal('addEventListener', (type: string, listener: (event: Event) => void) => listeners.set(type, listener));
+    const v2 = new ResilientStrategy(options);
+    await v2.fetch.ready();
+
+    for (let i = 0; i < 2; i++) await handle(v1, 'https://api.test/a');
+    await v1.fetch.settled();
+    expect(v1.fetch.snapshot()[0]?.breaker.state).toBe('open');
+
+    const activate = fetchEvent();
+    listeners.get('activate')?.(activate);
+    await Promise.all(activate.lifetime);
+    expect(v2.fetch.snapshot().find((o) => o.origin === 'https://api.test')?.breaker.state).toBe('open');
+  });
+});
