@@ -19,7 +19,15 @@ scenario("traces: the worker's spans of a call made just before the browser stop
   assert.equal((await page.ok(`${up1.url}/api/last-words`)).status, 200);
   await page.tab.restartWorker();
   await otlp.waitFor((all) => all.some((s) => s.kind === 'INTERNAL' && s.attributes['url.full'] === `${up1.url}/api/last-words`), 10_000, 'the call span');
-}, { timeout: SCENARIO_TIMEOUT_MS + BROWSER_LAUNCH_MS });
+}, {
+  timeout: SCENARIO_TIMEOUT_MS + BROWSER_LAUNCH_MS,
+  // Chromium stops a worker only after its waitUntil work when idle, and a test cannot make it
+  // idle: CDP's stopAllWorkers kills it at once, racing the export the call's waitUntil holds
+  // open (lost about one full run in four here, 0 of 6 alone). The export waits up to the
+  // worker's 1 s export interval under waitUntil by design. Firefox and WebKit stop it as a
+  // browser does; Chromium's forced stop is covered by telemetry.spec.ts, in a warm browser.
+  cannot: { chromium: 'no idle stop to drive: CDP stopAllWorkers kills the worker without waiting for its waitUntil, which holds the span export' },
+});
 
 scenario("traces: the page's span leaves when the user leaves the page, not on the export timer", async ({ open, up1, receiver }) => {
   const otlp = await receiver();
