@@ -10,6 +10,8 @@ export class ResilienceError extends Error {
   readonly origin: string;
   /** When the origin may be tried again, where known. */
   readonly retryAfterMs: number | undefined;
+  /** A write the worker's outbox kept (reason `queued`): its entry id (`X-Resilience-Outbox-Id`). */
+  readonly outboxId?: string;
 
   constructor(reason: ResilienceReason, origin: string, retryAfterMs?: number) {
     const limit = Error.stackTraceLimit;

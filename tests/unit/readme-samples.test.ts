@@ -50,6 +50,74 @@ export {};
 /** What the README's page sample imports; a sample without imports continues it. */
 const PAGE_IMPORTS = "import { registerResilience, resilientFetch, describeResponse } from 'resilient-fetch';\n";
 
+/**
+ * What the README's prose names, written as a reader would use it: each with the README phrase it
+ * rests on (checked to still be there, so a snippet cannot outlive the sentence it tests).
+ */
+const PROSE: { says: string; worker: boolean; code: string }[] = [
+  {
+    says: 'with `throwOnReject`, a `ResilienceError`\nwith reason `queued` and `outboxId`',
+    worker: false,
+    code: `import { ResilienceError, resilientFetch } from 'resilient-fetch';
+try {
+  await resilientFetch('/api/notes', { method: 'POST', body, resilience: { outbox: true, throwOnReject: true } });
+} catch (e) {
+  if (e instanceof ResilienceError && e.reason === 'queued') show(e.outboxId ?? '');
+}`,
+  },
+  {
+    says: "`handle.outbox.list()` (the live partition's entries and recent\nevents, per-origin backoff), `flush()`, `clear(partition?)`",
+    worker: false,
+    code: `import { registerResilience, type Broadcast } from 'resilient-fetch';
+const handle = await registerResilience({ scriptURL: '/sw.js' });
+const listing = await handle.outbox.list();
+show(String(listing.origins[0]?.notBefore));
+await handle.outbox.flush();
+await handle.outbox.clear('alice');
+await handle.clearCache('alice');
+show(JSON.stringify([await handle.config(), await handle.state()]));
+handle.subscribe((msg: Broadcast) => {
+  if (msg.type === 'outbox' && msg.event.kind === 'failed') show(\`\${msg.event.status} \${msg.event.body}\`);
+  if (msg.type === 'cache' && (msg.kind === 'stale-served' || msg.kind === 'fresh-arrived')) show(msg.url);
+});`,
+  },
+  {
+    says: '`match` takes a function, or a list of origins and RegExps',
+    worker: true,
+    code: `import { installResilience } from 'resilient-fetch/sw';
+installResilience({ match: ['https://api.example.com', /\\/api\\//], navigations: true, log: false, version: '2' });
+installResilience({ match: (url) => url.pathname.startsWith('/api/'), log: (line, record) => console.log(record.event, line) });
+installResilience({ cache: { dbName: 'shop-cache', maxEntries: 200, maxBytes: 20_000_000, maxAgeMs: 86_400_000, memoryEntries: 64 } });
+installResilience({ cache: false });`,
+  },
+  {
+    says: '`fallback: { cache?: true, handler(request, reason) }` in the worker\'s own policy',
+    worker: true,
+    code: `import { installResilience } from 'resilient-fetch/sw';
+installResilience({ policy: { defaults: {
+  fallback: { cache: true, handler: (request, reason) => Response.json({ offline: true, reason, url: request.url }) },
+  retry: { maxRetryAfterMs: 120_000, budgetReserve: 0 },
+  breaker: { maxOpenMs: 5_000, slowCallMs: 60_000 },
+  rateLimit: { perSecond: 10, burst: 20 },
+  throttle: false,
+  outbox: { methods: ['POST'], maxEntries: 500, maxBytes: 10_485_760, maxAgeMs: 604_800_000 },
+}, maxOrigins: 64 } });`,
+  },
+  {
+    says: 'add your own with\n`redactQueryParams` in `setupWorkerTracing`/`setupPageTracing`',
+    worker: false,
+    code: `import { setupPageTracing, createEventLogger } from 'resilient-fetch/telemetry';
+setupPageTracing({ serviceName: 'shop', endpoint: 'https://otel.example.com/v1/traces', redactQueryParams: ['session'] });
+createEventLogger({ redactQueryParams: ['session'] });`,
+  },
+  {
+    says: 'add your own with\n`redactQueryParams` in `setupWorkerTracing`/`setupPageTracing`',
+    worker: true,
+    code: `import { setupWorkerTracing } from 'resilient-fetch/telemetry/worker';
+setupWorkerTracing({ serviceName: 'shop-sw', endpoint: 'https://otel.example.com/v1/traces', redactQueryParams: ['session'] });`,
+  },
+];
+
 interface Sample {
   line: number;
   code: string;
@@ -68,14 +136,19 @@ function samples(): Sample[] {
   return found;
 }
 
+/** The prose snippets as samples (line 0: not in the README as code). */
+function proseSamples(): Sample[] {
+  return PROSE.map(({ code, worker }) => ({ line: 0, code, worker }));
+}
+
 /** Compiles each sample as its own module; the errors, each named by the README line it is on. */
 function compile(list: Sample[], lib: string[]): string[] {
   const dir = path.join(ROOT, 'tests/unit/readme-samples');
   const files = new Map<string, string>([[path.join(dir, 'placeholders.ts'), PLACEHOLDERS]]);
   const sampleAt = new Map<string, { sample: Sample; prefixLines: number }>();
-  for (const sample of list) {
+  for (const [index, sample] of list.entries()) {
     const prefix = /^import /m.test(sample.code) ? '' : PAGE_IMPORTS;
-    const file = path.join(dir, `line-${sample.line}.ts`);
+    const file = path.join(dir, `sample-${index}.ts`);
     files.set(file, `${prefix}${sample.code}\nexport {};\n`);
     sampleAt.set(file, { sample, prefixLines: prefix === '' ? 0 : 1 });
   }
@@ -140,5 +213,20 @@ describe("the README's TypeScript samples", () => {
 
   it('compile in a service worker (WebWorker lib) as a reader copies them', () => {
     expect(compile(all.filter((s) => s.worker), ['lib.es2023.d.ts', 'lib.webworker.d.ts', 'lib.webworker.iterable.d.ts'])).toEqual([]);
+  }, 30_000);
+});
+
+describe("what the README's prose names", () => {
+  it('is still said there', () => {
+    const words = (text: string) => text.replaceAll(/\s+/g, ' ');
+    for (const { says } of PROSE) expect(words(README)).toContain(words(says));
+  });
+
+  it('compiles as a reader would write it, in a page and in a worker', () => {
+    const prose = proseSamples();
+    expect([
+      ...compile(prose.filter((s) => !s.worker), ['lib.es2023.d.ts', 'lib.dom.d.ts', 'lib.dom.iterable.d.ts']),
+      ...compile(prose.filter((s) => s.worker), ['lib.es2023.d.ts', 'lib.webworker.d.ts', 'lib.webworker.iterable.d.ts']),
+    ]).toEqual([]);
   }, 30_000);
 });
