@@ -62,12 +62,19 @@ function resolve(base: OriginPolicy, override: PolicyOverride | undefined, path:
   return policy;
 }
 
+/**
+ * `localhost:8080` parses as a URL whose scheme is "localhost:" and whose origin is "null": its
+ * policy applied to no request. A path was dropped: the policy applied to the whole origin.
+ */
 function normalizeOriginKey(key: string): string {
+  let url: URL | undefined;
   try {
-    return new URL(key).origin;
+    url = new URL(key);
   } catch {
-    return fail('policy.origins key', key, 'an origin like "https://api.example.com"');
+    // named below
   }
+  if (url?.origin !== 'null' && url?.href === `${url?.origin}/`) return url.origin;
+  return fail('policy.origins key', key, 'an origin like "https://api.example.com"');
 }
 
 /** Deep merge for plain objects; arrays, functions' owners and `false` replace what they override. */

@@ -20,7 +20,8 @@ const RULES: Record<keyof ResilientStrategyOptions, Rule> = {
   callOptions: checkedLater, // by validateCallOptions
   policy: checkedLater, // by the engine
   clock: object,
-  tracing: object,
+  // An OpenTelemetry Tracer passed "an object" and then failed every request the route handled.
+  tracing: optional(rule((v) => isObject(v) && typeof v.startCall === 'function', "engineTracing(tracer)'s result")),
   random: aFunction,
   onEvent: aFunction,
   isOnline: aFunction,
