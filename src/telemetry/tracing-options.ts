@@ -1,5 +1,5 @@
 import { MAX_TIMER_MS } from '../core/max-timer.js';
-import { checkFields, fail, integer, isObject, optional, rule, type Rule } from '../core/validation.js';
+import { anything, checkFields, fail, integer, isObject, optional, rejectUnknownKeys, rule, type Rule } from '../core/validation.js';
 import { assertPropagateTo } from './propagate-to.js';
 
 const count = optional(integer(1));
@@ -29,11 +29,12 @@ export const PAGE_FIELDS: Record<string, Rule> = { ...COMMON_FIELDS, scheduledDe
  * Checks setupWorkerTracing's or setupPageTracing's options before anything is set up: a TypeError
  * names the field and the value. Without it a wrong value surfaced far away: a URL object in
  * `propagateTo` threw on every call, an `exportTimeoutMillis` past a timer's longest wait made
- * every export time out at once. Unknown fields are not refused (TypeScript does), as in the
- * worker's own config check.
+ * every export time out at once. A misspelt field is refused: in a plain-JavaScript worker or page,
+ * `propagateToo` sent no `traceparent` and the traces stopped joining, with no word.
  */
 export function checkTracingOptions(options: unknown, fields: Record<string, Rule>, what: string): void {
   if (!isObject(options)) fail(`${what} options`, options, 'an object');
+  rejectUnknownKeys({ ...fields, propagateTo: anything }, options, '');
   checkFields(fields, options);
   assertPropagateTo(options.propagateTo ?? []);
 }
