@@ -17,7 +17,9 @@ export async function viaWorker(worker: ServiceWorker, input: RequestInfo | URL,
   const headers = new Headers(fetchInit.headers ?? request?.headers);
   const signal = fetchInit.signal ?? request?.signal;
   const abortId = signal ? crypto.randomUUID() : undefined;
-  headers.set(OPTIONS_HEADER, JSON.stringify({ ...wireOptions(resilience), abortId })); // JSON leaves out an undefined abortId
+  // JSON leaves out an undefined abortId, and writes Infinity as null, which the worker refused:
+  // ±1e308 means the same to every option (no timeout, no deadline or one long past, any age).
+  headers.set(OPTIONS_HEADER, JSON.stringify({ ...wireOptions(resilience), abortId }, (_, v) => (Math.abs(v) === Infinity ? Math.sign(v) * 1e308 : v)));
   const onAbort = () => abortId && worker.postMessage({ type: 'abort', id: abortId } satisfies Command);
   signal?.addEventListener('abort', onAbort, { once: true });
   const url = absoluteUrl(input);
