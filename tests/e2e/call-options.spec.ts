@@ -14,3 +14,11 @@ test.describe('invalid per-call options through the worker', () => {
     expect(up1.stats().total).toBe(before);
   });
 });
+
+// JSON writes Infinity as null: the worker refused options the in-page engine takes (no per-attempt
+// timeout, no deadline), so the same call failed only when a worker of ours controlled the page.
+test('per-call options of Infinity are taken through the worker, as in the page', async ({ harness, up1 }) => {
+  await harness.register();
+  const result = await harness.fetch(`${up1.url}/api/items`, { resilience: { timeoutMs: Infinity, deadlineMs: Infinity, maxStaleMs: Infinity } });
+  expect(result).toMatchObject({ status: 200, meta: { source: 'network' } });
+});
