@@ -38,7 +38,8 @@ const eagerPage = (config) => ({ ...asAppBundles(config), plugins: [...(config.p
 module.exports = [
   { ...entry('page: registerResilience + resilientFetch + describeResponse', PAGE, '3 KB'), modifyEsbuildConfig: eagerPage },
   entry('page: in-page engine chunk (loaded when no worker of ours controls the page)', { './src/client/page-engine.ts': '{ pageEngine }' }, '20.9 KB'),
-  { ...entry('page + setupPageTracing', { ...PAGE, './src/telemetry/index.ts': '{ setupPageTracing }' }, '38.0 KB'), modifyEsbuildConfig: eagerPage },
+  // 38.1: measured 38.00 after the tracing options refused misspelt ones (+0.07) and per-call Infinity crossed to the worker (+0.03): no margin left at 38.0.
+  { ...entry('page + setupPageTracing', { ...PAGE, './src/telemetry/index.ts': '{ setupPageTracing }' }, '38.1 KB'), modifyEsbuildConfig: eagerPage },
   entry('worker: installResilience', WORKER, '25.1 KB'),
   entry('worker + outbox', { ...WORKER, ...OUTBOX }, '29.3 KB'),
   entry('worker + setupWorkerTracing', { ...WORKER, './src/telemetry/worker.ts': '{ setupWorkerTracing }' }, '43.3 KB'),
