@@ -77,3 +77,18 @@ test.describe('uploads in the page (its engine, zone.js loaded as page tracing l
     expect(await upload(harness, up1, 'blob', OVER)).toEqual(retried);
   });
 });
+
+test.describe('a ReadableStream body (duplex: half), Chromium against an HTTP/1.1 upstream', () => {
+  test('within the limit the worker buffers it and retries it; past it, it is passed on as the stream it is, which Chromium refuses over HTTP/1.1 as it does in the page', async ({ harness, up1 }) => {
+    const refused = { answer: `TypeError: resilient-fetch: ${up1.url}/api/upload failed after 1 attempt(s) (network-error)`, received: [], ours: 0 };
+    await setUp(harness, up1, false);
+    expect(await upload(harness, up1, 'stream', UNDER)).toEqual(retried);
+    // Before, the worker read it whole to rebuild the Request, and sent those bytes: it "worked",
+    // holding any size in memory, which is what maxBufferedBodyBytes is there to stop.
+    expect(await upload(harness, up1, 'stream', OVER)).toEqual(refused);
+    await harness.page.evaluate(() => window.harness.unregister());
+    await harness.page.reload();
+    await setUp(harness, up1, true);
+    expect(await upload(harness, up1, 'stream', UNDER)).toEqual(refused); // the engine never buffers a stream the caller handed it
+  });
+});
