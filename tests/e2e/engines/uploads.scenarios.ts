@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import type { ChaosUpstreamHandle } from '../../../demo-app/server/chaos-upstream.js';
+import type { LiveConfig } from '../../../src/index.js';
 import type { FetchFailure, FetchResult } from '../app/main.js';
 import { uploadText } from '../upload-bytes.js';
 import type { HarnessPage } from './page.js';
@@ -13,7 +14,7 @@ import { scenario } from './scenario.js';
 
 const LIMIT = 64 * 1024;
 
-function policy(origin: string) {
+function policy(origin: string): LiveConfig {
   // A budget and a breaker that one call after another cannot exhaust or open: each call is judged alone.
   return { policy: { origins: { [origin]: { retry: { maxBufferedBodyBytes: LIMIT, baseDelayMs: 10, maxDelayMs: 20, budgetReserve: 100 }, breaker: { minimumCalls: 100 }, throttle: false } } } };
 }
