@@ -1,5 +1,5 @@
 import { admit, outwaits } from './admission.js';
-import { buffered } from './buffering.js';
+import { buffered, isBuffering } from './buffering.js';
 import { Call } from './call.js';
 import { sendFirst } from './first-attempt.js';
 import { validateCallOptions } from './call-options.js';
@@ -133,11 +133,11 @@ export class Engine {
     const fetchInit = withoutOptions(init);
     const deadline = now + deadlineMs;
     const plan = planRequest(input, fetchInit, (options?.retries ?? policy.retry.maxRetries) > 0, options?.idempotent, policy.retry.maxBufferedBodyBytes);
-    if (!(plan instanceof Promise) && rejection === null && signal === undefined && this.needsNoWatch(plan, options, policy)) {
+    if (!isBuffering(plan) && rejection === null && signal === undefined && this.needsNoWatch(plan, options, policy)) {
       const sent = sendFirst(this, state, plan, url, options, now, deadline);
       if (sent !== null) return sent;
     }
-    if (plan instanceof Promise) {
+    if (isBuffering(plan)) {
       return buffered(plan, this.deps, url, now, options?.timeoutMs ?? policy.timeoutMs, deadlineMs, signal).then((p) => new Call(this, state, p, url, signal, options, now, deadline, rejection).run());
     }
     return new Call(this, state, plan, url, signal, options, now, deadline, rejection).run();

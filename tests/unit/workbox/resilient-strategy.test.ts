@@ -212,6 +212,36 @@ describe('ResilientStrategy (Workbox)', () => {
     }
   });
 
+  it("passes a page's upload on unread when it strips the headers: past maxBufferedBodyBytes it goes once, whole, having been read no further than the limit", async () => {
+    const total = 1024 * 1024;
+    const chunk = 16 * 1024;
+    let pulled = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (pulled >= total) return controller.close();
+        pulled += chunk;
+        controller.enqueue(new Uint8Array(chunk).fill(97));
+      },
+    }, { highWaterMark: 0 });
+    const pulledAtSend: number[] = [];
+    const sent: number[] = [];
+    vi.stubGlobal('fetch', async (input: RequestInfo | URL, init?: RequestInit) => {
+      pulledAtSend.push(pulled);
+      sent.push((await new Request(input, init).arrayBuffer()).byteLength);
+      return new Response('busy', { status: 503 });
+    });
+    const request = new Request('https://api.test/upload', {
+      method: 'PUT',
+      body,
+      duplex: 'half',
+      headers: { [OPTIONS_HEADER]: '{}', traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' },
+    } as RequestInit);
+    const res = await handle(strategy({ policy: { defaults: { retry: { maxBufferedBodyBytes: 64 * 1024, baseDelayMs: 1, maxDelayMs: 1 } } } }), request);
+    expect(res.status).toBe(503);
+    expect(sent).toEqual([total]);
+    expect(pulledAtSend[0]).toBeLessThan(128 * 1024); // it was the whole megabyte: read to rebuild the Request
+  });
+
   it('hands every plugin callback the request without the page\'s headers, the handler\'s own callbacks and the fallback included', async () => {
     upstream('network-error');
     const seen: string[] = [];
