@@ -166,8 +166,10 @@ export class Engine {
     if (listener === undefined) return;
     try {
       // An async listener's rejection is reported too: left unhandled, it ends a Node process.
-      const returned: unknown = listener(event);
-      if (returned instanceof Promise) returned.catch(reportError);
+      // A then, not instanceof Promise: under zone.js (page tracing) an async function's promise is
+      // no instance of the global Promise, and its rejection went unhandled.
+      const returned = listener(event) as PromiseLike<unknown> | null | undefined;
+      if (typeof returned?.then === 'function') returned.then(undefined, reportError);
     } catch (error) {
       reportError(error); // a listener's bug is the app's to see, never the call's to suffer
     }
