@@ -1,6 +1,7 @@
 import { reportError } from '../core/report-error.js';
 import { cancelBody } from '../core/responses.js';
 import { ageMs } from '../core/stored-age.js';
+import { STUCK_AFTER_MS } from '../core/within.js';
 import type { ResponseCache } from '../core/types.js';
 import { createConnection } from './connection.js';
 import {
@@ -52,7 +53,11 @@ export interface IdbResponseCache extends ResponseCache {
    */
   bindPartition(request: Request): void;
   stats(): Promise<CacheStats>;
-  /** Resolves when every put and write-behind (recency, expiry) started so far has finished. */
+  /**
+   * Resolves when every put and write-behind (recency, expiry) started so far has finished, or
+   * STUCK_AFTER_MS (2 s) after it was called: what has not finished by then (a body stalled while
+   * storing) is reported as `cache-stuck` and no longer waited for. Never rejects.
+   */
   settled(): Promise<void>;
   /** Closes the database connection after pending writes; a later call opens it again. */
   close(): Promise<void>;
@@ -88,7 +93,13 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
   let lastTotals: Totals = { entries: 0, bytes: 0 };
   const counters = { hits: 0, misses: 0, puts: 0, evictions: 0, expired: 0 };
   const skipped = Object.fromEntries(SKIP_REASONS.map((reason) => [reason, 0])) as Record<SkipReason, number>;
-  const pending = new Set<Promise<void>>();
+  /** Work under way, with what it does (for `cache-stuck`). */
+  const pending = new Map<Promise<void>, CacheOperation>();
+  /**
+   * Clears started so far: a put started before one does not write (whatever partition it
+   * cleared: clears are rare, a sign-out), as one stuck past settled()'s wait would land after it.
+   */
+  let clears = 0;
   /** When each key was last written by this instance, to skip rewriting it within minRefreshMs. */
   const recentPuts = new Map<string, number>();
 
@@ -120,7 +131,7 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
     const done: Promise<void> = work()
       .catch((error: unknown) => report({ type: 'cache-error', operation, error }))
       .finally(() => pending.delete(done));
-    pending.add(done);
+    pending.set(done, operation);
     return done;
   };
 
@@ -169,7 +180,7 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
     }
   }
 
-  async function store(request: Request, response: Response, current: string | null): Promise<void> {
+  async function store(request: Request, response: Response, current: string | null, clearsBefore: number): Promise<void> {
     if (disabled || connection === undefined) {
       skipped.disabled += 1;
       cancelBody(response);
@@ -222,7 +233,9 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
     // What this request would have matched is superseded, as with Cache.put.
     const supersedes = (stored: EntryRecord) => varyMatches(request, stored.vary);
     const write = async () => {
-      const outcome = await writeEntry(await connection.get(), entry, body, supersedes, isExpiredAt(now), limits);
+      const db = await connection.get();
+      if (clears !== clearsBefore) return; // cleared since it started
+      const outcome = await writeEntry(db, entry, body, supersedes, isExpiredAt(now), limits);
       notices?.tell(outcome.evicted.entries > 0 ? [] : [entry.partition, entry.url]); // which were evicted is not said
       recent?.stored({ entry, body }, supersedes);
       counters.puts += 1;
@@ -266,9 +279,10 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
 
     put(request, response) {
       const current = partitionOf(request);
+      const clearsBefore = clears;
       return track('put', async () => {
         try {
-          await store(request, response, current);
+          await store(request, response, current, clearsBefore);
         } catch (error) {
           skipped.error += 1;
           throw error;
@@ -278,6 +292,7 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
 
     async clear(which) {
       const target = which === undefined ? undefined : (checkPartition('partition', which) ?? NO_PARTITION);
+      clears += 1;
       await settled();
       recentPuts.clear();
       if (connection === undefined) return;
@@ -321,7 +336,14 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
   };
 
   async function settled(): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const stuck = new Promise<true>((resolve) => (timer = setTimeout(resolve, STUCK_AFTER_MS, true)));
     // Work tracked while we wait is waited for too.
-    while (pending.size > 0) await Promise.all(pending);
+    while (pending.size > 0) {
+      if ((await Promise.race([Promise.all(pending.keys()), stuck])) !== true) continue;
+      for (const operation of pending.values()) report({ type: 'cache-stuck', operation });
+      pending.clear(); // each is said once; what it does when it ends is still reported
+    }
+    clearTimeout(timer);
   }
 }
