@@ -253,7 +253,7 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
         // try once more; a second refusal means this origin's storage is full for good.
         const db = await connection.get();
         const { entries } = await readTotals(db);
-        reportRemoved('quota', await evictLeastRecentlyUsed(db, Math.ceil(entries / 2)));
+        reportRemoved('quota', await evictLeastRecentlyUsed(db, Math.ceil(entries / 2), opts.now()));
         await write();
       } catch (retryError) {
         if (!isQuotaExceeded(retryError)) throw retryError;
