@@ -184,6 +184,26 @@ describe('ResilientStrategy (Workbox)', () => {
     expect(up.seen[0]?.headers.get('authorization')).toBe('Bearer t');
   });
 
+  // Workbox runs fetchDidSucceed inside handler.fetch's try, so a plugin that throws there rejects
+  // the fetch (after fetchDidFail) as a network error would: the upstream answered all the same.
+  it('a fetchDidSucceed plugin that throws is not the upstream failing: the call fails with its error, nothing is resent, the breaker stays closed', async () => {
+    const up = upstream({ status: 200, body: 'applied' });
+    let broken = true;
+    const buggy: WorkboxPlugin = {
+      fetchDidSucceed: async ({ response }) => {
+        if (broken) throw new Error('plugin bug');
+        return response;
+      },
+    };
+    const s = strategy({ plugins: [buggy], policy: { defaults: { ...tripFast, retry: { maxRetries: 2, baseDelayMs: 0 } } } });
+    const write = () => new Request('https://api.test/orders', { method: 'POST', body: 'order', headers: { 'Idempotency-Key': 'k1' } });
+    for (let i = 0; i < 4; i++) await expect(handle(s, write())).rejects.toThrow('plugin bug');
+    expect(up.seen).toHaveLength(4); // once per call: the write arrived, so it is not sent again
+    expect(s.fetch.snapshot()[0]?.breaker).toMatchObject({ state: 'closed', failures: 0 });
+    broken = false;
+    expect(await (await handle(s, write())).text()).toBe('applied'); // not refused as circuit-open
+  });
+
   it('without a handlerDidError plugin, a local rejection is our 503 with its reason', async () => {
     upstream({ status: 500 });
     const s = strategy({ policy: { defaults: tripFast } });
