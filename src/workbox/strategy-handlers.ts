@@ -1,4 +1,5 @@
 import type { StrategyHandler } from 'workbox-strategies/StrategyHandler.js';
+import type { WorkboxPlugin } from 'workbox-core/types.js';
 import type { IdbResponseCache } from '../cache/index.js';
 import { NOT_SENT } from '../core/attempt.js';
 import { cancelBody } from '../core/responses.js';
@@ -12,6 +13,19 @@ import type { ResponseCache } from '../core/types.js';
  */
 export class StrategyHandlers {
   private readonly byRequest = new WeakMap<Request, StrategyHandler>();
+  /** Per request, our plugin's state in its handler: whether the upstream answered the current attempt. */
+  private readonly attempts = new WeakMap<Request, { answered?: boolean }>();
+
+  /**
+   * Ours, first among the strategy's plugins, so it sees each attempt's answer before the app's
+   * `fetchDidSucceed` plugins. Workbox runs those inside handler.fetch's try: one that throws
+   * rejects the attempt as a network error would, though the upstream answered. Counted as that,
+   * it opened the breaker against a healthy origin and resent writes the upstream had applied.
+   */
+  readonly plugin: WorkboxPlugin = {
+    handlerWillStart: async ({ request, state }) => void this.attempts.set(request, state!),
+    fetchDidSucceed: async ({ response, state }) => ((state!.answered = true), response),
+  };
 
   /** Routes the engine's attempts and cache writes for `request` through `handler`. */
   track(request: Request, handler: StrategyHandler): void {
@@ -28,12 +42,15 @@ export class StrategyHandlers {
       return Promise.reject(new Error('resilient-fetch/workbox: an attempt for a request no ResilientStrategy handler started'));
     }
     const request = input as Request;
+    const attempt = this.attempts.get(request);
+    if (attempt !== undefined) attempt.answered = false;
+    const notSentIf = (error: unknown) => markNotSent(error, attempt?.answered === true);
     // The browser refuses to copy a navigation request with an init (TypeError), so a navigation
     // goes as it is: a timeout still ends the attempt, it just cannot cancel the download.
-    if (request.mode !== 'navigate') return handler.fetch(new Request(request, init)).catch(markNotSent);
-    const attempt = handler.fetch(request).catch(markNotSent); // reads event.preloadResponse before its first await
+    if (request.mode !== 'navigate') return handler.fetch(new Request(request, init)).catch(notSentIf);
+    const sending = handler.fetch(request).catch(notSentIf); // reads event.preloadResponse before its first await
     spendPreload(handler.event);
-    return attempt;
+    return sending;
   };
 
   /**
@@ -74,9 +91,12 @@ function spendPreload(event: ExtendableEvent): void {
 /**
  * A `requestWillFetch` plugin that threw (Workbox wraps its error in this WorkboxError) stopped
  * the attempt before anything was sent: the engine counts it as nothing (NOT_SENT), so an auth
- * plugin with no token cannot open the breaker against an upstream it never asked.
+ * plugin with no token cannot open the breaker against an upstream it never asked. An app's
+ * `fetchDidSucceed` that threw after the upstream `answered` is no failure of the upstream either:
+ * counted as nothing too, and never retried (the write arrived); the call fails with its error,
+ * as it does in Workbox's own strategies.
  */
-function markNotSent(error: unknown): never {
-  if (error instanceof Error && error.name === 'plugin-error-request-will-fetch') Object.assign(error, { [NOT_SENT]: true });
+function markNotSent(error: unknown, answered: boolean): never {
+  if (error instanceof Error && (answered || error.name === 'plugin-error-request-will-fetch')) Object.assign(error, { [NOT_SENT]: true });
   throw error;
 }
