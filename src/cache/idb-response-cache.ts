@@ -1,7 +1,6 @@
 import { reportError } from '../core/report-error.js';
 import { cancelBody } from '../core/responses.js';
 import { ageMs } from '../core/stored-age.js';
-import { STUCK_AFTER_MS } from '../core/within.js';
 import type { ResponseCache } from '../core/types.js';
 import { createConnection } from './connection.js';
 import {
@@ -14,7 +13,7 @@ import {
   writeEntry,
   type Removed,
 } from './entry-store.js';
-import { SKIP_REASONS, type CacheEvent, type CacheOperation, type CacheStats, type EvictionReason, type SkipReason } from './events.js';
+import { SKIP_REASONS, type CacheEvent, type CacheStats, type EvictionReason, type SkipReason } from './events.js';
 import { checkPartition, resolveCacheOptions, type IdbResponseCacheOptions } from './options.js';
 import { isQuotaExceeded } from './quota.js';
 import { readBodyWithin } from './read-body.js';
@@ -23,6 +22,7 @@ import { keyOf, NO_PARTITION, type EntryRecord, type Totals } from './schema.js'
 import { mayMatch, servableUnpartitioned, whyNotStorable } from './storable.js';
 import { storedHeaders, withoutFragment } from './stored-form.js';
 import { varyHeaderNames, varyKey, varyMatches, varyValues } from './vary.js';
+import { TrackedWork } from './tracked-work.js';
 import { writeNotices } from './write-notices.js';
 
 export interface IdbResponseCache extends ResponseCache {
@@ -93,8 +93,6 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
   let lastTotals: Totals = { entries: 0, bytes: 0 };
   const counters = { hits: 0, misses: 0, puts: 0, evictions: 0, expired: 0 };
   const skipped = Object.fromEntries(SKIP_REASONS.map((reason) => [reason, 0])) as Record<SkipReason, number>;
-  /** Work under way, with what it does (for `cache-stuck`). */
-  const pending = new Map<Promise<void>, CacheOperation>();
   /**
    * Clears started so far: a put started before one does not write (whatever partition it
    * cleared: clears are rare, a sign-out), as one stuck past settled()'s wait would land after it.
@@ -126,14 +124,8 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
     report({ type: 'cache-evicted', reason, entries: removed.entries, bytes: removed.bytes });
   };
 
-  /** Tracks work the caller does not wait for; its failure is reported, never thrown. */
-  const track = (operation: CacheOperation, work: () => Promise<void>): Promise<void> => {
-    const done: Promise<void> = work()
-      .catch((error: unknown) => report({ type: 'cache-error', operation, error }))
-      .finally(() => pending.delete(done));
-    pending.set(done, operation);
-    return done;
-  };
+  const work = new TrackedWork(report);
+  const settled = () => work.settled();
 
   const isExpiredAt = (now: number) => (entry: EntryRecord) => ageMs(entry.storedAt, now) > opts.maxAgeMs; // unknown age (clock set back): expired
 
@@ -157,7 +149,7 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
       if (hit !== undefined && remembered === undefined) recent?.remember(hit);
       if (expired.length > 0) {
         const keys = expired.map(keyOf);
-        void track('expire', async () => reportRemoved('expired', await deleteExpired(await connection.get(), keys, isExpired)));
+        void work.track('expire', async () => reportRemoved('expired', await deleteExpired(await connection.get(), keys, isExpired)));
       }
       if (hit === undefined) {
         counters.misses += 1;
@@ -169,7 +161,7 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
       if (now - hit.entry.lastUsed >= TOUCH_INTERVAL_MS) {
         hit.entry.lastUsed = now;
         const key = keyOf(hit.entry);
-        void track('touch', async () => touch(await connection.get(), key, now));
+        void work.track('touch', async () => touch(await connection.get(), key, now));
       }
       const { status, statusText, headers, storedAt } = hit.entry;
       return { response: new Response(hit.body, { status, statusText, headers }), storedAt };
@@ -280,7 +272,7 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
     put(request, response) {
       const current = partitionOf(request);
       const clearsBefore = clears;
-      return track('put', async () => {
+      return work.track('put', async () => {
         try {
           await store(request, response, current, clearsBefore);
         } catch (error) {
@@ -334,16 +326,4 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
       await connection?.close();
     },
   };
-
-  async function settled(): Promise<void> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const stuck = new Promise<true>((resolve) => (timer = setTimeout(resolve, STUCK_AFTER_MS, true)));
-    // Work tracked while we wait is waited for too.
-    while (pending.size > 0) {
-      if ((await Promise.race([Promise.all(pending.keys()), stuck])) !== true) continue;
-      for (const operation of pending.values()) report({ type: 'cache-stuck', operation });
-      pending.clear(); // each is said once; what it does when it ends is still reported
-    }
-    clearTimeout(timer);
-  }
 }
