@@ -76,6 +76,28 @@ describe('LRU eviction', () => {
     expect((await cache.stats()).entries).toBeLessThanOrEqual(3);
   });
 
+  it('after the wall clock went back an hour, an entry stamped ahead that is used again is stamped anew, and kept over those not used', async () => {
+    const { cache, clock } = setup({ maxEntries: 3 });
+    for (const url of [URL_A, URL_B]) {
+      await cache.put(get(url), ok(url));
+      clock.advance(60_000);
+    }
+    clock.advance(3_600_000); // an hour ahead: A was stored before it, and is still servable after the fix
+    expect(await matchText(cache, get(URL_A))).toBe(URL_A); // used then: last used an hour ahead
+    await cache.settled();
+    clock.advance(-3_600_000);
+
+    expect(await matchText(cache, get(URL_A))).toBe(URL_A); // used again, on the fixed clock, after B
+    await cache.settled();
+    clock.advance(60_000);
+    for (const url of [URL_C, URL_D]) {
+      await cache.put(get(url), ok(url));
+      clock.advance(60_000);
+    }
+    expect(await matchText(cache, get(URL_A))).toBe(URL_A); // B, last used before A, went instead
+    expect(await matchText(cache, get(URL_B))).toBeUndefined();
+  });
+
   it('keeps exact totals through replace, evict and clear', async () => {
     const { cache, clock } = setup({ maxEntries: 2, maxBytes: 1_000 });
     await cache.put(get(URL_A), ok(bytes(10)));
