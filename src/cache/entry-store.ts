@@ -146,12 +146,15 @@ export async function deleteExpired(
   });
 }
 
-/** Records a hit for LRU. Only the small metadata record is rewritten, never the body. */
+/**
+ * Records a hit for LRU. Only the small metadata record is rewritten, never the body. A later
+ * stamp is kept (another instance's), but not one ahead of the clock: see removeLeastRecentlyUsed.
+ */
 export async function touch(db: CacheDb, key: EntryKey, at: number): Promise<void> {
   const tx = db.transaction('entries', 'readwrite');
   await inTransaction(tx, async () => {
     const entry = await tx.store.get(key);
-    if (entry === undefined || entry.lastUsed >= at) return;
+    if (entry === undefined || (entry.lastUsed >= at && entry.lastUsed - at <= CLOCK_STEP_TOLERANCE_MS)) return;
     await tx.store.put({ ...entry, lastUsed: at });
   });
 }

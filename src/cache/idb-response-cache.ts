@@ -158,7 +158,7 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
       counters.hits += 1;
       // Recency is written behind, and at most once a minute per entry: LRU order needs no
       // finer grain, and a write per stale serve slowed the open-breaker path (bench:sw).
-      if (now - hit.entry.lastUsed >= TOUCH_INTERVAL_MS) {
+      if (ageMs(hit.entry.lastUsed, now) >= TOUCH_INTERVAL_MS) { // a stamp ahead of a clock since set back, too
         hit.entry.lastUsed = now;
         const key = keyOf(hit.entry);
         void work.track('touch', async () => touch(await connection.get(), key, now));
