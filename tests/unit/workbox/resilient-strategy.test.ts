@@ -204,6 +204,30 @@ describe('ResilientStrategy (Workbox)', () => {
     expect(await (await handle(s, write())).text()).toBe('applied'); // not refused as circuit-open
   });
 
+  // A navigation's attempt cannot be cancelled (it goes without our signal): one that timed out
+  // may still be answered while the retry runs. That late answer is not the retry's.
+  it('a navigation whose timed-out attempt is answered late, while its retry fails on the network: the retry is a failure, and the stored copy answers', async () => {
+    const replies = [
+      async () => new Response('fresh page', { status: 200 }),
+      () => new Promise<Response>((resolve) => setTimeout(() => resolve(new Response('late page', { status: 200 })), 130)), // during the retry
+      () => new Promise<Response>((_, reject) => setTimeout(() => reject(new TypeError('Failed to fetch')), 80)), // before its own timeout
+    ];
+    vi.stubGlobal('fetch', vi.fn(async () => replies.shift()!()));
+    const s = strategy({ cache: {}, policy: { defaults: { timeoutMs: 100, retry: { maxRetries: 1, baseDelayMs: 1 } } } });
+    const page = () => {
+      const request = new Request('https://app.test/inbox');
+      Object.defineProperty(request, 'mode', { value: 'navigate' });
+      return request;
+    };
+    expect(await (await handle(s, page())).text()).toBe('fresh page');
+
+    const res = await handle(s, page());
+    expect(await res.text()).toBe('fresh page');
+    expect(describeResponse(res)).toMatchObject({ source: 'cache', reason: 'network-error' });
+    expect(replies).toHaveLength(0);
+    expect(s.fetch.snapshot()[0]?.breaker).toMatchObject({ failures: 2 }); // the timeout, then the network error
+  });
+
   it('without a handlerDidError plugin, a local rejection is our 503 with its reason', async () => {
     upstream({ status: 500 });
     const s = strategy({ policy: { defaults: tripFast } });
