@@ -53,7 +53,6 @@ export class ResilientStrategy extends Strategy {
     validateStrategyOptions(options);
     const { cacheName, plugins, fetchOptions, matchOptions, cache, persistState, callOptions, ...engineOptions } = options;
     super({ cacheName, plugins, fetchOptions, matchOptions });
-    this.plugins.unshift(this.handlers.plugin); // first: it sees each answer before the app's plugins (strategy-handlers.ts)
     // Checked now: an invalid option would otherwise fail every request this strategy handles.
     if (callOptions !== undefined) validateCallOptions(callOptions);
     this.callOptions = callOptions;

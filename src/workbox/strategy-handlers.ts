@@ -13,23 +13,19 @@ import type { ResponseCache } from '../core/types.js';
  */
 export class StrategyHandlers {
   private readonly byRequest = new WeakMap<Request, StrategyHandler>();
-  /** Per request, our plugin's state in its handler: whether the upstream answered the current attempt. */
-  private readonly attempts = new WeakMap<Request, { answered?: boolean }>();
-
-  /**
-   * Ours, first among the strategy's plugins, so it sees each attempt's answer before the app's
-   * `fetchDidSucceed` plugins. Workbox runs those inside handler.fetch's try: one that throws
-   * rejects the attempt as a network error would, though the upstream answered. Counted as that,
-   * it opened the breaker against a healthy origin and resent writes the upstream had applied.
-   */
-  readonly plugin: WorkboxPlugin = {
-    handlerWillStart: async ({ request, state }) => void this.attempts.set(request, state!),
-    fetchDidSucceed: async ({ response, state }) => ((state!.answered = true), response),
-  };
 
   /** Routes the engine's attempts and cache writes for `request` through `handler`. */
   track(request: Request, handler: StrategyHandler): void {
     this.byRequest.set(request, handler);
+    // Workbox runs fetchDidSucceed inside handler.fetch's try: an app's callback that throws there
+    // rejects the attempt as a network error would, though the upstream answered. Counted as that,
+    // it opened the breaker against a healthy origin and resent writes the upstream had applied.
+    // Its error is marked where it is thrown, so no other attempt (a navigation's, answered late
+    // after its timeout, while the retry runs) is taken for it.
+    const callbacks = handler.iterateCallbacks.bind(handler);
+    handler.iterateCallbacks = function* (name) {
+      for (const callback of callbacks(name)) yield name === 'fetchDidSucceed' ? answeredThenThrew(callback as FetchDidSucceed) : callback;
+    } as typeof handler.iterateCallbacks;
   }
 
   /**
@@ -42,15 +38,12 @@ export class StrategyHandlers {
       return Promise.reject(new Error('resilient-fetch/workbox: an attempt for a request no ResilientStrategy handler started'));
     }
     const request = input as Request;
-    const attempt = this.attempts.get(request);
-    if (attempt !== undefined) attempt.answered = false;
-    const notSentIf = (error: unknown) => markNotSent(error, attempt?.answered === true);
     // The browser refuses to copy a navigation request with an init (TypeError), so a navigation
     // goes as it is: a timeout still ends the attempt, it just cannot cancel the download.
-    if (request.mode !== 'navigate') return handler.fetch(new Request(request, init)).catch(notSentIf);
-    const sending = handler.fetch(request).catch(notSentIf); // reads event.preloadResponse before its first await
+    if (request.mode !== 'navigate') return handler.fetch(new Request(request, init)).catch(markNotSent);
+    const attempt = handler.fetch(request).catch(markNotSent); // reads event.preloadResponse before its first await
     spendPreload(handler.event);
-    return sending;
+    return attempt;
   };
 
   /**
@@ -88,15 +81,30 @@ function spendPreload(event: ExtendableEvent): void {
   if ('preloadResponse' in event) Object.defineProperty(event, 'preloadResponse', { value: undefined, configurable: true });
 }
 
+type FetchDidSucceed = NonNullable<WorkboxPlugin['fetchDidSucceed']>;
+
+/**
+ * An app's `fetchDidSucceed` whose error, thrown after the upstream answered, is no failure of the
+ * upstream: counted as nothing (NOT_SENT) and never retried (the write arrived); the call fails
+ * with it, as in Workbox's own strategies.
+ */
+function answeredThenThrew(callback: FetchDidSucceed): FetchDidSucceed {
+  return async (param) => {
+    try {
+      return await callback(param);
+    } catch (error) {
+      if (error instanceof Error) Object.assign(error, { [NOT_SENT]: true });
+      throw error;
+    }
+  };
+}
+
 /**
  * A `requestWillFetch` plugin that threw (Workbox wraps its error in this WorkboxError) stopped
  * the attempt before anything was sent: the engine counts it as nothing (NOT_SENT), so an auth
- * plugin with no token cannot open the breaker against an upstream it never asked. An app's
- * `fetchDidSucceed` that threw after the upstream `answered` is no failure of the upstream either:
- * counted as nothing too, and never retried (the write arrived); the call fails with its error,
- * as it does in Workbox's own strategies.
+ * plugin with no token cannot open the breaker against an upstream it never asked.
  */
-function markNotSent(error: unknown, answered: boolean): never {
-  if (error instanceof Error && (answered || error.name === 'plugin-error-request-will-fetch')) Object.assign(error, { [NOT_SENT]: true });
+function markNotSent(error: unknown): never {
+  if (error instanceof Error && error.name === 'plugin-error-request-will-fetch') Object.assign(error, { [NOT_SENT]: true });
   throw error;
 }
