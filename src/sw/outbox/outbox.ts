@@ -121,7 +121,7 @@ export class Outbox {
     const method = request.method.toUpperCase();
     const body = await request.arrayBuffer(); // read once: the first send and every replay use these bytes
     const headers = new Headers(request.headers);
-    const idempotencyKey = headers.get('Idempotency-Key') ?? newIdempotencyKey();
+    const idempotencyKey = headers.get('Idempotency-Key') || newIdempotencyKey(); // an empty one (Headers trim whitespace) is no key: no server can recognise a replay by it
     headers.set('Idempotency-Key', idempotencyKey);
     const entry = this.draft(request, method, headers, idempotencyKey, body.byteLength, origin, policy, trace);
     // FIFO per origin: a write made while older ones wait goes behind them, never past them.
