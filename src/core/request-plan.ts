@@ -111,5 +111,6 @@ function mayRetry(
   if (idempotentOverride !== undefined) return idempotentOverride;
   if (isIdempotentMethod(method)) return true;
   const headers = init?.headers !== undefined ? new Headers(init.headers) : request?.headers;
-  return headers?.has('idempotency-key') ?? false;
+  // An empty key (Headers trims whitespace) is none: no server can tell a resend by it.
+  return !!headers?.get('idempotency-key');
 }
