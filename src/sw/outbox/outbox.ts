@@ -7,6 +7,7 @@ import { causeOf, firstSendVerdict, isUndeliverable, outboxMayTake, outboxPolicy
 import { eventBase, type OutboxEntry, type OutboxEvent, type OutboxListing, type OutboxRefusal } from './entry.js';
 import { newIdempotencyKey, newOutboxId } from './ids.js';
 import { Replayer, type ReplayTrigger } from './replay.js';
+import { bodyWithin } from './body.js';
 import type { OutboxStore } from './store.js';
 
 /** The engine as the outbox uses it (the worker's `rf`). */
@@ -119,18 +120,19 @@ export class Outbox {
 
   private async sendOrKeep(request: Request, init: ResilientRequestInit, trace: OriginalTrace, origin: string, policy: OutboxPolicy): Promise<Response> {
     const method = request.method.toUpperCase();
-    const body = await request.arrayBuffer(); // read once: the first send and every replay use these bytes
+    const body = await bodyWithin(request, policy.maxBytes); // read once: the first send and every replay use these bytes
     const headers = new Headers(request.headers);
     const idempotencyKey = headers.get('Idempotency-Key') || newIdempotencyKey(); // an empty one (Headers trim whitespace) is no key: no server can recognise a replay by it
     headers.set('Idempotency-Key', idempotencyKey);
-    const entry = this.draft(request, method, headers, idempotencyKey, body.byteLength, origin, policy, trace);
+    const entry = this.draft(request, method, headers, idempotencyKey, body?.byteLength ?? policy.maxBytes + 1, origin, policy, trace);
     // FIFO per origin: a write made while older ones wait goes behind them, never past them.
     if (await this.options.store.hasEntries(origin, entry.partition).catch(() => false)) {
       const answer = await this.keep(entry, body, policy, undefined, 'behind older writes');
       void this.replay('behind', [origin]); // stored first, so this round finds it
       return answer;
     }
-    const outgoing = new Request(request, { headers, body, referrer: request.referrer, referrerPolicy: request.referrerPolicy });
+    // Too large to keep: the original body goes on, unread.
+    const outgoing = new Request(request, body === undefined ? { headers, referrer: request.referrer, referrerPolicy: request.referrerPolicy } : { headers, body, referrer: request.referrer, referrerPolicy: request.referrerPolicy });
     let outcome: Response | Error;
     try {
       outcome = await this.options.engine(outgoing, init);
@@ -145,12 +147,13 @@ export class Outbox {
     return this.keep(entry, body, policy, outcome, causeOf(outcome));
   }
 
-  private async keep(entry: OutboxEntry, body: ArrayBuffer, policy: OutboxPolicy, outcome: Response | Error | undefined, cause: string): Promise<Response> {
+  /** `body` undefined: larger than the outbox keeps (bodyWithin). */
+  private async keep(entry: OutboxEntry, body: ArrayBuffer | undefined, policy: OutboxPolicy, outcome: Response | Error | undefined, cause: string): Promise<Response> {
     entry.lastCause = cause;
     if (outcome === undefined) entry.attempts = 0; // queued behind older writes: never sent
     let refusal: OutboxRefusal | undefined;
     try {
-      const added = await this.options.store.add(entry, body, policy);
+      const added = body === undefined ? { stored: false as const, cause: 'too-large' as const } : await this.options.store.add(entry, body, policy);
       if (!added.stored) refusal = added.cause;
     } catch (error) {
       refusal = isQuotaExceeded(error) ? 'quota-exceeded' : 'storage-error';

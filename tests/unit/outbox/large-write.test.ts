@@ -52,3 +52,21 @@ describe('a write larger than the outbox keeps', () => {
     expect(t.sent.map((s) => s.body)).toEqual([body.text, body.text]);
   });
 });
+
+describe('a write larger than the outbox keeps, where Request has no body property (Firefox)', () => {
+  it('is sent once, intact, and refused as too large when the send fails; one within maxBytes is kept and replayed', async () => {
+    const descriptor = Object.getOwnPropertyDescriptor(Request.prototype, 'body')!;
+    Object.defineProperty(Request.prototype, 'body', { configurable: true, get: () => undefined });
+    try {
+      const t = setup({ policy: { defaults: { outbox: { maxBytes: MAX } as never } } });
+      const large = new Request(`${API}/large`, { method: 'POST', body: 'x'.repeat(MAX + 1) });
+      t.script('network-error', 'network-error');
+      await expect(t.outbox.fetch(large, {})).rejects.toThrow(/\(too-large\)/);
+      expect((await t.outbox.fetch(new Request(`${API}/small`, { method: 'POST', body: 'small' }), {})).status).toBe(202);
+      await t.outbox.replay('flush');
+      expect(t.sent.map((s) => `${new URL(s.url).pathname} ${s.body.length}`)).toEqual([`/large ${MAX + 1}`, '/small 5', '/small 5']);
+    } finally {
+      Object.defineProperty(Request.prototype, 'body', descriptor);
+    }
+  });
+});
