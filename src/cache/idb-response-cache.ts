@@ -103,8 +103,9 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
 
   const report = (event: CacheEvent): void => {
     try {
-      const returned: unknown = opts.onEvent(event);
-      if (returned instanceof Promise) returned.catch(reportError); // an async listener's rejection, too
+      // An async listener's rejection, too: told by its then, as zone.js's global Promise is not its class.
+      const returned = opts.onEvent(event) as PromiseLike<unknown> | null | undefined;
+      if (typeof returned?.then === 'function') returned.then(undefined, reportError);
     } catch (error) {
       reportError(error); // a faulty listener must not turn into a failed request, nor go unseen
     }
