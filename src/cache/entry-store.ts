@@ -1,4 +1,5 @@
 import type { IDBPCursorWithValue, IDBPTransaction, IndexNames } from 'idb';
+import { CLOCK_STEP_TOLERANCE_MS } from '../core/stored-age.js';
 import { keyOf, type CacheDb, type CacheSchema, type EntryKey, type EntryRecord, type Totals } from './schema.js';
 import { inTransaction } from './transaction.js';
 
@@ -95,16 +96,35 @@ export async function writeEntry(
     // Oldest first by storedAt: the walk stops at the first entry that is still fresh.
     const expired = await removeAlong(tx, totals, await entries.index('byStoredAt').openCursor(), isExpired);
     const over = () => totals.entries > limits.maxEntries || totals.bytes > limits.maxBytes;
-    const lru = over() ? await entries.index('byLastUsed').openCursor() : null;
-    return { evicted: await removeAlong(tx, totals, lru, over, hasNewKey), expired };
+    return { evicted: await removeLeastRecentlyUsed(tx, totals, entry.lastUsed, over, hasNewKey), expired };
   });
 }
 
 /** Evicts the `n` least recently used entries. */
-export async function evictLeastRecentlyUsed(db: CacheDb, n: number): Promise<Removed> {
-  return withTotals(db, async (tx, totals) =>
-    removeAlong(tx, totals, await tx.objectStore('entries').index('byLastUsed').openCursor(), (_, removed) => removed.entries < n),
-  );
+export async function evictLeastRecentlyUsed(db: CacheDb, n: number, now: number): Promise<Removed> {
+  return withTotals(db, async (tx, totals) => removeLeastRecentlyUsed(tx, totals, now, (removed) => removed.entries < n));
+}
+
+/**
+ * Removes entries least recently used first while `goOn` holds. One last used ahead of `now`
+ * (beyond CLOCK_STEP_TOLERANCE_MS) was stamped by a clock since set back: its recency is
+ * unknown, as its age is to ageMs, so it goes first. Taken for the most recent, such entries (a
+ * day of them, after a clock that ran a day fast was fixed) had every newer write evicted first.
+ */
+async function removeLeastRecentlyUsed(
+  tx: WriteTx,
+  totals: Totals,
+  now: number,
+  goOn: (removed: Removed) => boolean,
+  spare?: (entry: EntryRecord) => boolean,
+): Promise<Removed> {
+  const byLastUsed = tx.objectStore('entries').index('byLastUsed');
+  const edge = now + CLOCK_STEP_TOLERANCE_MS;
+  const removed = { entries: 0, bytes: 0 };
+  for (const range of [IDBKeyRange.lowerBound(edge, true), IDBKeyRange.upperBound(edge)]) {
+    if (goOn(removed)) await removeAlong(tx, totals, await byLastUsed.openCursor(range), () => goOn(removed), spare, removed);
+  }
+  return removed;
 }
 
 /**
@@ -126,12 +146,15 @@ export async function deleteExpired(
   });
 }
 
-/** Records a hit for LRU. Only the small metadata record is rewritten, never the body. */
+/**
+ * Records a hit for LRU. Only the small metadata record is rewritten, never the body. A later
+ * stamp is kept (another instance's), but not one ahead of the clock: see removeLeastRecentlyUsed.
+ */
 export async function touch(db: CacheDb, key: EntryKey, at: number): Promise<void> {
   const tx = db.transaction('entries', 'readwrite');
   await inTransaction(tx, async () => {
     const entry = await tx.store.get(key);
-    if (entry === undefined || entry.lastUsed >= at) return;
+    if (entry === undefined || (entry.lastUsed >= at && entry.lastUsed - at <= CLOCK_STEP_TOLERANCE_MS)) return;
     await tx.store.put({ ...entry, lastUsed: at });
   });
 }
@@ -177,8 +200,8 @@ async function removeAlong(
   cursor: EntryCursor | null,
   goOn: (entry: EntryRecord, removed: Removed) => boolean,
   spare?: (entry: EntryRecord) => boolean,
+  removed: Removed = { entries: 0, bytes: 0 },
 ): Promise<Removed> {
-  const removed = { entries: 0, bytes: 0 };
   while (cursor !== null && goOn(cursor.value, removed)) {
     if (spare?.(cursor.value) !== true) await remove(tx, cursor.value, totals, removed);
     cursor = await cursor.continue();

@@ -41,7 +41,9 @@ export type EvictionReason =
 export type CacheEvent =
   | { type: 'cache-evicted'; reason: EvictionReason; entries: number; bytes: number }
   | { type: 'cache-disabled'; error: unknown }
-  | { type: 'cache-error'; operation: CacheOperation; error: unknown };
+  | { type: 'cache-error'; operation: CacheOperation; error: unknown }
+  /** settled() (and so clear and close) stopped waiting for this, unfinished after STUCK_AFTER_MS (2 s). */
+  | { type: 'cache-stuck'; operation: CacheOperation };
 
 export interface CacheStats {
   /** Entries stored in the database (all instances, all partitions). */

@@ -13,7 +13,7 @@ import {
   writeEntry,
   type Removed,
 } from './entry-store.js';
-import { SKIP_REASONS, type CacheEvent, type CacheOperation, type CacheStats, type EvictionReason, type SkipReason } from './events.js';
+import { SKIP_REASONS, type CacheEvent, type CacheStats, type EvictionReason, type SkipReason } from './events.js';
 import { checkPartition, resolveCacheOptions, type IdbResponseCacheOptions } from './options.js';
 import { isQuotaExceeded } from './quota.js';
 import { readBodyWithin } from './read-body.js';
@@ -22,6 +22,7 @@ import { keyOf, NO_PARTITION, type EntryRecord, type Totals } from './schema.js'
 import { mayMatch, servableUnpartitioned, whyNotStorable } from './storable.js';
 import { storedHeaders, withoutFragment } from './stored-form.js';
 import { varyHeaderNames, varyKey, varyMatches, varyValues } from './vary.js';
+import { TrackedWork } from './tracked-work.js';
 import { writeNotices } from './write-notices.js';
 
 export interface IdbResponseCache extends ResponseCache {
@@ -52,7 +53,11 @@ export interface IdbResponseCache extends ResponseCache {
    */
   bindPartition(request: Request): void;
   stats(): Promise<CacheStats>;
-  /** Resolves when every put and write-behind (recency, expiry) started so far has finished. */
+  /**
+   * Resolves when every put and write-behind (recency, expiry) started so far has finished, or
+   * STUCK_AFTER_MS (2 s) after it was called: what has not finished by then (a body stalled while
+   * storing) is reported as `cache-stuck` and no longer waited for. Never rejects.
+   */
   settled(): Promise<void>;
   /** Closes the database connection after pending writes; a later call opens it again. */
   close(): Promise<void>;
@@ -88,14 +93,19 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
   let lastTotals: Totals = { entries: 0, bytes: 0 };
   const counters = { hits: 0, misses: 0, puts: 0, evictions: 0, expired: 0 };
   const skipped = Object.fromEntries(SKIP_REASONS.map((reason) => [reason, 0])) as Record<SkipReason, number>;
-  const pending = new Set<Promise<void>>();
+  /**
+   * Clears started so far: a put started before one does not write (whatever partition it
+   * cleared: clears are rare, a sign-out), as one stuck past settled()'s wait would land after it.
+   */
+  let clears = 0;
   /** When each key was last written by this instance, to skip rewriting it within minRefreshMs. */
   const recentPuts = new Map<string, number>();
 
   const report = (event: CacheEvent): void => {
     try {
-      const returned: unknown = opts.onEvent(event);
-      if (returned instanceof Promise) returned.catch(reportError); // an async listener's rejection, too
+      // An async listener's rejection, too: told by its then, as zone.js's global Promise is not its class.
+      const returned = opts.onEvent(event) as PromiseLike<unknown> | null | undefined;
+      if (typeof returned?.then === 'function') returned.then(undefined, reportError);
     } catch (error) {
       reportError(error); // a faulty listener must not turn into a failed request, nor go unseen
     }
@@ -115,14 +125,8 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
     report({ type: 'cache-evicted', reason, entries: removed.entries, bytes: removed.bytes });
   };
 
-  /** Tracks work the caller does not wait for; its failure is reported, never thrown. */
-  const track = (operation: CacheOperation, work: () => Promise<void>): Promise<void> => {
-    const done: Promise<void> = work()
-      .catch((error: unknown) => report({ type: 'cache-error', operation, error }))
-      .finally(() => pending.delete(done));
-    pending.add(done);
-    return done;
-  };
+  const work = new TrackedWork(report);
+  const settled = () => work.settled();
 
   const isExpiredAt = (now: number) => (entry: EntryRecord) => ageMs(entry.storedAt, now) > opts.maxAgeMs; // unknown age (clock set back): expired
 
@@ -146,7 +150,7 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
       if (hit !== undefined && remembered === undefined) recent?.remember(hit);
       if (expired.length > 0) {
         const keys = expired.map(keyOf);
-        void track('expire', async () => reportRemoved('expired', await deleteExpired(await connection.get(), keys, isExpired)));
+        void work.track('expire', async () => reportRemoved('expired', await deleteExpired(await connection.get(), keys, isExpired)));
       }
       if (hit === undefined) {
         counters.misses += 1;
@@ -155,10 +159,10 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
       counters.hits += 1;
       // Recency is written behind, and at most once a minute per entry: LRU order needs no
       // finer grain, and a write per stale serve slowed the open-breaker path (bench:sw).
-      if (now - hit.entry.lastUsed >= TOUCH_INTERVAL_MS) {
+      if (ageMs(hit.entry.lastUsed, now) >= TOUCH_INTERVAL_MS) { // a stamp ahead of a clock since set back, too
         hit.entry.lastUsed = now;
         const key = keyOf(hit.entry);
-        void track('touch', async () => touch(await connection.get(), key, now));
+        void work.track('touch', async () => touch(await connection.get(), key, now));
       }
       const { status, statusText, headers, storedAt } = hit.entry;
       return { response: new Response(hit.body, { status, statusText, headers }), storedAt };
@@ -169,7 +173,7 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
     }
   }
 
-  async function store(request: Request, response: Response, current: string | null): Promise<void> {
+  async function store(request: Request, response: Response, current: string | null, clearsBefore: number): Promise<void> {
     if (disabled || connection === undefined) {
       skipped.disabled += 1;
       cancelBody(response);
@@ -222,7 +226,9 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
     // What this request would have matched is superseded, as with Cache.put.
     const supersedes = (stored: EntryRecord) => varyMatches(request, stored.vary);
     const write = async () => {
-      const outcome = await writeEntry(await connection.get(), entry, body, supersedes, isExpiredAt(now), limits);
+      const db = await connection.get();
+      if (clears !== clearsBefore) return; // cleared since it started
+      const outcome = await writeEntry(db, entry, body, supersedes, isExpiredAt(now), limits);
       notices?.tell(outcome.evicted.entries > 0 ? [] : [entry.partition, entry.url]); // which were evicted is not said
       recent?.stored({ entry, body }, supersedes);
       counters.puts += 1;
@@ -240,7 +246,7 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
         // try once more; a second refusal means this origin's storage is full for good.
         const db = await connection.get();
         const { entries } = await readTotals(db);
-        reportRemoved('quota', await evictLeastRecentlyUsed(db, Math.ceil(entries / 2)));
+        reportRemoved('quota', await evictLeastRecentlyUsed(db, Math.ceil(entries / 2), opts.now()));
         await write();
       } catch (retryError) {
         if (!isQuotaExceeded(retryError)) throw retryError;
@@ -266,9 +272,10 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
 
     put(request, response) {
       const current = partitionOf(request);
-      return track('put', async () => {
+      const clearsBefore = clears;
+      return work.track('put', async () => {
         try {
-          await store(request, response, current);
+          await store(request, response, current, clearsBefore);
         } catch (error) {
           skipped.error += 1;
           throw error;
@@ -278,6 +285,7 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
 
     async clear(which) {
       const target = which === undefined ? undefined : (checkPartition('partition', which) ?? NO_PARTITION);
+      clears += 1;
       await settled();
       recentPuts.clear();
       if (connection === undefined) return;
@@ -319,9 +327,4 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
       await connection?.close();
     },
   };
-
-  async function settled(): Promise<void> {
-    // Work tracked while we wait is waited for too.
-    while (pending.size > 0) await Promise.all(pending);
-  }
 }

@@ -8,6 +8,15 @@ import { redactUrl } from './tracing.js';
 export type BufferingPlan = Promise<RequestPlan> & { cancel?: (reason: unknown) => void };
 
 /**
+ * Whether the plan is still reading its body. Not `instanceof Promise`: zone.js (page tracing)
+ * replaces the global Promise, which the promise an async function returns is no instance of, and
+ * such a plan was sent as one: to `<page>/undefined`, without its body.
+ */
+export function isBuffering(plan: RequestPlan | BufferingPlan): plan is BufferingPlan {
+  return 'then' in plan;
+}
+
+/**
  * The plan once its body is buffered, within the call's timeout and deadline and until the
  * caller aborts. A body stream that stalled held the call for good: no attempt had started, so
  * no timer watched it, and the caller's abort was heard only once the body ended. It now ends

@@ -1,34 +1,26 @@
-import { admitLater, outwaits, PROBE_POLL_MS, waitFor } from './admission.js';
-import { sendAttempt, type AttemptHost, type AttemptResult } from './attempt.js';
+import { outwaits, waitFor } from './admission.js';
+import { attemptLoop, type Exhausted, type LoopHost } from './attempt-loop.js';
+import type { AttemptResult } from './attempt.js';
 import { MAX_TIMER_MS } from './max-timer.js';
-import { backoffDelay } from './backoff.js';
 import type { Waiter } from './bulkhead.js';
-import { isPlainAnswer, isPushbackStatus } from './classify.js';
 import type { CallHost, Deps } from './deps.js';
 import { ResilienceError } from './errors.js';
 import { usesCache } from './fallback.js';
 import { LocalRejection } from './local-rejection.js';
 import type { OriginState } from './origin-state.js';
-import { fail, rejectLocally, succeed, type OutcomeHost } from './outcome.js';
+import { fail, rejectLocally } from './outcome.js';
 import type { RequestPlan } from './request-plan.js';
-import { cancelBody } from './responses.js';
 import { staleWhileWaiting } from './stale-while-waiting.js';
 import { reportError } from './report-error.js';
 import { redactUrl } from './tracing.js';
-import type { CallOptions, CallTrace, FailureReason, FallbackPolicy, OriginPolicy } from './types.js';
-
-/** The attempts ran out: why, and the last thing the network said. */
-interface Exhausted {
-  reason: FailureReason | 'circuit-open';
-  last: AttemptResult | undefined;
-}
+import type { CallOptions, CallTrace, FallbackPolicy, OriginPolicy } from './types.js';
 
 /**
- * One call through the pipeline: a concurrency slot, then attempts (each admitted, timed from its
- * own start and clamped to the deadline), then what the caller gets (outcome.ts). Holds what its
- * phases share.
+ * One call through the pipeline: a concurrency slot, then attempts (attempt-loop.ts: each admitted,
+ * timed from its own start and clamped to the deadline), then what the caller gets (outcome.ts).
+ * Holds what its phases share.
  */
-export class Call implements AttemptHost, OutcomeHost {
+export class Call implements LoopHost {
   readonly deps: Deps;
   readonly policy: OriginPolicy;
   readonly method: string;
@@ -37,16 +29,15 @@ export class Call implements AttemptHost, OutcomeHost {
   readonly span: CallTrace | undefined;
   attempts = 0;
   onAbort: (() => void) | null = null;
-  private readonly deadline: number;
+  readonly deadline: number;
   private holdsSlot = false;
-  /** The next attempt passes the whole admission (rate-limit token, throttle), not only the pause. */
-  private admitFully = false;
+  admitFully = false;
   /** Its caller has its answer (a stored copy); the call goes on only to refresh the store. */
   answered = false;
   /** Its place in the queue, while it waits there. */
   private waiter: Waiter | undefined;
   /** When the call got its slot (it may have waited in the queue since it started). */
-  private admittedAt: number;
+  admittedAt: number;
   private queueWaitMs = 0;
   private redactedUrl: string | undefined;
 
@@ -127,7 +118,7 @@ export class Call implements AttemptHost, OutcomeHost {
     if (!this.state.bulkhead.tryEnter()) return this.sendQueued();
     this.holdsSlot = true;
     this.state.budget.recordCall(this.admittedAt);
-    return this.settle(this.attemptLoop(false));
+    return this.settle(attemptLoop(this, false));
   }
 
   /**
@@ -137,7 +128,7 @@ export class Call implements AttemptHost, OutcomeHost {
   resume(first: AttemptResult): Promise<Response> {
     this.holdsSlot = true;
     this.attempts = 1;
-    return this.settle(this.attemptLoop(false, first));
+    return this.settle(attemptLoop(this, false, first));
   }
 
   /** A write that meets a pause or the rate limit waits it out (see `outwaits`), then is admitted in full. */
@@ -148,7 +139,7 @@ export class Call implements AttemptHost, OutcomeHost {
     this.holdsSlot = true;
     this.admittedAt = this.deps.clock.now();
     this.state.budget.recordCall(this.admittedAt);
-    return this.settle(this.attemptLoop(true));
+    return this.settle(attemptLoop(this, true));
   }
 
   private async sendQueued(): Promise<Response> {
@@ -156,7 +147,7 @@ export class Call implements AttemptHost, OutcomeHost {
     if (refused === GAVE_PLACE) throw new DOMException('gave its queue place to a call with no answer yet', 'AbortError');
     if (refused !== null) return await rejectLocally(this, refused);
     this.state.budget.recordCall(this.admittedAt);
-    return this.settle(this.attemptLoop(true));
+    return this.settle(attemptLoop(this, true));
   }
 
   /**
@@ -182,15 +173,6 @@ export class Call implements AttemptHost, OutcomeHost {
     if (!this.holdsSlot) return;
     this.holdsSlot = false;
     this.state.bulkhead.release();
-  }
-
-  /** The response the caller gets as it is, if the attempt brought one: not a failure, not a status we retry. */
-  private answer(result: AttemptResult): Response | undefined {
-    return result.kind === 'response' && isPlainAnswer(result.response.status, this.policy.retry.retryOnStatus) ? result.response : undefined;
-  }
-
-  private attemptTimeoutMs(now: number): number {
-    return Math.min(this.options?.timeoutMs ?? this.policy.timeoutMs, this.deadline - now);
   }
 
   /** A concurrency slot after waiting in the FIFO queue, until the deadline at most. */
@@ -234,73 +216,6 @@ export class Call implements AttemptHost, OutcomeHost {
     });
   }
 
-  /** Attempts until one answers or a rule stops them; `first`: the fast path's attempt, already sent. */
-  private async attemptLoop(queued: boolean, first?: AttemptResult): Promise<Response | LocalRejection | Exhausted> {
-    const { clock, random } = this.deps;
-    const state = this.state;
-    const retry = this.policy.retry;
-    const maxRetries = this.options?.retries ?? retry.maxRetries;
-    let previousDelay = retry.baseDelayMs;
-    let last: AttemptResult | undefined;
-    let now = this.admittedAt;
-    for (let sent = first; ; sent = undefined) {
-      let result = sent;
-      if (result === undefined) {
-        if (last !== undefined || queued) {
-          const refused = await this.waitForAdmission(last !== undefined || this.admitFully);
-          this.admitFully = false;
-          if (refused !== null) return last === undefined ? refused : { reason: refused.reason === 'deadline' ? 'deadline' : failureReason(last), last };
-          now = clock.now();
-        }
-        if (now >= this.deadline) return last === undefined ? new LocalRejection('deadline') : { reason: 'deadline', last };
-        const permit = state.breaker.tryAcquire(now);
-        if (permit === null) {
-          if (last === undefined && this.waitsForProbe(now)) {
-            await this.sleep(PROBE_POLL_MS);
-            now = clock.now();
-            continue;
-          }
-          return last === undefined ? new LocalRejection('circuit-open', state.breaker.retryAfterMs(now) || undefined) : { reason: 'circuit-open', last };
-        }
-        result = await sendAttempt(this, permit, this.attemptTimeoutMs(now), now, this.attempts++);
-      }
-      if (result.kind === 'aborted') throw this.signal?.reason;
-      const answer = this.answer(result);
-      if (answer !== undefined) return succeed(this, answer);
-      const retryable = result.kind === 'response' ? retry.retryOnStatus.includes(result.response.status) : true;
-      if (last?.kind === 'response') cancelBody(last.response);
-      last = result;
-      const after = clock.now();
-      const serverDelay = result.kind === 'response' ? (result.serverDelayMs ?? 0) : 0;
-      if (result.kind === 'response' && result.serverDelayMs !== undefined && isPushbackStatus(result.response.status)) this.pause(after + serverDelay);
-      if (!retryable || !this.plan.replayable || this.attempts > maxRetries) return { reason: failureReason(result), last };
-
-      const backoff = backoffDelay(retry, this.attempts, previousDelay, random);
-      previousDelay = backoff;
-      const delay = Math.max(backoff, serverDelay);
-      if (after + delay >= this.deadline) return { reason: 'deadline', last };
-      // A retry the breaker would still refuse after the backoff (a failed probe re-opened it): stop
-      // now, so the caller gets its fallback without waiting out a delay that cannot help it.
-      if (state.breaker.retryAfterMs(after) > delay) return { reason: 'circuit-open', last };
-      if (!state.budget.tryWithdraw(after)) return { reason: 'budget-exhausted', last };
-      const cause = result.kind === 'response' ? `status ${result.response.status}` : result.kind;
-      if (this.deps.listening) this.engine.emit({ type: 'retry', origin: state.origin, at: after, url: this.url, attempt: this.attempts, delayMs: delay, cause, ...this.traceIds() });
-      this.span?.event('resilience.retry', { 'resilience.attempt': this.attempts, 'resilience.delay_ms': Math.round(delay), 'resilience.cause': cause });
-      await this.sleep(delay);
-    }
-  }
-
-  /** Waits out an origin pause or the rate limit within the deadline; null when the attempt may go. */
-  private async waitForAdmission(isRetry: boolean): Promise<LocalRejection | null> {
-    for (;;) {
-      const now = this.deps.clock.now();
-      const verdict = admitLater(this.state, now, this.deps, isRetry);
-      if (typeof verdict !== 'number') return verdict;
-      if (now + verdict >= this.deadline) return new LocalRejection('deadline');
-      await this.sleep(verdict);
-    }
-  }
-
   /**
    * The Request the cache is asked about: the caller's headers (Vary) and whether it was made with
    * `cache: 'no-store'`, which the cache never stores. (Rebuilt without it, `fetch(url, { cache:
@@ -314,11 +229,6 @@ export class Call implements AttemptHost, OutcomeHost {
     const mode = init?.cache ?? (input instanceof Request ? input.cache : undefined);
     const headers = init?.headers ?? (input instanceof Request ? input.headers : undefined);
     return new Request(this.url, mode === 'no-store' ? { headers, cache: mode } : { headers });
-  }
-
-  /** A write not yet sent waits for a half-open breaker's probe rather than being refused (see `outwaits`). */
-  private waitsForProbe(now: number): boolean {
-    return this.method !== 'GET' && this.method !== 'HEAD' && this.state.breaker.current(now) === 'half-open' && now + PROBE_POLL_MS < this.deadline;
   }
 
   answeredEarly(): void {
@@ -345,15 +255,7 @@ export class Call implements AttemptHost, OutcomeHost {
     }
   }
 
-  private pause(until: number): void {
-    const state = this.state;
-    const now = this.deps.clock.now();
-    if (!state.pauseUntil(until, now)) return;
-    this.engine.emit({ type: 'paused', origin: state.origin, at: now, until });
-    this.engine.save(state);
-  }
-
-  private sleep(ms: number): Promise<void> {
+  sleep(ms: number): Promise<void> {
     const clock = this.deps.clock;
     return new Promise<void>((resolve, reject) => {
       const timer = clock.setTimeout(() => {
@@ -389,10 +291,3 @@ export class Call implements AttemptHost, OutcomeHost {
 
 /** What a queued call's wait came to when it gave its place to a call that had no answer yet. */
 const GAVE_PLACE = new LocalRejection('queue-full');
-
-
-function failureReason(result: AttemptResult): FailureReason {
-  if (result.kind === 'timeout') return 'timeout';
-  if (result.kind === 'network-error') return 'network-error';
-  return 'upstream-error';
-}

@@ -1,5 +1,5 @@
 import { admit, outwaits } from './admission.js';
-import { buffered } from './buffering.js';
+import { buffered, isBuffering } from './buffering.js';
 import { Call } from './call.js';
 import { sendFirst } from './first-attempt.js';
 import { validateCallOptions } from './call-options.js';
@@ -133,11 +133,11 @@ export class Engine {
     const fetchInit = withoutOptions(init);
     const deadline = now + deadlineMs;
     const plan = planRequest(input, fetchInit, (options?.retries ?? policy.retry.maxRetries) > 0, options?.idempotent, policy.retry.maxBufferedBodyBytes);
-    if (!(plan instanceof Promise) && rejection === null && signal === undefined && this.needsNoWatch(plan, options, policy)) {
+    if (!isBuffering(plan) && rejection === null && signal === undefined && this.needsNoWatch(plan, options, policy)) {
       const sent = sendFirst(this, state, plan, url, options, now, deadline);
       if (sent !== null) return sent;
     }
-    if (plan instanceof Promise) {
+    if (isBuffering(plan)) {
       return buffered(plan, this.deps, url, now, options?.timeoutMs ?? policy.timeoutMs, deadlineMs, signal).then((p) => new Call(this, state, p, url, signal, options, now, deadline, rejection).run());
     }
     return new Call(this, state, plan, url, signal, options, now, deadline, rejection).run();
@@ -166,8 +166,10 @@ export class Engine {
     if (listener === undefined) return;
     try {
       // An async listener's rejection is reported too: left unhandled, it ends a Node process.
-      const returned: unknown = listener(event);
-      if (returned instanceof Promise) returned.catch(reportError);
+      // A then, not instanceof Promise: under zone.js (page tracing) an async function's promise is
+      // no instance of the global Promise, and its rejection went unhandled.
+      const returned = listener(event) as PromiseLike<unknown> | null | undefined;
+      if (typeof returned?.then === 'function') returned.then(undefined, reportError);
     } catch (error) {
       reportError(error); // a listener's bug is the app's to see, never the call's to suffer
     }

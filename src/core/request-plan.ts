@@ -9,7 +9,7 @@ export interface RequestPlan {
   method: string;
   /** May be sent more than once: idempotent, or the caller said so. */
   replayable: boolean;
-  /** A body read once so each attempt sends the same bytes (set only when we had to buffer). */
+  /** A body read once so each attempt sends the same bytes (set only when we had to buffer): bytes, or a Blob where Request has no `body` (Firefox). */
   body?: BodyInit;
   headers?: Headers;
 }
@@ -62,10 +62,12 @@ function mayHaveBody(request: Request): boolean {
 }
 
 /**
- * Buffers a Request's body, read from a clone (cancellable: see buffering.ts), up to `limit` bytes so it can be replayed. Past the
- * limit the copy is dropped and the original Request goes out once as it is, which every engine
- * can send: a re-sent stream would need a streaming upload (`duplex: 'half'`), which Chromium
- * refuses over HTTP/1.1 and other engines send as "[object ReadableStream]".
+ * Buffers a Request's body, read from a clone (cancellable: see buffering.ts), up to `limit` bytes
+ * so it can be replayed. Past the limit the copy is dropped and the original Request goes out once
+ * as it is, its body never held whole by us: a re-sent stream would need a streaming upload
+ * (`duplex: 'half'`), which Chromium refuses over HTTP/1.1 and other engines send as
+ * "[object ReadableStream]". (A body that came as a stream, a page's `duplex: 'half'` upload,
+ * is one: past the limit Chromium refuses it over HTTP/1.1, as it does without us.)
  */
 function bufferRequestBody(plan: RequestPlan, request: Request, limit: number): RequestPlan | BufferingPlan {
   if (request.bodyUsed) return plan; // fetch will refuse it, as it would without us
@@ -73,18 +75,20 @@ function bufferRequestBody(plan: RequestPlan, request: Request, limit: number): 
   const reader = (copy as { body?: ReadableStream<Uint8Array> | null }).body?.getReader();
   let stopped = false;
   const read = async (): Promise<RequestPlan> => {
-    let bytes: Uint8Array<ArrayBuffer> | undefined;
+    let body: BodyInit | undefined;
     if (reader !== undefined) {
       const read = await readWithin(reader, limit);
       if (stopped) return plan; // cut short (its reads ended as "done"): nobody waits for it now
-      if (read.complete) bytes = read.bytes;
+      if (read.complete) body = read.bytes;
       else void read.rest.cancel().catch(() => undefined);
     } else {
-      const whole = new Uint8Array(await copy.arrayBuffer()); // no streams to read (Firefox)
-      if (whole.byteLength <= limit) bytes = whole;
+      // No stream to read (Firefox): a Blob, not bytes, which Firefox keeps in a temporary file
+      // past 1 MiB (MutableBlobStorage), and whose size we judge without copying it in.
+      const whole = await copy.blob();
+      if (whole.size <= limit) body = whole;
     }
-    if (bytes === undefined) return plan;
-    plan.body = bytes;
+    if (body === undefined) return plan;
+    plan.body = body;
     plan.replayable = true;
     return plan;
   };
@@ -107,5 +111,6 @@ function mayRetry(
   if (idempotentOverride !== undefined) return idempotentOverride;
   if (isIdempotentMethod(method)) return true;
   const headers = init?.headers !== undefined ? new Headers(init.headers) : request?.headers;
-  return headers?.has('idempotency-key') ?? false;
+  // An empty key (Headers trims whitespace) is none: no server can tell a resend by it.
+  return !!headers?.get('idempotency-key');
 }

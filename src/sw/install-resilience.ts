@@ -188,7 +188,7 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
       // Exports never go through the pipeline. The worker sends them itself (our headers stripped):
       // let through to the network, a page's export made as it unloads (its spans' last chance)
       // was lost about one time in five in Chromium; the worker outlives the page.
-      event.respondWith(carriesPageHeaders(request) ? stripPageHeaders(request).then((stripped) => fetch(stripped)) : fetch(request));
+      event.respondWith((async () => fetch(carriesPageHeaders(request) ? stripPageHeaders(request) : request))());
       return;
     }
     if (!routes(request)) return;
@@ -215,7 +215,7 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
       return failedCallAnswer(error, 400); // as the engine throws it in the page: a TypeError naming the option
     }
     const traceContext = telemetry !== undefined ? telemetry.tracing.extract(request.headers) : undefined;
-    const outgoing = carriesPageHeaders(request) ? await stripPageHeaders(request) : request;
+    const outgoing = carriesPageHeaders(request) ? stripPageHeaders(request) : request;
     // The call is judged (and its partition bound) only once saved state and settings are
     // restored; what comes before needs neither, so a starting worker does it while it reads them.
     await ready;

@@ -89,17 +89,15 @@ export class ResilientStrategy extends Strategy {
       this.fromPage.set(request, traced);
       return super.handleAll(options);
     }
-    const handled = stripPageHeaders(request).then(
-      (stripped) => {
-        const { abortId: _abortId, ...fromPage } = readCallOptions(request) ?? {};
-        this.fromPage.set(stripped, { ...fromPage, ...traced });
-        return super.handleAll({ ...(options instanceof FetchEvent ? {} : options), event, request: stripped });
-      },
-      () => super.handleAll(options), // a body already read: it fails there, where handlerDidError is asked
-    );
-    const done = handled.then(([, finished]) => finished);
-    event.waitUntil(done.catch(settle)); // now, while the event is being dispatched
-    return [handled.then(([response]) => response), done];
+    let stripped: Request;
+    try {
+      stripped = stripPageHeaders(request); // its body passed on unread: the engine buffers what it may
+    } catch {
+      return super.handleAll(options); // a body already read: it fails there, where handlerDidError is asked
+    }
+    const { abortId: _abortId, ...fromPage } = readCallOptions(request) ?? {};
+    this.fromPage.set(stripped, { ...fromPage, ...traced });
+    return super.handleAll({ ...(options instanceof FetchEvent ? {} : options), event, request: stripped });
   }
 
   protected async _handle(request: Request, handler: StrategyHandler): Promise<Response> {

@@ -1,4 +1,5 @@
 import type { StrategyHandler } from 'workbox-strategies/StrategyHandler.js';
+import type { WorkboxPlugin } from 'workbox-core/types.js';
 import type { IdbResponseCache } from '../cache/index.js';
 import { NOT_SENT } from '../core/attempt.js';
 import { cancelBody } from '../core/responses.js';
@@ -16,6 +17,15 @@ export class StrategyHandlers {
   /** Routes the engine's attempts and cache writes for `request` through `handler`. */
   track(request: Request, handler: StrategyHandler): void {
     this.byRequest.set(request, handler);
+    // Workbox runs fetchDidSucceed inside handler.fetch's try: an app's callback that throws there
+    // rejects the attempt as a network error would, though the upstream answered. Counted as that,
+    // it opened the breaker against a healthy origin and resent writes the upstream had applied.
+    // Its error is marked where it is thrown, so no other attempt (a navigation's, answered late
+    // after its timeout, while the retry runs) is taken for it.
+    const callbacks = handler.iterateCallbacks.bind(handler);
+    handler.iterateCallbacks = function* (name) {
+      for (const callback of callbacks(name)) yield name === 'fetchDidSucceed' ? answeredThenThrew(callback as FetchDidSucceed) : callback;
+    } as typeof handler.iterateCallbacks;
   }
 
   /**
@@ -69,6 +79,24 @@ export class StrategyHandlers {
  */
 function spendPreload(event: ExtendableEvent): void {
   if ('preloadResponse' in event) Object.defineProperty(event, 'preloadResponse', { value: undefined, configurable: true });
+}
+
+type FetchDidSucceed = NonNullable<WorkboxPlugin['fetchDidSucceed']>;
+
+/**
+ * An app's `fetchDidSucceed` whose error, thrown after the upstream answered, is no failure of the
+ * upstream: counted as nothing (NOT_SENT) and never retried (the write arrived); the call fails
+ * with it, as in Workbox's own strategies.
+ */
+function answeredThenThrew(callback: FetchDidSucceed): FetchDidSucceed {
+  return async (param) => {
+    try {
+      return await callback(param);
+    } catch (error) {
+      if (error instanceof Error) Object.assign(error, { [NOT_SENT]: true });
+      throw error;
+    }
+  };
 }
 
 /**

@@ -199,8 +199,8 @@ test.describe('under a worker that is not ours', () => {
 });
 
 test.describe('request bodies over maxBufferedBodyBytes', () => {
-  // Pins issue 9 item 8 end to end. Expected to fail until the engine sends an over-limit body
-  // once, as bytes, instead of as a stream with duplex: 'half' (a lead-side core change).
+  // Pins issue 9 item 8 end to end: an over-limit body goes once, as it came (not as a stream with
+  // duplex: 'half', which an HTTP/1.1 upstream cannot take from Chromium).
   test('a POST with Idempotency-Key over the limit reaches an HTTP/1.1 upstream once, intact, and its 503 comes back unretried', async ({ harness, up1 }) => {
     await harness.register({ config: { policy: { origins: { [up1.url]: { retry: { maxBufferedBodyBytes: 1024, baseDelayMs: 10, maxDelayMs: 20 } } } } } });
     up1.setFaults({ failFirst: 1, errorStatus: 503 });

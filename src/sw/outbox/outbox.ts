@@ -7,7 +7,11 @@ import { causeOf, firstSendVerdict, isUndeliverable, outboxMayTake, outboxPolicy
 import { eventBase, type OutboxEntry, type OutboxEvent, type OutboxListing, type OutboxRefusal } from './entry.js';
 import { newIdempotencyKey, newOutboxId } from './ids.js';
 import { Replayer, type ReplayTrigger } from './replay.js';
+import { bodyWithin } from './body.js';
 import type { OutboxStore } from './store.js';
+
+/** How often calls through the worker may look for queued writes whose backoff is over. */
+const LOOK_EVERY_MS = 1_000;
 
 /** The engine as the outbox uses it (the worker's `rf`). */
 export type Send = (request: Request, init?: ResilientRequestInit) => Promise<Response>;
@@ -54,6 +58,9 @@ export class Outbox {
   private readonly pending = new Set<Promise<unknown>>();
   /** Origins with queued entries (any partition), so a success elsewhere costs no IDB read. */
   private queuedOrigins: Set<string> | undefined;
+  /** When the first queued origin's backoff ends, and when calls last looked (see noticeTraffic). */
+  private nextDue = Infinity;
+  private lastLook = -Infinity;
 
   constructor(private readonly options: OutboxOptions) {
     this.now = options.now ?? Date.now;
@@ -67,6 +74,7 @@ export class Outbox {
     // `bypass` means no resilience at all; reads never go to the outbox.
     const candidate = init.resilience?.bypass !== true && request.method !== 'GET' && request.method !== 'HEAD' && outboxMayTake(config, perCall);
     const policy = candidate ? outboxPolicyFor(config, new URL(request.url).origin, perCall) : false;
+    if (this.queuedOrigins?.size) this.noticeTraffic();
     if (policy === false || !policy.methods.includes(request.method.toUpperCase())) {
       const response = await this.options.engine(request, init);
       if (this.queuedOrigins === undefined || this.queuedOrigins.size > 0) this.noticeSuccess(new URL(request.url).origin, response);
@@ -119,18 +127,19 @@ export class Outbox {
 
   private async sendOrKeep(request: Request, init: ResilientRequestInit, trace: OriginalTrace, origin: string, policy: OutboxPolicy): Promise<Response> {
     const method = request.method.toUpperCase();
-    const body = await request.arrayBuffer(); // read once: the first send and every replay use these bytes
+    const body = await bodyWithin(request, policy.maxBytes); // read once: the first send and every replay use these bytes
     const headers = new Headers(request.headers);
-    const idempotencyKey = headers.get('Idempotency-Key') ?? newIdempotencyKey();
+    const idempotencyKey = headers.get('Idempotency-Key') || newIdempotencyKey(); // an empty one (Headers trim whitespace) is no key: no server can recognise a replay by it
     headers.set('Idempotency-Key', idempotencyKey);
-    const entry = this.draft(request, method, headers, idempotencyKey, body.byteLength, origin, policy, trace);
+    const entry = this.draft(request, method, headers, idempotencyKey, body?.byteLength ?? policy.maxBytes + 1, origin, policy, trace);
     // FIFO per origin: a write made while older ones wait goes behind them, never past them.
     if (await this.options.store.hasEntries(origin, entry.partition).catch(() => false)) {
       const answer = await this.keep(entry, body, policy, undefined, 'behind older writes');
       void this.replay('behind', [origin]); // stored first, so this round finds it
       return answer;
     }
-    const outgoing = new Request(request, { headers, body, referrer: request.referrer, referrerPolicy: request.referrerPolicy });
+    // Too large to keep: the original body goes on, unread.
+    const outgoing = new Request(request, body === undefined ? { headers, referrer: request.referrer, referrerPolicy: request.referrerPolicy } : { headers, body, referrer: request.referrer, referrerPolicy: request.referrerPolicy });
     let outcome: Response | Error;
     try {
       outcome = await this.options.engine(outgoing, init);
@@ -145,12 +154,13 @@ export class Outbox {
     return this.keep(entry, body, policy, outcome, causeOf(outcome));
   }
 
-  private async keep(entry: OutboxEntry, body: ArrayBuffer, policy: OutboxPolicy, outcome: Response | Error | undefined, cause: string): Promise<Response> {
+  /** `body` undefined: larger than the outbox keeps (bodyWithin). */
+  private async keep(entry: OutboxEntry, body: ArrayBuffer | undefined, policy: OutboxPolicy, outcome: Response | Error | undefined, cause: string): Promise<Response> {
     entry.lastCause = cause;
     if (outcome === undefined) entry.attempts = 0; // queued behind older writes: never sent
     let refusal: OutboxRefusal | undefined;
     try {
-      const added = await this.options.store.add(entry, body, policy);
+      const added = body === undefined ? { stored: false as const, cause: 'too-large' as const } : await this.options.store.add(entry, body, policy);
       if (!added.stored) refusal = added.cause;
     } catch (error) {
       refusal = isQuotaExceeded(error) ? 'quota-exceeded' : 'storage-error';
@@ -163,6 +173,7 @@ export class Outbox {
     if (outcome instanceof Response) cancelBody(outcome);
     if (outcome !== undefined) await this.replayer.failedSend(entry.origin, outcome).catch(() => undefined);
     this.queuedOrigins?.add(entry.origin);
+    void this.track(this.refreshQueuedOrigins()); // its backoff, for noticeTraffic
     this.report({ ...eventBase(entry, this.now()), kind: 'queued', cause });
     this.track(this.options.requestSync?.().catch((e: unknown) => this.options.degraded?.(`outbox: sync registration failed (${String(e)})`)));
     return acceptedResponse(entry);
@@ -203,9 +214,30 @@ export class Outbox {
     if (this.queuedOrigins.has(origin)) void this.replay('success', [origin]);
   }
 
+  /**
+   * A call through the worker, to any origin, while writes wait: those whose backoff is over go.
+   * Firefox and WebKit have no Background Sync and Chromium gives a sync up after three tries, so
+   * a page calling another API kept a write waiting for the next online event, flush() or worker
+   * start. Calls drive it, not a timer: the worker may be stopped at any moment. Known in memory
+   * (no IndexedDB read per call), and at most once a second: entries of a partition not live now
+   * never come due here.
+   */
+  private noticeTraffic(): void {
+    const now = this.now();
+    if (now < this.nextDue) return;
+    this.lastLook = now;
+    this.nextDue = now + LOOK_EVERY_MS;
+    void this.replay('traffic');
+  }
+
   private async refreshQueuedOrigins(): Promise<void> {
+    const { store } = this.options;
     try {
-      this.queuedOrigins = new Set((await this.options.store.entries()).map((e) => e.origin));
+      const origins = new Set((await store.entries()).map((e) => e.origin));
+      let due = Infinity;
+      for (const origin of origins) due = Math.min(due, (await store.backoff(origin)).notBefore);
+      this.queuedOrigins = origins;
+      this.nextDue = Math.max(due, this.lastLook + LOOK_EVERY_MS);
     } catch {
       this.queuedOrigins = new Set(); // unreadable: replays still come from the other triggers
     }

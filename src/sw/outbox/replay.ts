@@ -10,11 +10,12 @@ import type { OriginBackoff, OutboxStore } from './store.js';
  * What asked for a replay. A page asking and the device coming back online go at once. A success
  * on the same origin is news too, but it may come with every answer under load while the write
  * itself keeps failing, so it goes at most once a second (FIRST_DELAY_MS after the last failure).
- * The worker starting, a write queued behind others and the browser's `sync` wait out the backoff:
+ * The worker starting, a write queued behind others, calls to any origin (`traffic`) and the
+ * browser's `sync` wait out the backoff:
  * Chromium fires `sync` as soon as a tag is registered while it thinks it is online, which says
  * nothing about an origin that failed a moment ago (and a rejected `sync` is retried later).
  */
-export type ReplayTrigger = 'flush' | 'online' | 'sync' | 'success' | 'start' | 'behind';
+export type ReplayTrigger = 'flush' | 'online' | 'sync' | 'success' | 'start' | 'behind' | 'traffic';
 const AT_ONCE: ReadonlySet<ReplayTrigger> = new Set(['flush', 'online']);
 
 /** Backoff between failed rounds: 1 s doubling to 5 min, full jitter above half (never 0). */

@@ -4,6 +4,7 @@
  */
 import { describeResponse, registerResilience, resilientFetch, type Broadcast, type LiveConfig, type RegisterOptions, type ResilienceHandle } from '../../../src/index.js';
 import { setupPageTracing, type PageTracing } from '../../../src/telemetry/index.js';
+import { uploadBytes } from '../upload-bytes.js';
 
 export interface FetchResult {
   status: number;
@@ -26,7 +27,7 @@ const controllers = new Map<string, AbortController>();
 const running = new Map<string, Promise<FetchResult | FetchFailure>>();
 const broadcasts: Broadcast[] = [];
 
-async function run(url: string, init: RequestInit & { resilience?: Record<string, unknown> } = {}, signal?: AbortSignal): Promise<FetchResult | FetchFailure> {
+async function run(url: string | Request, init: RequestInit & { resilience?: Record<string, unknown> } = {}, signal?: AbortSignal): Promise<FetchResult | FetchFailure> {
   const started = performance.now();
   try {
     const res = await resilientFetch(url, { ...init, ...(signal ? { signal } : {}) });
@@ -74,6 +75,23 @@ const harness = {
   /** The names of this origin's IndexedDB databases (the worker's and the page's). */
   databases: async (): Promise<string[]> => (await indexedDB.databases()).map((d) => d.name ?? ''),
   fetch: (url: string, init?: RequestInit & { resilience?: Record<string, unknown> }) => run(url, init),
+  /**
+   * A write whose body of `bytes` bytes is made here (tests/e2e/uploads.spec.ts): megabytes need
+   * not cross the automation channel (tests/e2e/upload-bytes.ts). `as` is how the app hands it over.
+   */
+  upload(url: string, bytes: number, as: 'string' | 'blob' | 'request' | 'stream', init: RequestInit & { resilience?: Record<string, unknown> } = {}): Promise<FetchResult | FetchFailure> {
+    const data = uploadBytes(bytes);
+    if (as === 'string') return run(url, { ...init, body: new TextDecoder().decode(data) });
+    if (as === 'blob') return run(url, { ...init, body: new Blob([data]) });
+    if (as === 'request') return run(new Request(url, { ...init, body: new Blob([data]) }), init.resilience !== undefined ? { resilience: init.resilience } : {});
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let at = 0; at < bytes; at += 65_536) controller.enqueue(data.slice(at, at + 65_536));
+        controller.close();
+      },
+    });
+    return run(url, { ...init, body: stream, duplex: 'half' } as RequestInit);
+  },
   /** Starts a call that the test can abort later by id. */
   start(id: string, url: string, init?: RequestInit & { resilience?: Record<string, unknown> }): void {
     const controller = new AbortController();

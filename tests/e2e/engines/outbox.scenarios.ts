@@ -126,6 +126,21 @@ scenario('outbox partitions: after a sign-out the old user\'s writes are neither
   assert.equal(writes(up1.requests()).length, 1);
 });
 
+scenario('outbox: a kept write goes once its backoff is over while the page calls another API through the worker: no online, no flush, no Background Sync', async ({ open, up1, up2 }) => {
+  const page = await open();
+  await page.register({ config: outboxOn(up1.url) });
+  up1.setFaults({ outage: true });
+  assert.equal((await page.ok(`${up1.url}/api/notes`, keyedWrite('note-2', '{"n":2}'))).status, 202);
+  up1.setFaults({ outage: false });
+  // The app goes on polling another origin (bounded: 20 polls, 300 ms apart); its first backoff is 1 s at most.
+  for (let poll = 0; poll < 20 && !writes(up1.requests()).some((r) => r.status === 200); poll++) {
+    assert.equal((await page.ok(`${up2.url}/api/poll/${poll}`)).status, 200);
+    await sleep(300);
+  }
+  assert.deepEqual(writes(up1.requests()).map((r) => [r.status, r.headers['idempotency-key']]), [[503, 'note-2'], [200, 'note-2']]);
+  await eventually('the page no longer lists it', async () => (await page.outbox('list')).entries.length === 0);
+});
+
 scenario('outbox: a replay the server refuses (422) is reported failed with the start of its answer, removed, never sent again', async ({ open, up1 }) => {
   const page = await open();
   await page.register({ config: outboxOn(up1.url) });

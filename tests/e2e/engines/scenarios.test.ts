@@ -23,6 +23,7 @@ import './handle.scenarios.js';
 import './timing.scenarios.js';
 import './telemetry.scenarios.js';
 import './workbox.scenarios.js';
+import './uploads.scenarios.js';
 
 const ENGINES: Record<EngineName, Engine> = { chromium: chromiumEngine, firefox: firefoxEngine, webkit: webkitEngine };
 

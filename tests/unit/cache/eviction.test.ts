@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { URL_A, URL_B, URL_C, URL_D, bytes, get, ok, setup, type Harness } from './helpers.js';
+import { URL_A, URL_B, URL_C, URL_D, bytes, get, matchText, ok, setup, type Harness } from './helpers.js';
 
 /** Which of the URLs are still served. */
 async function present(cache: Harness['cache'], urls: string[]): Promise<string[]> {
@@ -53,6 +53,49 @@ describe('LRU eviction', () => {
     await cache.put(get(URL_B), ok(bytes(100)));
     expect(await present(cache, [URL_A, URL_B])).toEqual([URL_B]);
     expect(await cache.stats()).toMatchObject({ entries: 1, bytes: 100 });
+  });
+
+  // A clock that ran a day fast (a bad RTC at boot), then fixed by NTP: the entries of that day
+  // carry stamps a day ahead, and LRU took them for the most recently used, evicting every newer
+  // write first; those stamped ahead are not even servable (their age is unknown: stored-age.ts).
+  it('after the wall clock went back a day, evicts the entries stamped ahead of it first, not the newest writes', async () => {
+    const { cache, clock } = setup({ maxEntries: 3 });
+    for (const url of [URL_A, URL_B, URL_C]) {
+      await cache.put(get(url), ok(url));
+      clock.advance(60_000);
+    }
+    clock.advance(-86_400_000);
+
+    const URL_E = 'https://api.example.test/e';
+    for (const url of [URL_D, URL_E]) {
+      await cache.put(get(url), ok(url));
+      clock.advance(60_000);
+    }
+    expect(await matchText(cache, get(URL_D))).toBe(URL_D);
+    expect(await matchText(cache, get(URL_E))).toBe(URL_E);
+    expect((await cache.stats()).entries).toBeLessThanOrEqual(3);
+  });
+
+  it('after the wall clock went back an hour, an entry stamped ahead that is used again is stamped anew, and kept over those not used', async () => {
+    const { cache, clock } = setup({ maxEntries: 3 });
+    for (const url of [URL_A, URL_B]) {
+      await cache.put(get(url), ok(url));
+      clock.advance(60_000);
+    }
+    clock.advance(3_600_000); // an hour ahead: A was stored before it, and is still servable after the fix
+    expect(await matchText(cache, get(URL_A))).toBe(URL_A); // used then: last used an hour ahead
+    await cache.settled();
+    clock.advance(-3_600_000);
+
+    expect(await matchText(cache, get(URL_A))).toBe(URL_A); // used again, on the fixed clock, after B
+    await cache.settled();
+    clock.advance(60_000);
+    for (const url of [URL_C, URL_D]) {
+      await cache.put(get(url), ok(url));
+      clock.advance(60_000);
+    }
+    expect(await matchText(cache, get(URL_A))).toBe(URL_A); // B, last used before A, went instead
+    expect(await matchText(cache, get(URL_B))).toBeUndefined();
   });
 
   it('keeps exact totals through replace, evict and clear', async () => {

@@ -158,7 +158,10 @@ describe('failures never reach the caller', () => {
     reported.mockRestore();
   });
 
-  it('an async onEvent listener that rejects is reported, not left unhandled', async () => {
+  // The second case: a page running zone.js (page tracing), whose global Promise is not the class
+  // an async function's promise is an instance of.
+  for (const zone of [false, true]) it(`an async onEvent listener that rejects is reported, not left unhandled${zone ? ', under zone.js' : ''}`, async () => {
+    if (zone) vi.stubGlobal('Promise', class ZoneAwarePromise<T> extends Promise<T> {});
     const reported = vi.spyOn(console, 'error').mockImplementation(() => {});
     const unhandled: unknown[] = [];
     const onUnhandled = (reason: unknown) => unhandled.push(reason);
@@ -171,6 +174,7 @@ describe('failures never reach the caller', () => {
       expect(unhandled).toEqual([]);
       expect(reported).toHaveBeenCalledWith(expect.objectContaining({ message: 'async listener bug' }));
     } finally {
+      vi.unstubAllGlobals();
       process.off('unhandledRejection', onUnhandled);
       reported.mockRestore();
     }

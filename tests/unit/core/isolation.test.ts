@@ -293,7 +293,11 @@ describe('a transport that resolves with a Response look-alike (a status, but no
 });
 
 describe('an async onEvent listener that rejects', () => {
-  it('is reported, not left as an unhandled rejection (which ends a Node process)', async () => {
+  afterEach(() => void vi.unstubAllGlobals());
+  // The second case: a page running zone.js (page tracing), whose global Promise is not the
+  // class an async function's promise is an instance of.
+  for (const zone of [false, true]) it(`is reported, not left as an unhandled rejection (which ends a Node process)${zone ? ', under zone.js' : ''}`, async () => {
+    if (zone) vi.stubGlobal('Promise', class ZoneAwarePromise<T> extends Promise<T> {});
     const unhandled: unknown[] = [];
     const onUnhandled = (reason: unknown) => unhandled.push(reason);
     process.on('unhandledRejection', onUnhandled);

@@ -76,6 +76,16 @@ describe('retries', () => {
     expect(transport.count()).toBe(1);
   });
 
+  // An empty key identifies nothing: a server cannot tell the resend from a new write (Headers
+  // trims whitespace, so '   ' is '' too). The outbox already gives such a write a key of its own.
+  for (const key of ['', '   ']) it(`sends a POST whose Idempotency-Key is ${JSON.stringify(key)} exactly once`, async () => {
+    const { rf, transport, clock } = setup();
+    transport.sequence({ status: 503 });
+    const res = await settle(clock, rf(`${A}/x`, { method: 'POST', body: 'payload', headers: { 'Idempotency-Key': key } }));
+    expect(res.status).toBe(503);
+    expect(transport.count()).toBe(1);
+  });
+
   it('retries a POST with Idempotency-Key and replays the same bytes', async () => {
     const { rf, transport, clock } = setup();
     transport.sequence({ status: 503 }, { status: 201 });

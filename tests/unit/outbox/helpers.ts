@@ -25,7 +25,7 @@ export interface Sent {
  * An outbox over a fresh fake IndexedDB and a scripted engine: each call takes the next outcome
  * (then `otherwise`, 200 unless set) and records exactly what it was sent.
  */
-export function setup(options: { policy?: PolicyConfig; partition?: string | null; factory?: IDBFactory; now?: { t: number } } = {}) {
+export function setup(options: { policy?: PolicyConfig; partition?: string | null; factory?: IDBFactory; now?: { t: number }; onSend?: (request: Request) => void } = {}) {
   const factory = options.factory ?? new IDBFactory();
   const clock = options.now ?? { t: 1_700_000_000_000 };
   const script: Outcome[] = [];
@@ -37,6 +37,7 @@ export function setup(options: { policy?: PolicyConfig; partition?: string | nul
   let policy: PolicyConfig = options.policy ?? { defaults: { outbox: { maxEntries: 100 } as never } };
   const store = new OutboxStore(factory);
   const engine = async (request: Request, init?: ResilientRequestInit): Promise<Response> => {
+    options.onSend?.(request);
     const body = request.method === 'GET' || request.method === 'HEAD' ? '' : await request.text();
     sent.push({ url: request.url, method: request.method, headers: new Headers(request.headers), body, init });
     return answer(script.shift() ?? otherwise);

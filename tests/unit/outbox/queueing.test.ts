@@ -28,6 +28,19 @@ describe('queueing a write that cannot be delivered now', () => {
     expect((await t.store.entries()).map((e) => e.idempotencyKey)).toEqual(['mine-1', generated]);
   });
 
+  // Headers trim a value, so a whitespace key reads as ''. An empty key is no key: a server cannot
+  // recognise a replay by it, so the write would not be applied exactly once as promised.
+  it.each([[''], ['   ']])("treats an empty Idempotency-Key (%j) as none: the first send and every replay carry one it generated", async (empty) => {
+    const t = setup();
+    t.otherwise('offline');
+    await t.post('/a', 'x', { headers: { 'Idempotency-Key': empty } });
+    const sent = t.sent[0]!.headers.get('idempotency-key');
+    expect(sent).toMatch(/^"[0-9a-f-]{36}"$/);
+    const [entry] = await t.store.entries();
+    expect(entry!.idempotencyKey).toBe(sent);
+    expect(new Headers(entry!.headers).get('idempotency-key')).toBe(sent);
+  });
+
   it.each([
     ['circuit-open', 'circuit-open'],
     ['a final 503', 503],

@@ -138,6 +138,40 @@ describe('replay outcomes', () => {
     expect(await t.store.entries()).toEqual([]);
   });
 
+  // Firefox and WebKit have no Background Sync, and Chromium gives a sync tag up after three tries:
+  // a page that keeps calling another API while a write waits kept it waiting until the next
+  // online event, flush() or worker start, however long the upstream had been back.
+  it('calls through the worker to any origin replay, once their backoff is over, the writes that wait (at most one look a second)', async () => {
+    const t = setup();
+    await queued(t, 'queued-write');
+    const OTHER = 'https://other.example.test';
+    t.clock.t += 500; // inside the backoff (750 ms): the write waits
+    await t.outbox.fetch(new Request(`${OTHER}/poll`), {});
+    await t.outbox.settled();
+    expect(t.sent.map((s) => s.body)).toEqual(['']);
+    t.clock.t += 300; // backoff over
+    await t.outbox.fetch(new Request(`${OTHER}/poll`), {});
+    await t.outbox.settled();
+    expect(t.sent.map((s) => `${new URL(s.url).origin} ${s.body}`)).toContain(`${API} queued-write`);
+    expect(await t.store.entries()).toEqual([]);
+  });
+
+  it('a write queued for a new origin comes due on its own backoff, not behind a longer one elsewhere', async () => {
+    const t = setup();
+    await queued(t, 'slow-origin-write');
+    t.script(503, 503, 503);
+    for (let i = 0; i < 3; i++) await t.outbox.replay('flush'); // its backoff grows to seconds
+    const NEW = 'https://new.example.test';
+    t.script('offline');
+    expect((await t.outbox.fetch(new Request(`${NEW}/w`, { method: 'POST', body: 'new-origin-write' }), {})).status).toBe(202);
+    await t.outbox.settled();
+    t.otherwise(200);
+    t.clock.t += 1_100; // past the new origin's first backoff (750 ms), not the other's
+    await t.outbox.fetch(new Request('https://other.example.test/poll'), {});
+    await t.outbox.settled();
+    expect((await t.store.entries()).map((e) => e.origin)).toEqual([API]);
+  });
+
   it('a success within a second of the last failure does not replay', async () => {
     const t = setup();
     await queued(t, 'w');

@@ -15,7 +15,7 @@ describe('page headers', () => {
       referrerPolicy: 'no-referrer',
     });
     expect(readCallOptions(original)).toEqual({ retries: 1, abortId: 'x' });
-    const stripped = await stripPageHeaders(original);
+    const stripped = stripPageHeaders(original);
     expect([...stripped.headers.keys()].sort()).toEqual(['content-type', 'idempotency-key']);
     expect(stripped.method).toBe('POST');
     expect(await stripped.text()).toBe('payload');

@@ -184,6 +184,50 @@ describe('ResilientStrategy (Workbox)', () => {
     expect(up.seen[0]?.headers.get('authorization')).toBe('Bearer t');
   });
 
+  // Workbox runs fetchDidSucceed inside handler.fetch's try, so a plugin that throws there rejects
+  // the fetch (after fetchDidFail) as a network error would: the upstream answered all the same.
+  it('a fetchDidSucceed plugin that throws is not the upstream failing: the call fails with its error, nothing is resent, the breaker stays closed', async () => {
+    const up = upstream({ status: 200, body: 'applied' });
+    let broken = true;
+    const buggy: WorkboxPlugin = {
+      fetchDidSucceed: async ({ response }) => {
+        if (broken) throw new Error('plugin bug');
+        return response;
+      },
+    };
+    const s = strategy({ plugins: [buggy], policy: { defaults: { ...tripFast, retry: { maxRetries: 2, baseDelayMs: 0 } } } });
+    const write = () => new Request('https://api.test/orders', { method: 'POST', body: 'order', headers: { 'Idempotency-Key': 'k1' } });
+    for (let i = 0; i < 4; i++) await expect(handle(s, write())).rejects.toThrow('plugin bug');
+    expect(up.seen).toHaveLength(4); // once per call: the write arrived, so it is not sent again
+    expect(s.fetch.snapshot()[0]?.breaker).toMatchObject({ state: 'closed', failures: 0 });
+    broken = false;
+    expect(await (await handle(s, write())).text()).toBe('applied'); // not refused as circuit-open
+  });
+
+  // A navigation's attempt cannot be cancelled (it goes without our signal): one that timed out
+  // may still be answered while the retry runs. That late answer is not the retry's.
+  it('a navigation whose timed-out attempt is answered late, while its retry fails on the network: the retry is a failure, and the stored copy answers', async () => {
+    const replies = [
+      async () => new Response('fresh page', { status: 200 }),
+      () => new Promise<Response>((resolve) => setTimeout(() => resolve(new Response('late page', { status: 200 })), 130)), // during the retry
+      () => new Promise<Response>((_, reject) => setTimeout(() => reject(new TypeError('Failed to fetch')), 80)), // before its own timeout
+    ];
+    vi.stubGlobal('fetch', vi.fn(async () => replies.shift()!()));
+    const s = strategy({ cache: {}, policy: { defaults: { timeoutMs: 100, retry: { maxRetries: 1, baseDelayMs: 1 } } } });
+    const page = () => {
+      const request = new Request('https://app.test/inbox');
+      Object.defineProperty(request, 'mode', { value: 'navigate' });
+      return request;
+    };
+    expect(await (await handle(s, page())).text()).toBe('fresh page');
+
+    const res = await handle(s, page());
+    expect(await res.text()).toBe('fresh page');
+    expect(describeResponse(res)).toMatchObject({ source: 'cache', reason: 'network-error' });
+    expect(replies).toHaveLength(0);
+    expect(s.fetch.snapshot()[0]?.breaker).toMatchObject({ failures: 2 }); // the timeout, then the network error
+  });
+
   it('without a handlerDidError plugin, a local rejection is our 503 with its reason', async () => {
     upstream({ status: 500 });
     const s = strategy({ policy: { defaults: tripFast } });
@@ -210,6 +254,36 @@ describe('ResilientStrategy (Workbox)', () => {
     for (const headers of [...seenByPlugin, ...up.seen.map((r) => r.headers)]) {
       expect([...headers.keys()].sort()).toEqual(['accept']);
     }
+  });
+
+  it("passes a page's upload on unread when it strips the headers: past maxBufferedBodyBytes it goes once, whole, having been read no further than the limit", async () => {
+    const total = 1024 * 1024;
+    const chunk = 16 * 1024;
+    let pulled = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (pulled >= total) return controller.close();
+        pulled += chunk;
+        controller.enqueue(new Uint8Array(chunk).fill(97));
+      },
+    }, { highWaterMark: 0 });
+    const pulledAtSend: number[] = [];
+    const sent: number[] = [];
+    vi.stubGlobal('fetch', async (input: RequestInfo | URL, init?: RequestInit) => {
+      pulledAtSend.push(pulled);
+      sent.push((await new Request(input, init).arrayBuffer()).byteLength);
+      return new Response('busy', { status: 503 });
+    });
+    const request = new Request('https://api.test/upload', {
+      method: 'PUT',
+      body,
+      duplex: 'half',
+      headers: { [OPTIONS_HEADER]: '{}', traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' },
+    } as RequestInit);
+    const res = await handle(strategy({ policy: { defaults: { retry: { maxBufferedBodyBytes: 64 * 1024, baseDelayMs: 1, maxDelayMs: 1 } } } }), request);
+    expect(res.status).toBe(503);
+    expect(sent).toEqual([total]);
+    expect(pulledAtSend[0]).toBeLessThan(128 * 1024); // it was the whole megabyte: read to rebuild the Request
   });
 
   it('hands every plugin callback the request without the page\'s headers, the handler\'s own callbacks and the fallback included', async () => {
