@@ -5,7 +5,7 @@ import type { WorkerOutbox, WorkerOutboxOptions } from './outbox/install.js';
 /**
  * The outbox as installResilience takes it (`import { outbox } from 'resilient-fetch/sw/outbox'`).
  * It is a separate import because a service worker cannot load code lazily and the outbox is
- * 4.1 KB gz of a worker that may never queue a write (`npm run size`: worker 21.4, worker + outbox 25.6).
+ * 4.4 KB gz of a worker that may never queue a write (`npm run size`, 2026-11-29: worker 25.2, worker + outbox 29.6).
  */
 export type OutboxModule = (options: WorkerOutboxOptions) => WorkerOutbox;
 
