@@ -185,16 +185,7 @@ function compile(list: Sample[], lib: string[]): string[] {
  * edits README.md). Listed so this test holds the rest of the README to account meanwhile; once
  * the README is corrected the entry no longer matches and this test fails until it is removed.
  */
-const PENDING_README_FIXES: string[] = [
-  // "### 2. The page": `ResilienceError` is never imported in the README; add
-  // `import { ResilienceError } from 'resilient-fetch';` at the top of the try/catch sample.
-  `"try {" +4: Cannot find name 'ResilienceError'.`,
-  `"try {" +4: 'e' is of type 'unknown'.`,
-  `"try {" +4: 'e' is of type 'unknown'.`,
-  // "### 3. Anywhere": the engine's option is `tracing` (`engineTracing(tracer)`), not `tracer`.
-  `"import { createResilientFetch } from 'resilient-fetch/core';" +2: Object literal may only specify known properties, and 'tracer' does not exist in type 'CreateOptions'.`,
-  `"import { createResilientFetch } from 'resilient-fetch/core';" +2: No value exists in scope for the shorthand property 'tracer'. Either declare one or provide an initializer.`,
-];
+const PENDING_README_FIXES: string[] = [];
 
 describe("the README's TypeScript samples", () => {
   const all = samples();
