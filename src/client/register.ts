@@ -148,7 +148,10 @@ async function activated(registration: ServiceWorkerRegistration, timeoutMs: num
  * A wrong timeoutMs otherwise failed every wait at once ("did not activate within 10s ms"). (A
  * wrong scriptURL is named by the registration's own error; `config` is the worker's to check.)
  */
-function checkOptions({ timeoutMs }: RegisterOptions): void {
+function checkOptions(options: RegisterOptions): void {
+  // Called as navigator.serviceWorker.register('/sw.js') is, it registered '/undefined'.
+  if (!options?.scriptURL) throw new TypeError(`registerResilience takes { scriptURL }, got ${JSON.stringify(options)}`);
+  const { timeoutMs } = options;
   // A timer's longest wait (core/max-timer.ts, written out here: imported, it put the page past
   // 3 KB in a Vite app, `npm run size:app`): past it, Infinity included, setTimeout fires at once.
   if (timeoutMs !== undefined && !(timeoutMs > 0 && timeoutMs <= 2_147_483_647)) throw new TypeError(`timeoutMs must be a number > 0 and <= 2147483647, got ${String(timeoutMs)}`);

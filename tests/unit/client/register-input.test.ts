@@ -12,9 +12,9 @@ describe('registerResilience options', () => {
     [{ scriptURL: '/sw.js', timeoutMs: 2 ** 31 }, 'timeoutMs must be a number > 0 and <= 2147483647, got 2147483648'],
     // As navigator.serviceWorker.register('/sw.js') is called: it registered '/undefined', and the
     // user read the browser's 404 for a script they never named.
-    ['/sw.js', 'registerResilience takes { scriptURL }, got /sw.js'],
+    ['/sw.js', 'registerResilience takes { scriptURL }, got "/sw.js"'],
     [undefined, 'registerResilience takes { scriptURL }, got undefined'],
-    [{ scriptURl: '/sw.js' }, 'registerResilience takes { scriptURL }, got [object Object]'],
+    [{ scriptURl: '/sw.js' }, 'registerResilience takes { scriptURL }, got {"scriptURl":"/sw.js"}'],
   ])('%j', async (options, message) => {
     const registering = registerResilience(options as unknown as RegisterOptions);
     await expect(registering).rejects.toThrow(TypeError);
