@@ -1,26 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { uploadStream } from '../upload-stream.js';
 import { API, setup } from './helpers.js';
 
 const MAX = 64 * 1024;
-const CHUNK = 16 * 1024;
-
-/** A body read only as it is pulled, as a browser hands the worker a page's upload; `pulled`: bytes taken so far. */
+/** A page's upload as the worker gets it, marked for the outbox. */
 function upload(total: number) {
-  const bytes = new Uint8Array(total).map((_, i) => 33 + (i % 89));
-  let pulled = 0;
-  const stream = new ReadableStream<Uint8Array>(
-    {
-      pull(controller) {
-        if (pulled >= total) return controller.close();
-        const chunk = bytes.slice(pulled, pulled + CHUNK);
-        pulled += chunk.byteLength;
-        controller.enqueue(chunk);
-      },
-    },
-    { highWaterMark: 0 },
-  );
-  const request = new Request(`${API}/upload`, { method: 'POST', body: stream, duplex: 'half' } as RequestInit);
-  return { request, text: new TextDecoder().decode(bytes), pulled: () => pulled };
+  const body = uploadStream(total);
+  const request = new Request(`${API}/upload`, { method: 'POST', body: body.stream, duplex: 'half' } as RequestInit);
+  return { ...body, request };
 }
 
 /**

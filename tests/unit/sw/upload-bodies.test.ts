@@ -1,34 +1,13 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { OPTIONS_HEADER } from '../../../src/core/headers.js';
 import { stripPageHeaders } from '../../../src/sw/options-header.js';
+import { uploadStream } from '../upload-stream.js';
 import { fakeUpstream, freshDbName, startWorker } from './fake-worker.js';
 
 const API = 'https://api.test';
 const LIMIT = 64 * 1024;
-const CHUNK = 16 * 1024;
 
 afterEach(() => void vi.unstubAllGlobals());
-
-/**
- * An upload body read only as it is pulled, as a browser hands the worker a page's body: `pulled`
- * says how many bytes were taken from it so far (what anything in the worker can be holding).
- */
-function uploadStream(total: number) {
-  const bytes = new Uint8Array(total).map((_, i) => 33 + (i % 89));
-  let pulled = 0;
-  const stream = new ReadableStream<Uint8Array>(
-    {
-      pull(controller) {
-        if (pulled >= total) return controller.close();
-        const chunk = bytes.slice(pulled, pulled + CHUNK);
-        pulled += chunk.byteLength;
-        controller.enqueue(chunk);
-      },
-    },
-    { highWaterMark: 0 },
-  );
-  return { stream, text: new TextDecoder().decode(bytes), pulled: () => pulled };
-}
 
 /** A write as our page client sends it to the worker: the options header, and an Idempotency-Key so it may be retried. */
 function pageUpload(body: ReadableStream<Uint8Array>): Request {
