@@ -10,14 +10,30 @@ export interface FetchResult {
   status: number;
   /** The response's URL, as fetch reports it (the request's, after any redirect). */
   url: string;
+  /** Whether fetch followed a redirect to get it. */
+  redirected: boolean;
+  statusText: string;
+  type: ResponseType;
   headers: Record<string, string>;
   body: string;
   meta: ReturnType<typeof describeResponse>;
   ms: number;
 }
 
+/** A call as plain JSON, for bodies that cannot cross the automation channel (tests/e2e/parity.spec.ts). */
+export interface CallSpec {
+  url: string;
+  method?: string;
+  headers?: Record<string, string>;
+  /** How the app hands its body over: a string in init, a Request object, or FormData (field `note`). */
+  body?: { as: 'string' | 'request' | 'form'; text: string };
+  resilience?: Record<string, unknown>;
+  /** The app aborts the call this long after starting it. */
+  abortAfterMs?: number;
+}
+
 export interface FetchFailure {
-  error: { name: string; message: string; reason?: string };
+  error: { name: string; message: string; reason?: string; retryAfterMs?: number };
   ms: number;
 }
 
@@ -32,10 +48,11 @@ async function run(url: string | Request, init: RequestInit & { resilience?: Rec
   try {
     const res = await resilientFetch(url, { ...init, ...(signal ? { signal } : {}) });
     const body = await res.text();
-    return { status: res.status, url: res.url, headers: Object.fromEntries(res.headers), body, meta: describeResponse(res), ms: performance.now() - started };
+    return { status: res.status, url: res.url, redirected: res.redirected, statusText: res.statusText, type: res.type, headers: Object.fromEntries(res.headers), body, meta: describeResponse(res), ms: performance.now() - started };
   } catch (e) {
-    const error = e as Error & { reason?: string };
-    return { error: { name: error.name, message: error.message, ...(error.reason ? { reason: error.reason } : {}) }, ms: performance.now() - started };
+    const error = e as Error & { reason?: string; retryAfterMs?: number };
+    const { reason, retryAfterMs } = error;
+    return { error: { name: error.name, message: error.message, ...(reason ? { reason } : {}), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) }, ms: performance.now() - started };
   }
 }
 
@@ -91,6 +108,16 @@ const harness = {
       },
     });
     return run(url, { ...init, body: stream, duplex: 'half' } as RequestInit);
+  },
+  call({ url, method, headers, body, resilience, abortAfterMs }: CallSpec): Promise<FetchResult | FetchFailure> {
+    const controller = abortAfterMs !== undefined ? new AbortController() : undefined;
+    if (controller) setTimeout(() => controller.abort(), abortAfterMs);
+    const signal = controller?.signal;
+    const options = { ...(resilience !== undefined ? { resilience } : {}), ...(signal ? { signal } : {}) };
+    if (body?.as === 'request') return run(new Request(url, { method, headers, body: body.text, ...(signal ? { signal } : {}) }), resilience !== undefined ? { resilience } : {});
+    const form = new FormData();
+    if (body?.as === 'form') form.append('note', body.text);
+    return run(url, { method, headers, ...(body !== undefined ? { body: body.as === 'form' ? form : body.text } : {}), ...options });
   },
   /** Starts a call that the test can abort later by id. */
   start(id: string, url: string, init?: RequestInit & { resilience?: Record<string, unknown> }): void {

@@ -1,0 +1,218 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Page } from '@playwright/test';
+import { startOtlpReceiver } from '../../demo-app/server/otlp-receiver.js';
+import { startChaosUpstream, type ChaosFaults, type ChaosUpstreamHandle } from '../../demo-app/server/chaos-upstream.js';
+import type { CallSpec, FetchFailure, FetchResult } from './app/main.js';
+import { expect, test as base } from './fixtures.js';
+
+// A user must not be able to tell where `resilientFetch` ran: through our worker, or in the
+// in-page engine (no worker of ours controls the page), with or without page tracing (zone.js).
+// Each case below runs the same call on the three paths, each against its own chaos upstream
+// given the same faults, and compares what the app and the upstream see.
+//
+// Compared: status, body, response.url, response.redirected, describeResponse's source, reason,
+// attempts and stale, the X-Resilience-* headers, Retry-After and Content-Type, the error's name
+// and message, and each request that reached the upstream (method, path, body, Content-Type,
+// Idempotency-Key). Left out on purpose, with the reason:
+// - trace ids (`X-Resilience-Trace-Id`, describeResponse's traceId): each path traces on its own.
+// - `Age` / ageSeconds: the stored copy is a fraction of a second old, read on another clock;
+//   whole seconds would flip between 0 and 1 with the machine's load, not with the path.
+// - `response.type` 'default' in the page against 'basic' through the worker, for a response the
+//   engine built (retried, stored, synthetic): `new Response` fixes 'default' in the page, and
+//   the browser reports the worker's built response as 'basic' (Chromium); script sets neither.
+//   A response passed through untouched is compared as it is ('cors' both ways), and so is
+//   'opaque'.
+// - the upstream's own origin in URLs, messages and bodies: each path has its own upstream (so
+//   the paths can run at once), rewritten to `<up>`; a multipart boundary is random per request.
+
+/** One policy for all three paths: small timeouts so the matrix stays quick. */
+const POLICY = {
+  defaults: {
+    timeoutMs: 300,
+    deadlineMs: 5_000,
+    // A budget and a breaker that never decide here: each path is a fresh engine, but a case's
+    // own retries must not be cut by how fast the machine happens to run.
+    retry: { maxRetries: 2, baseDelayMs: 10, maxDelayMs: 50, jitter: 'none' as const, budgetReserve: 100, maxRetryAfterMs: 5_000 },
+    breaker: { minimumCalls: 1_000 },
+  },
+};
+
+interface Case {
+  name: string;
+  faults?: Partial<ChaosFaults>;
+  /** The upstream answers with this status when not faulted. */
+  status?: number;
+  /** Reached through a 302 from another origin. */
+  redirect?: boolean;
+  /** A first call, under these faults, before the case's call (not compared): to store a copy, or pause the origin. */
+  first?: Partial<ChaosFaults>;
+  /** Instead of the upstream's URL. */
+  url?: string;
+  /** Appended to the URL. */
+  fragment?: string;
+  /** The call never reaches the upstream (refused before anything is sent). */
+  unsent?: true;
+  call?: Omit<CallSpec, 'url'>;
+}
+
+const KEY = { 'Idempotency-Key': 'parity-key-1' };
+const FAIL_ONCE = { failFirst: 1 };
+
+const CASES: Case[] = [
+  { name: 'GET 200' },
+  { name: 'GET 503 then 200', faults: FAIL_ONCE },
+  { name: 'GET 503 always', faults: { outage: true } },
+  { name: 'GET 503 always, retries 0, fallback none', faults: { outage: true }, call: { resilience: { retries: 0, fallback: 'none' } } },
+  { name: 'GET 429 with Retry-After', faults: { status429: true, retryAfter: '1' }, call: { resilience: { retries: 1 } } },
+  { name: 'GET hang past timeoutMs', faults: { hang: true }, call: { resilience: { retries: 1 } } },
+  { name: 'GET connection reset', faults: { reset: true }, call: { resilience: { retries: 1 } } },
+  { name: 'GET outage with a stored copy', faults: { outage: true }, first: {} },
+  { name: 'GET outage with a stored copy, fallback none', faults: { outage: true }, first: {}, call: { resilience: { fallback: 'none' } } },
+  { name: 'GET 204 after a retry', faults: FAIL_ONCE, status: 204 },
+  { name: 'GET redirect', redirect: true },
+  { name: 'GET redirect, 503 then 200', redirect: true, faults: FAIL_ONCE },
+  { name: 'GET bypass during an outage', faults: { outage: true }, call: { resilience: { bypass: true } } },
+  { name: 'HEAD 503 then 200', faults: FAIL_ONCE, call: { method: 'HEAD' } },
+  { name: 'POST keyed string body, 503 then 200', faults: FAIL_ONCE, call: { method: 'POST', headers: KEY, body: { as: 'string', text: 'hello' } } },
+  { name: 'POST unkeyed string body, 503 then 200', faults: FAIL_ONCE, call: { method: 'POST', body: { as: 'string', text: 'hello' } } },
+  { name: 'POST keyed Request object, 503 then 200', faults: FAIL_ONCE, call: { method: 'POST', headers: KEY, body: { as: 'request', text: 'hello' } } },
+  { name: 'POST keyed string body, connection reset', faults: { reset: true }, call: { method: 'POST', headers: KEY, body: { as: 'string', text: 'hello' }, resilience: { retries: 1 } } },
+  { name: 'PUT FormData, 503 then 200', faults: FAIL_ONCE, call: { method: 'PUT', body: { as: 'form', text: 'hello' } } },
+  { name: 'DELETE 503 then 200', faults: FAIL_ONCE, call: { method: 'DELETE' } },
+  { name: 'GET 501 (not retried)', status: 501 },
+  { name: 'GET during a pause (503 with Retry-After before)', first: { outage: true, retryAfter: '2' }, call: { resilience: { retries: 0 } }, unsent: true },
+  { name: 'GET during a pause with a stored copy', first: {}, faults: { outage: true, retryAfter: '2' }, call: { resilience: { retries: 0 } } },
+  { name: 'GET per-call timeoutMs 100 on a 250 ms answer', faults: { latencyMs: 250 }, call: { resilience: { timeoutMs: 100, retries: 0 } } },
+  { name: 'GET deadlineMs 200 on a hang', faults: { hang: true }, call: { resilience: { deadlineMs: 200 } } },
+  { name: 'GET outage with a stored copy, maxStaleMs 0', faults: { outage: true }, first: {}, call: { resilience: { maxStaleMs: 0 } } },
+  { name: 'GET aborted by the app during a hang', faults: { hang: true }, call: { abortAfterMs: 100 } },
+  { name: 'GET with an invalid per-call option', call: { resilience: { retries: -1 } }, unsent: true },
+  { name: 'GET with an unknown per-call option', call: { resilience: { retry: 1 } }, unsent: true },
+  { name: 'POST keyed string body, outage, retries exhausted', faults: { outage: true }, call: { method: 'POST', headers: KEY, body: { as: 'string', text: 'hello' } } },
+  { name: 'GET URL with a fragment, 503 then 200', faults: FAIL_ONCE, fragment: '#top' },
+  { name: 'POST unkeyed string body, connection reset', faults: { reset: true }, call: { method: 'POST', body: { as: 'string', text: 'hello' } } },
+  { name: 'DELETE hang, retries 0, fallback none', faults: { hang: true }, call: { method: 'DELETE', resilience: { retries: 0, fallback: 'none' } } },
+];
+
+/** What the app and the upstream saw of one call. */
+type Seen = Record<string, unknown> & { upstream: string[] };
+
+interface Path {
+  name: 'worker' | 'page' | 'page+zone';
+  up: ChaosUpstreamHandle;
+  page: Page;
+}
+
+/** The compared headers of a response (see the exclusions above). */
+function comparedHeaders(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !['x-resilience-trace-id', 'age', 'date'].includes(name)));
+}
+
+async function observe(path: Path, redirector: string, c: Case): Promise<Seen> {
+  const { up, page } = path;
+  const target = `/api/${encodeURIComponent(c.name)}${c.status !== undefined ? `?status=${c.status}` : ''}`;
+  const url = c.url ?? `${c.redirect ? `${redirector}/to/${up.port}` : up.url}${target}${c.fragment ?? ''}`;
+  const call = (): Promise<FetchResult | FetchFailure> => page.evaluate((spec) => window.harness.call(spec), { ...c.call, url });
+  if (c.first !== undefined) {
+    up.setFaults(c.first);
+    await call();
+    // A copy is written behind (tests/e2e/page-engine-writes.spec.ts sees it land within 500 ms).
+    if (Object.keys(c.first).length === 0) await page.waitForTimeout(700);
+    up.resetFaults();
+  }
+  up.resetStats();
+  up.setFaults(c.faults ?? {});
+  const result = await call();
+  const normalize = (text: string) => text.replaceAll(up.url, '<up>').replaceAll(`/to/${up.port}/`, '/to/<port>/').replaceAll(redirector, '<redirector>').replace(/----WebKitFormBoundary\w+/g, '<boundary>');
+  const upstream = up.requests().filter((r) => !r.preflight).map((r) => normalize(`${r.method} ${r.path} ${r.body} type=${r.headers['content-type'] ?? ''} key=${r.headers['idempotency-key'] ?? ''}`));
+  if ('error' in result) return { error: normalize(`${result.error.name}: ${result.error.message}`), reason: result.error.reason, retryAfterMs: result.error.retryAfterMs, upstream };
+  const { source, reason, attempts, stale } = result.meta;
+  const { status, statusText, type, redirected } = result;
+  return { status, statusText, type: type === 'default' ? 'basic' : type, body: normalize(result.body), url: normalize(result.url), redirected, source, reason, attempts, stale, headers: comparedHeaders(result.headers), upstream };
+}
+
+/** Each field where `other` differs from the worker's. */
+function differences(c: Case, worker: Seen, path: string, other: Seen): string[] {
+  const fields = new Set([...Object.keys(worker), ...Object.keys(other)]);
+  return [...fields]
+    .filter((f) => JSON.stringify(worker[f]) !== JSON.stringify(other[f]))
+    .map((f) => `${c.name} | ${path} | ${f} | worker: ${JSON.stringify(worker[f])} | ${path}: ${JSON.stringify(other[f])}`);
+}
+
+/** 302s `/to/<port>/<path>` to the chaos upstream on 127.0.0.1:<port>, with CORS as an API would. */
+async function startRedirector(): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    res.setHeader('Access-Control-Allow-Origin', req.headers.origin ?? '*');
+    const to = /^\/to\/(\d+)(\/.*)$/.exec(req.url ?? '');
+    if (req.method === 'OPTIONS') {
+      res.setHeader('Access-Control-Allow-Headers', req.headers['access-control-request-headers'] ?? '');
+      res.setHeader('Access-Control-Allow-Methods', 'GET, HEAD, POST, PUT, DELETE');
+      res.writeHead(204).end();
+    } else if (to) res.writeHead(302, { Location: `http://127.0.0.1:${to[1]}${to[2]}` }).end();
+    else res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+/** The three places a call can run, set up once per Playwright worker (tests take fresh upstreams). */
+interface Places {
+  worker: Page;
+  page: Page;
+  'page+zone': Page;
+}
+
+const test = base.extend<{ paths: Path[]; redirector: string }, { places: Places }>({
+  places: [
+    async ({ browser, app }, use) => {
+      const receiver = await startOtlpReceiver();
+      // Pages no worker of ours controls: browser contexts without service workers, where
+      // registerResilience rejects but its config is what the in-page engine runs with.
+      const contexts = await Promise.all([browser.newContext(), browser.newContext({ serviceWorkers: 'block' }), browser.newContext({ serviceWorkers: 'block' })]);
+      const [worker, plain, zoned] = await Promise.all(contexts.map((context) => context.newPage()));
+      const errors: string[] = [];
+      for (const page of [worker!, plain!, zoned!]) {
+        page.on('pageerror', (e) => errors.push(e.message));
+        await page.goto(`${app.url}/`);
+      }
+      await zoned!.evaluate((endpoint) => window.harness.tracePage(endpoint), receiver.tracesUrl);
+      for (const page of [worker!, plain!, zoned!]) {
+        const registered = await page.evaluate((config) => window.harness.register({ config }), { policy: POLICY });
+        expect(registered.error).toEqual(page === worker ? undefined : expect.stringContaining('blocked'));
+        expect(await page.evaluate(() => window.harness.controlled())).toBe(page === worker);
+      }
+      await use({ worker: worker!, page: plain!, 'page+zone': zoned! });
+      expect(errors, 'uncaught errors in the pages').toEqual([]);
+      await Promise.all(contexts.map((context) => context.close()));
+      await receiver.close();
+    },
+    { scope: 'worker' },
+  ],
+  // Fresh upstreams, so fresh origins: each test starts with new per-origin state in every engine
+  // (an origin paused by a Retry-After, say, stays paused for the next test otherwise).
+  paths: async ({ places }, use) => {
+    const names = ['worker', 'page', 'page+zone'] as const;
+    const ups = await Promise.all(names.map(() => startChaosUpstream({ name: 'upstream' })));
+    await use(names.map((name, i) => ({ name, up: ups[i]!, page: places[name] })));
+    await Promise.all(ups.map((up) => up.close()));
+  },
+  redirector: async ({}, use) => {
+    const server = await startRedirector();
+    await use(server.url);
+    await server.close();
+  },
+});
+
+test.describe('the same call through the worker and in the page (with and without zone.js)', () => {
+  for (const c of CASES) {
+    test(c.name, async ({ paths, redirector }) => {
+      const [worker, ...others] = await Promise.all(paths.map((path) => observe(path, redirector, c)));
+      const diffs = others.flatMap((other, i) => differences(c, worker!, paths[i + 1]!.name, other));
+      if (diffs.length > 0) console.log(`case | path | field | worker | page\n${diffs.join('\n')}`);
+      expect(diffs).toEqual([]);
+      // Each path saw the call the case meant (not three copies of the same surprise).
+      expect(worker!.upstream.length > 0, 'requests reaching the upstream').toBe(!c.unsent);
+    });
+  }
+});
