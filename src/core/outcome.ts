@@ -4,7 +4,7 @@ import { ResilienceError } from './errors.js';
 import { handlerAnswer, storedCopy, usesCache, type FallbackHost } from './fallback.js';
 import type { LocalRejection } from './local-rejection.js';
 import type { OriginState } from './origin-state.js';
-import { annotate, cancelBody, syntheticResponse } from './responses.js';
+import { annotate, cancelBody, retryAfterSeconds, syntheticResponse } from './responses.js';
 import type { CallOptions, FailureReason, ResilienceReason } from './types.js';
 
 /** What the caller's answer is made from: its call, once the attempts are over. */
@@ -58,7 +58,9 @@ export async function rejectLocally(call: OutcomeHost, { reason, retryAfterMs }:
   const fallback = await fallbackFor(call, reason);
   if (fallback !== undefined) return fallback;
   call.span?.outcome('rejected', reason);
-  if (call.options?.throwOnReject === true) throw new ResilienceError(reason, state.origin, retryAfterMs);
+  // The wait in the synthetic answer's whole seconds: through the worker, that Retry-After is all
+  // the page has to build its error from, and the same call must read the same in the page.
+  if (call.options?.throwOnReject === true) throw new ResilienceError(reason, state.origin, retryAfterMs === undefined ? undefined : retryAfterSeconds(retryAfterMs) * 1000);
   return syntheticResponse(reason, retryAfterMs, call.attempts, call.traceIds().traceId);
 }
 
