@@ -92,6 +92,10 @@ const CASES: Case[] = [
   { name: 'GET with an unknown per-call option', call: { resilience: { retry: 1 } }, unsent: true },
   { name: 'POST keyed string body, outage, retries exhausted', faults: { outage: true }, call: { method: 'POST', headers: KEY, body: { as: 'string', text: 'hello' } } },
   { name: 'GET URL with a fragment, 503 then 200', faults: FAIL_ONCE, fragment: '#top' },
+  { name: 'GET a URL fetch cannot parse', url: 'http://127.0.0.1:notaport/api/x', unsent: true },
+  { name: 'POST to a URL fetch cannot parse', url: 'http://127.0.0.1:notaport/api/x', unsent: true, call: { method: 'POST', headers: KEY, body: { as: 'string', text: 'hello' } } },
+  { name: 'GET with a method fetch refuses', unsent: true, call: { method: 'CONNECT' } },
+  { name: 'GET with a body', unsent: true, call: { method: 'GET', body: { as: 'string', text: 'hello' } } },
   { name: 'POST unkeyed string body, connection reset', faults: { reset: true }, call: { method: 'POST', body: { as: 'string', text: 'hello' } } },
   { name: 'DELETE hang, retries 0, fallback none', faults: { hang: true }, call: { method: 'DELETE', resilience: { retries: 0, fallback: 'none' } } },
 ];
