@@ -8,16 +8,19 @@ import { expect, test as base } from './fixtures.js';
 
 // A user must not be able to tell where `resilientFetch` ran: through our worker, or in the
 // in-page engine (no worker of ours controls the page), with or without page tracing (zone.js).
-// Each case below runs the same call on the three paths, each against its own chaos upstream
+// A fourth path is the in-page engine under another app's worker, which its requests pass through.
+// Each case below runs the same call on every path, each against its own chaos upstream
 // given the same faults, and compares what the app and the upstream see.
 //
-// Compared: status, body, response.url, response.redirected, describeResponse's source, reason,
-// attempts and stale, the X-Resilience-* headers, Retry-After and Content-Type, the error's name
-// and message, and each request that reached the upstream (method, path, body, Content-Type,
-// Idempotency-Key). Left out on purpose, with the reason:
+// Compared: status, statusText, type, body, response.url, response.redirected, describeResponse's
+// source, reason, attempts and stale, every response header (X-Resilience-*, Retry-After...), the
+// error's name and message (a ResilienceError's reason and retryAfterMs too), and each request
+// that reached the upstream (method, path, body, Content-Type, Idempotency-Key). A case with a
+// stored copy stores it on each path first (a copy the page stored, served by the worker, is
+// tests/e2e/page-engine-writes.spec.ts). Left out on purpose, with the reason:
 // - trace ids (`X-Resilience-Trace-Id`, describeResponse's traceId): each path traces on its own.
-// - `Age` / ageSeconds: the stored copy is a fraction of a second old, read on another clock;
-//   whole seconds would flip between 0 and 1 with the machine's load, not with the path.
+// - `Age` / ageSeconds and `Date`: the stored copy is a fraction of a second old, read on another
+//   clock; whole seconds would flip between 0 and 1 with the machine's load, not with the path.
 // - `response.type` 'default' in the page against 'basic' through the worker, for a response the
 //   engine built (retried, stored, synthetic): `new Response` fixes 'default' in the page, and
 //   the browser reports the worker's built response as 'basic' (Chromium); script sets neither.
@@ -26,12 +29,12 @@ import { expect, test as base } from './fixtures.js';
 // - the upstream's own origin in URLs, messages and bodies: each path has its own upstream (so
 //   the paths can run at once), rewritten to `<up>`; a multipart boundary is random per request.
 
-/** One policy for all three paths: small timeouts so the matrix stays quick. */
+/** One policy for every path: small timeouts so the matrix stays quick. */
 const POLICY = {
   defaults: {
     timeoutMs: 300,
     deadlineMs: 5_000,
-    // A budget and a breaker that never decide here: each path is a fresh engine, but a case's
+    // A budget and a breaker that never decide here: each test has fresh origins, but a case's
     // own retries must not be cut by how fast the machine happens to run.
     retry: { maxRetries: 2, baseDelayMs: 10, maxDelayMs: 50, jitter: 'none' as const, budgetReserve: 100, maxRetryAfterMs: 5_000 },
     breaker: { minimumCalls: 1_000 },
@@ -43,6 +46,8 @@ interface Case {
   faults?: Partial<ChaosFaults>;
   /** The upstream answers with this status when not faulted. */
   status?: number;
+  /** The URL's query, without '?'. */
+  query?: string;
   /** Reached through a 302 from another origin. */
   redirect?: boolean;
   /** A first call, under these faults, before the case's call (not compared): to store a copy, or pause the origin. */
@@ -51,6 +56,8 @@ interface Case {
   url?: string;
   /** Appended to the URL. */
   fragment?: string;
+  /** A difference on one path that is not ours to fix, explained where the case is written. */
+  known?: { path: PathName; field: string };
   /** The call never reaches the upstream (refused before anything is sent). */
   unsent?: true;
   call?: Omit<CallSpec, 'url'>;
@@ -65,7 +72,17 @@ const CASES: Case[] = [
   { name: 'GET 503 always', faults: { outage: true } },
   { name: 'GET 503 always, retries 0, fallback none', faults: { outage: true }, call: { resilience: { retries: 0, fallback: 'none' } } },
   { name: 'GET 429 with Retry-After', faults: { status429: true, retryAfter: '1' }, call: { resilience: { retries: 1 } } },
-  { name: 'GET hang past timeoutMs', faults: { hang: true }, call: { resilience: { retries: 1 } } },
+  {
+    name: 'GET hang past timeoutMs',
+    faults: { hang: true },
+    call: { resilience: { retries: 1 } },
+    // The call fails the same way, but its retry never leaves the browser: the page aborts the
+    // timed-out first attempt, which the other app's worker goes on fetching (Chromium does not
+    // abort FetchEvent.request.signal), and Chromium's HTTP cache holds a second request for the
+    // same URL behind the first (its cache lock; with `cache: 'no-store'` the retry arrives).
+    // Nothing of ours runs in that worker; noted for the lead, not fixed here.
+    known: { path: 'page under another worker', field: 'upstream' },
+  },
   { name: 'GET connection reset', faults: { reset: true }, call: { resilience: { retries: 1 } } },
   { name: 'GET outage with a stored copy', faults: { outage: true }, first: {} },
   { name: 'GET outage with a stored copy, fallback none', faults: { outage: true }, first: {}, call: { resilience: { fallback: 'none' } } },
@@ -97,6 +114,21 @@ const CASES: Case[] = [
   { name: 'GET with a method fetch refuses', unsent: true, call: { method: 'CONNECT' } },
   { name: 'GET with a body', unsent: true, call: { method: 'GET', body: { as: 'string', text: 'hello' } } },
   { name: 'POST unkeyed string body, connection reset', faults: { reset: true }, call: { method: 'POST', body: { as: 'string', text: 'hello' } } },
+  { name: 'GET answered Cache-Control: no-store, then an outage', first: {}, query: 'cache=no-store', faults: { outage: true } },
+  { name: 'GET with Authorization, then an outage', first: {}, faults: { outage: true }, call: { headers: { Authorization: 'Bearer parity' } } },
+  { name: "GET with cache: 'no-store', then an outage", first: {}, faults: { outage: true }, call: { init: { cache: 'no-store' } } },
+  { name: 'GET stale-while-waiting (staleAfterMs 100, a 400 ms answer)', first: {}, faults: { latencyMs: 400 }, call: { resilience: { staleAfterMs: 100 } } },
+  { name: 'HEAD during an outage with a stored GET copy', first: {}, faults: { outage: true }, call: { method: 'HEAD' } },
+  { name: "GET redirect: 'manual'", redirect: true, call: { init: { redirect: 'manual' } }, unsent: true },
+  { name: "GET redirect: 'error'", redirect: true, call: { init: { redirect: 'error' } }, unsent: true },
+  { name: "GET mode: 'no-cors', 503 then 200", faults: FAIL_ONCE, call: { init: { mode: 'no-cors' } } },
+  { name: 'POST unkeyed, idempotent: true, 503 then 200', faults: FAIL_ONCE, call: { method: 'POST', body: { as: 'string', text: 'hello' }, resilience: { idempotent: true } } },
+  { name: 'GET reset, a secret in the query', faults: { reset: true }, query: 'token=secret', call: { resilience: { retries: 0 } } },
+  { name: 'POST keyed Request object aborted by the app during a hang', faults: { hang: true }, call: { method: 'POST', headers: KEY, body: { as: 'request', text: 'hello' }, abortAfterMs: 100 } },
+  { name: 'GET retries 4 (over the policy), outage', faults: { outage: true }, call: { resilience: { retries: 4 } } },
+  { name: 'PUT URLSearchParams, 503 then 200', faults: FAIL_ONCE, call: { method: 'PUT', body: { as: 'params', text: 'hello world' } } },
+  { name: 'POST keyed Blob, 503 then 200', faults: FAIL_ONCE, call: { method: 'POST', headers: KEY, body: { as: 'blob', text: '{"a":1}' } } },
+  { name: "GET aborted by the app during a Retry-After wait", faults: { status429: true, retryAfter: '1' }, call: { resilience: { retries: 1 }, abortAfterMs: 300 } },
   { name: 'DELETE hang, retries 0, fallback none', faults: { hang: true }, call: { method: 'DELETE', resilience: { retries: 0, fallback: 'none' } } },
 ];
 
@@ -104,7 +136,7 @@ const CASES: Case[] = [
 type Seen = Record<string, unknown> & { upstream: string[] };
 
 interface Path {
-  name: 'worker' | 'page' | 'page+zone';
+  name: PathName;
   up: ChaosUpstreamHandle;
   page: Page;
 }
@@ -116,7 +148,8 @@ function comparedHeaders(headers: Record<string, string>): Record<string, string
 
 async function observe(path: Path, redirector: string, c: Case): Promise<Seen> {
   const { up, page } = path;
-  const target = `/api/${encodeURIComponent(c.name)}${c.status !== undefined ? `?status=${c.status}` : ''}`;
+  const query = [c.status !== undefined ? `status=${c.status}` : '', c.query ?? ''].filter(Boolean).join('&');
+  const target = `/api/${encodeURIComponent(c.name)}${query ? `?${query}` : ''}`;
   const url = c.url ?? `${c.redirect ? `${redirector}/to/${up.port}` : up.url}${target}${c.fragment ?? ''}`;
   const call = (): Promise<FetchResult | FetchFailure> => page.evaluate((spec) => window.harness.call(spec), { ...c.call, url });
   if (c.first !== undefined) {
@@ -137,12 +170,12 @@ async function observe(path: Path, redirector: string, c: Case): Promise<Seen> {
   return { status, statusText, type: type === 'default' ? 'basic' : type, body: normalize(result.body), url: normalize(result.url), redirected, source, reason, attempts, stale, headers: comparedHeaders(result.headers), upstream };
 }
 
-/** Each field where `other` differs from the worker's. */
-function differences(c: Case, worker: Seen, path: string, other: Seen): string[] {
+/** Each field where `other` differs from the worker's, and whether the case explains it. */
+function differences(c: Case, worker: Seen, path: PathName, other: Seen): { line: string; known: boolean }[] {
   const fields = new Set([...Object.keys(worker), ...Object.keys(other)]);
   return [...fields]
     .filter((f) => JSON.stringify(worker[f]) !== JSON.stringify(other[f]))
-    .map((f) => `${c.name} | ${path} | ${f} | worker: ${JSON.stringify(worker[f])} | ${path}: ${JSON.stringify(other[f])}`);
+    .map((f) => ({ line: `${c.name} | ${path} | ${f} | worker: ${JSON.stringify(worker[f])} | ${path}: ${JSON.stringify(other[f])}`, known: c.known?.path === path && c.known.field === f }));
 }
 
 /** 302s `/to/<port>/<path>` to the chaos upstream on 127.0.0.1:<port>, with CORS as an API would. */
@@ -161,12 +194,11 @@ async function startRedirector(): Promise<{ url: string; close: () => Promise<vo
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
-/** The three places a call can run, set up once per Playwright worker (tests take fresh upstreams). */
-interface Places {
-  worker: Page;
-  page: Page;
-  'page+zone': Page;
-}
+const PATHS = ['worker', 'page', 'page+zone', 'page under another worker'] as const;
+type PathName = (typeof PATHS)[number];
+
+/** The places a call can run, set up once per Playwright worker (tests take fresh upstreams). */
+type Places = Record<PathName, Page>;
 
 const test = base.extend<{ paths: Path[]; redirector: string }, { places: Places }>({
   places: [
@@ -174,10 +206,10 @@ const test = base.extend<{ paths: Path[]; redirector: string }, { places: Places
       const receiver = await startOtlpReceiver();
       // Pages no worker of ours controls: browser contexts without service workers, where
       // registerResilience rejects but its config is what the in-page engine runs with.
-      const contexts = await Promise.all([browser.newContext(), browser.newContext({ serviceWorkers: 'block' }), browser.newContext({ serviceWorkers: 'block' })]);
-      const [worker, plain, zoned] = await Promise.all(contexts.map((context) => context.newPage()));
+      const contexts = await Promise.all([browser.newContext(), browser.newContext({ serviceWorkers: 'block' }), browser.newContext({ serviceWorkers: 'block' }), browser.newContext()]);
+      const [worker, plain, zoned, foreign] = await Promise.all(contexts.map((context) => context.newPage()));
       const errors: string[] = [];
-      for (const page of [worker!, plain!, zoned!]) {
+      for (const page of [worker!, plain!, zoned!, foreign!]) {
         page.on('pageerror', (e) => errors.push(e.message));
         await page.goto(`${app.url}/`);
       }
@@ -187,7 +219,11 @@ const test = base.extend<{ paths: Path[]; redirector: string }, { places: Places
         expect(registered.error).toEqual(page === worker ? undefined : expect.stringContaining('blocked'));
         expect(await page.evaluate(() => window.harness.controlled())).toBe(page === worker);
       }
-      await use({ worker: worker!, page: plain!, 'page+zone': zoned! });
+      // Another app's worker controls this one (it passes /api/ requests on): the in-page engine
+      // runs, and marks its requests for whatever worker they pass through (in-page-transport.ts).
+      expect(await foreign!.evaluate(() => window.harness.registerForeign())).toBe(true);
+      await foreign!.evaluate((config) => window.harness.inPageConfig(config), { policy: POLICY });
+      await use({ worker: worker!, page: plain!, 'page+zone': zoned!, 'page under another worker': foreign! });
       expect(errors, 'uncaught errors in the pages').toEqual([]);
       await Promise.all(contexts.map((context) => context.close()));
       await receiver.close();
@@ -197,9 +233,11 @@ const test = base.extend<{ paths: Path[]; redirector: string }, { places: Places
   // Fresh upstreams, so fresh origins: each test starts with new per-origin state in every engine
   // (an origin paused by a Retry-After, say, stays paused for the next test otherwise).
   paths: async ({ places }, use) => {
-    const names = ['worker', 'page', 'page+zone'] as const;
-    const ups = await Promise.all(names.map(() => startChaosUpstream({ name: 'upstream' })));
-    await use(names.map((name, i) => ({ name, up: ups[i]!, page: places[name] })));
+    const ups = await Promise.all(PATHS.map(() => startChaosUpstream({ name: 'upstream' })));
+    // A first call on each path, not compared: a worker the browser stopped while idle starts
+    // again here, not inside a case's 300 ms attempt (one cold start took longer, and retried).
+    await Promise.all(PATHS.map(async (name, i) => expect(await places[name].evaluate((url) => window.harness.call({ url }), `${ups[i]!.url}/api/warm-up`)).toMatchObject({ status: 200 })));
+    await use(PATHS.map((name, i) => ({ name, up: ups[i]!, page: places[name] })));
     await Promise.all(ups.map((up) => up.close()));
   },
   redirector: async ({}, use) => {
@@ -209,14 +247,15 @@ const test = base.extend<{ paths: Path[]; redirector: string }, { places: Places
   },
 });
 
-test.describe('the same call through the worker and in the page (with and without zone.js)', () => {
+test.describe('the same call through the worker and in the page (plain, zone.js, under another worker)', () => {
   for (const c of CASES) {
     test(c.name, async ({ paths, redirector }) => {
       const [worker, ...others] = await Promise.all(paths.map((path) => observe(path, redirector, c)));
       const diffs = others.flatMap((other, i) => differences(c, worker!, paths[i + 1]!.name, other));
-      if (diffs.length > 0) console.log(`case | path | field | worker | page\n${diffs.join('\n')}`);
-      expect(diffs).toEqual([]);
-      // Each path saw the call the case meant (not three copies of the same surprise).
+      if (process.env.PARITY_SHOW) console.log(c.name, JSON.stringify(worker)); // what the worker path saw, to read a case
+      if (diffs.length > 0) console.log(`case | path | field | worker | page\n${diffs.map((d) => `${d.known ? '(known) ' : ''}${d.line}`).join('\n')}`);
+      expect(diffs.filter((d) => !d.known).map((d) => d.line)).toEqual([]);
+      // Each path saw the call the case meant (not the same surprise on every path).
       expect(worker!.upstream.length > 0, 'requests reaching the upstream').toBe(!c.unsent);
     });
   }

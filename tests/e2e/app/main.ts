@@ -4,6 +4,7 @@
  */
 import { describeResponse, registerResilience, resilientFetch, type Broadcast, type LiveConfig, type RegisterOptions, type ResilienceHandle } from '../../../src/index.js';
 import { setupPageTracing, type PageTracing } from '../../../src/telemetry/index.js';
+import { setPageSettings } from '../../../src/client/page-settings.js';
 import { uploadBytes } from '../upload-bytes.js';
 
 export interface FetchResult {
@@ -25,11 +26,16 @@ export interface CallSpec {
   url: string;
   method?: string;
   headers?: Record<string, string>;
-  /** How the app hands its body over: a string in init, a Request object, or FormData (field `note`). */
-  body?: { as: 'string' | 'request' | 'form'; text: string };
+  /**
+   * How the app hands its body over: a string in init, a Request object, FormData (field `note`),
+   * URLSearchParams (field `note`) or a Blob typed application/json.
+   */
+  body?: { as: 'string' | 'request' | 'form' | 'params' | 'blob'; text: string };
   resilience?: Record<string, unknown>;
   /** The app aborts the call this long after starting it. */
   abortAfterMs?: number;
+  /** More of fetch's options, as plain JSON. */
+  init?: Pick<RequestInit, 'cache' | 'redirect' | 'mode' | 'credentials'>;
 }
 
 export interface FetchFailure {
@@ -82,6 +88,11 @@ const harness = {
     if (!navigator.serviceWorker.controller) await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
     return navigator.serviceWorker.controller !== null;
   },
+  /**
+   * What registerResilience({ config }) hands the in-page engine, without registering: for a page
+   * another app's worker controls (tests/e2e/parity.spec.ts).
+   */
+  inPageConfig: (config: LiveConfig): void => setPageSettings(config),
   tracePage(endpoint: string): void {
     tracing = setupPageTracing({ serviceName: 'e2e-page', endpoint, propagateTo: [] });
   },
@@ -109,15 +120,16 @@ const harness = {
     });
     return run(url, { ...init, body: stream, duplex: 'half' } as RequestInit);
   },
-  call({ url, method, headers, body, resilience, abortAfterMs }: CallSpec): Promise<FetchResult | FetchFailure> {
+  call({ url, method, headers, body, resilience, abortAfterMs, init }: CallSpec): Promise<FetchResult | FetchFailure> {
     const controller = abortAfterMs !== undefined ? new AbortController() : undefined;
     if (controller) setTimeout(() => controller.abort(), abortAfterMs);
     const signal = controller?.signal;
     const options = { ...(resilience !== undefined ? { resilience } : {}), ...(signal ? { signal } : {}) };
-    if (body?.as === 'request') return run(new Request(url, { method, headers, body: body.text, ...(signal ? { signal } : {}) }), resilience !== undefined ? { resilience } : {});
+    if (body?.as === 'request') return run(new Request(url, { ...init, method, headers, body: body.text, ...(signal ? { signal } : {}) }), resilience !== undefined ? { resilience } : {});
     const form = new FormData();
     if (body?.as === 'form') form.append('note', body.text);
-    return run(url, { method, headers, ...(body !== undefined ? { body: body.as === 'form' ? form : body.text } : {}), ...options });
+    const made = { string: body?.text, form, params: new URLSearchParams({ note: body?.text ?? '' }), blob: new Blob([body?.text ?? ''], { type: 'application/json' }) };
+    return run(url, { ...init, method, headers, ...(body !== undefined ? { body: made[body.as as keyof typeof made] } : {}), ...options });
   },
   /** Starts a call that the test can abort later by id. */
   start(id: string, url: string, init?: RequestInit & { resilience?: Record<string, unknown> }): void {
