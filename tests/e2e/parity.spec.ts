@@ -129,6 +129,11 @@ const CASES: Case[] = [
   { name: 'PUT URLSearchParams, 503 then 200', faults: FAIL_ONCE, call: { method: 'PUT', body: { as: 'params', text: 'hello world' } } },
   { name: 'POST keyed Blob, 503 then 200', faults: FAIL_ONCE, call: { method: 'POST', headers: KEY, body: { as: 'blob', text: '{"a":1}' } } },
   { name: "GET aborted by the app during a Retry-After wait", faults: { status429: true, retryAfter: '1' }, call: { resilience: { retries: 1 }, abortAfterMs: 300 } },
+  { name: 'GET connection reset with a stored copy', first: {}, faults: { reset: true }, call: { resilience: { retries: 1 } } },
+  { name: 'GET hang with a stored copy', first: {}, faults: { hang: true }, call: { resilience: { retries: 0 } } },
+  { name: 'GET 429 whose Retry-After is past deadlineMs', faults: { status429: true, retryAfter: '3' }, call: { resilience: { deadlineMs: 1_000 } } },
+  { name: 'GET with a signal aborted before the call', faults: { latencyMs: 200 }, call: { abortAfterMs: 0 }, unsent: true },
+  { name: 'PATCH unkeyed, 503 then 200 (not retried)', faults: FAIL_ONCE, call: { method: 'PATCH', body: { as: 'string', text: 'hello' } } },
   { name: 'DELETE hang, retries 0, fallback none', faults: { hang: true }, call: { method: 'DELETE', resilience: { retries: 0, fallback: 'none' } } },
 ];
 

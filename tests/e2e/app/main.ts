@@ -32,7 +32,7 @@ export interface CallSpec {
    */
   body?: { as: 'string' | 'request' | 'form' | 'params' | 'blob'; text: string };
   resilience?: Record<string, unknown>;
-  /** The app aborts the call this long after starting it. */
+  /** The app aborts the call this long after starting it (0: before). */
   abortAfterMs?: number;
   /** More of fetch's options, as plain JSON. */
   init?: Pick<RequestInit, 'cache' | 'redirect' | 'mode' | 'credentials'>;
@@ -122,7 +122,8 @@ const harness = {
   },
   call({ url, method, headers, body, resilience, abortAfterMs, init }: CallSpec): Promise<FetchResult | FetchFailure> {
     const controller = abortAfterMs !== undefined ? new AbortController() : undefined;
-    if (controller) setTimeout(() => controller.abort(), abortAfterMs);
+    if (abortAfterMs === 0) controller?.abort(); // a signal aborted before the call
+    else if (controller) setTimeout(() => controller.abort(), abortAfterMs);
     const signal = controller?.signal;
     const options = { ...(resilience !== undefined ? { resilience } : {}), ...(signal ? { signal } : {}) };
     if (body?.as === 'request') return run(new Request(url, { ...init, method, headers, body: body.text, ...(signal ? { signal } : {}) }), resilience !== undefined ? { resilience } : {});
