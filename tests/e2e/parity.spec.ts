@@ -100,6 +100,7 @@ const CASES: Case[] = [
   { name: 'GET 501 (not retried)', status: 501 },
   { name: 'GET during a pause (503 with Retry-After before)', first: { outage: true, retryAfter: '2' }, call: { resilience: { retries: 0 } }, unsent: true },
   { name: 'GET during a pause, throwOnReject', first: { outage: true, retryAfter: '2' }, call: { resilience: { retries: 0, throwOnReject: true } }, unsent: true },
+  { name: 'POST keyed during a pause longer than deadlineMs, throwOnReject', first: { outage: true, retryAfter: '3' }, call: { method: 'POST', headers: KEY, body: { as: 'string', text: 'hello' }, resilience: { retries: 0, deadlineMs: 1_000, throwOnReject: true } }, unsent: true },
   { name: 'GET during a pause with a stored copy', first: {}, faults: { outage: true, retryAfter: '2' }, call: { resilience: { retries: 0 } } },
   { name: 'GET per-call timeoutMs 100 on a 250 ms answer', faults: { latencyMs: 250 }, call: { resilience: { timeoutMs: 100, retries: 0 } } },
   { name: 'GET deadlineMs 200 on a hang', faults: { hang: true }, call: { resilience: { deadlineMs: 200 } } },
