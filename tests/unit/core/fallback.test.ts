@@ -103,5 +103,7 @@ describe('stale-if-error fallback', () => {
     const seconds = Number((await rf(`${A}/a`)).headers.get('Retry-After'));
     expect(seconds).toBeGreaterThan(0);
     await expect(rf(`${A}/a`, { resilience: { throwOnReject: true } })).rejects.toMatchObject({ reason: 'circuit-open', retryAfterMs: seconds * 1000 });
+    // A POST has nothing to fall back to: refused before anything is planned, the same error.
+    await expect(rf(`${A}/a`, { method: 'POST', body: 'x', resilience: { throwOnReject: true } })).rejects.toMatchObject({ reason: 'circuit-open', retryAfterMs: seconds * 1000 });
   });
 });
