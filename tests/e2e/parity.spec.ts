@@ -15,9 +15,11 @@ import { expect, test as base } from './fixtures.js';
 // Compared: status, statusText, type, body, response.url, response.redirected, describeResponse's
 // source, reason, attempts and stale, every response header (X-Resilience-*, Retry-After...), the
 // error's name and message (a ResilienceError's reason and retryAfterMs too), and each request
-// that reached the upstream (method, path, body, Content-Type, Idempotency-Key). A case with a
-// stored copy stores it on each path first (a copy the page stored, served by the worker, is
+// that reached the upstream (method, path, body, headers). A case with a stored copy stores it on
+// each path first (a copy the page stored, served by the worker, is
 // tests/e2e/page-engine-writes.spec.ts). Left out on purpose, with the reason:
+// - the client hints (`Sec-CH-UA*`) Chromium adds to a page's requests and not to a worker's, and
+//   `Host`/`Connection`: the browser's, not ours.
 // - trace ids (`X-Resilience-Trace-Id`, describeResponse's traceId): each path traces on its own.
 // - `Age` / ageSeconds and `Date`: the stored copy is a fraction of a second old, read on another
 //   clock; whole seconds would flip between 0 and 1 with the machine's load, not with the path.
@@ -144,6 +146,11 @@ const CASES: Case[] = [
     // does nothing, and the write fails as it would without it (the last 503 after its retries).
     known: { paths: ['page', 'page+zone', 'page under another worker'], fields: ['status', 'statusText', 'body', 'source', 'reason', 'attempts', 'stale', 'headers'] },
   },
+  { name: 'GET Request object with a header, 503 then 200', faults: FAIL_ONCE, query: 'echoHeaders=1', call: { request: true, headers: { 'X-App': 'parity' } } },
+  { name: "GET Request object with cache: 'no-store', then an outage", first: {}, faults: { outage: true }, call: { request: true, init: { cache: 'no-store' } } },
+  { name: 'DELETE Request object, 503 then 200', faults: FAIL_ONCE, call: { request: true, method: 'DELETE' } },
+  { name: 'POST unkeyed Request object, idempotent: true, 503 then 200', faults: FAIL_ONCE, call: { method: 'POST', body: { as: 'request', text: 'hello' }, resilience: { idempotent: true } } },
+  { name: 'GET Request object with a stored copy, an outage', first: {}, faults: { outage: true }, call: { request: true } },
   { name: 'DELETE hang, retries 0, fallback none', faults: { hang: true }, call: { method: 'DELETE', resilience: { retries: 0, fallback: 'none' } } },
 ];
 
@@ -177,12 +184,29 @@ async function observe(path: Path, redirector: string, c: Case): Promise<Seen> {
   up.resetStats();
   up.setFaults(c.faults ?? {});
   const result = await call();
-  const normalize = (text: string) => text.replaceAll(up.url, '<up>').replaceAll(`/to/${up.port}/`, '/to/<port>/').replaceAll(redirector, '<redirector>').replace(/----WebKitFormBoundary\w+/g, '<boundary>');
-  const upstream = up.requests().filter((r) => !r.preflight).map((r) => normalize(`${r.method} ${r.path} ${r.body} type=${r.headers['content-type'] ?? ''} key=${r.headers['idempotency-key'] ?? ''}`));
+  const normalize = (text: string) => text.replaceAll(up.url, '<up>').replaceAll(`/to/${up.port}/`, '/to/<port>/').replaceAll(`127.0.0.1:${up.port}`, '<up-host>').replaceAll(redirector, '<redirector>').replace(/----WebKitFormBoundary\w+/g, '<boundary>');
+  const upstream = up.requests().filter((r) => !r.preflight).map((r) => normalize(`${r.method} ${r.path} ${r.body} ${JSON.stringify(sentHeaders(r.headers))}`));
   if ('error' in result) return { error: normalize(`${result.error.name}: ${result.error.message}`), reason: result.error.reason, retryAfterMs: result.error.retryAfterMs, upstream };
   const { source, reason, attempts, stale } = result.meta;
   const { status, statusText, type, redirected } = result;
-  return { status, statusText, type: type === 'default' ? 'basic' : type, body: normalize(result.body), url: normalize(result.url), redirected, source, reason, attempts, stale, headers: comparedHeaders(result.headers), upstream };
+  return { status, statusText, type: type === 'default' ? 'basic' : type, body: comparedBody(normalize(result.body)), url: normalize(result.url), redirected, source, reason, attempts, stale, headers: comparedHeaders(result.headers), upstream };
+}
+
+/** The headers a request reached the upstream with, sorted, less the connection's and the client hints (see comparedBody). */
+function sentHeaders(headers: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !['host', 'connection'].includes(name) && !name.startsWith('sec-ch-ua')).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/**
+ * The upstream's echo of the request headers (?echoHeaders=1), sorted, without the client hints
+ * (`Sec-CH-UA*`) that Chromium adds to a page's requests and not to a worker's: the browser's
+ * doing, not ours. Any other body as it is.
+ */
+function comparedBody(text: string): string {
+  const echo = /^\{.*"headers":/.test(text) ? (JSON.parse(text) as { headers: Record<string, string> }) : undefined;
+  if (echo === undefined) return text;
+  echo.headers = Object.fromEntries(Object.entries(echo.headers).filter(([name]) => !name.startsWith('sec-ch-ua')).sort(([a], [b]) => a.localeCompare(b)));
+  return JSON.stringify(echo);
 }
 
 /** Each field where `other` differs from the worker's, and whether the case explains it. */

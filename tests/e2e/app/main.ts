@@ -34,6 +34,8 @@ export interface CallSpec {
   resilience?: Record<string, unknown>;
   /** The app aborts the call this long after starting it (0: before). */
   abortAfterMs?: number;
+  /** Handed over as a Request object made of the rest (a body `as: 'request'` implies it). */
+  request?: boolean;
   /** More of fetch's options, as plain JSON. */
   init?: Pick<RequestInit, 'cache' | 'redirect' | 'mode' | 'credentials'>;
 }
@@ -120,13 +122,13 @@ const harness = {
     });
     return run(url, { ...init, body: stream, duplex: 'half' } as RequestInit);
   },
-  call({ url, method, headers, body, resilience, abortAfterMs, init }: CallSpec): Promise<FetchResult | FetchFailure> {
+  call({ url, method, headers, body, resilience, abortAfterMs, init, request }: CallSpec): Promise<FetchResult | FetchFailure> {
     const controller = abortAfterMs !== undefined ? new AbortController() : undefined;
     if (abortAfterMs === 0) controller?.abort(); // a signal aborted before the call
     else if (controller) setTimeout(() => controller.abort(), abortAfterMs);
     const signal = controller?.signal;
     const options = { ...(resilience !== undefined ? { resilience } : {}), ...(signal ? { signal } : {}) };
-    if (body?.as === 'request') return run(new Request(url, { ...init, method, headers, body: body.text, ...(signal ? { signal } : {}) }), resilience !== undefined ? { resilience } : {});
+    if (body?.as === 'request' || request === true) return run(new Request(url, { ...init, method, headers, ...(body !== undefined ? { body: body.text } : {}), ...(signal ? { signal } : {}) }), resilience !== undefined ? { resilience } : {});
     const form = new FormData();
     if (body?.as === 'form') form.append('note', body.text);
     const made = { string: body?.text, form, params: new URLSearchParams({ note: body?.text ?? '' }), blob: new Blob([body?.text ?? ''], { type: 'application/json' }) };
