@@ -50,8 +50,8 @@ interface Case {
   status?: number;
   /** The URL's query, without '?'. */
   query?: string;
-  /** Reached through a 302 from another origin. */
-  redirect?: boolean;
+  /** Reached through a 302 (or 307) from another origin. */
+  redirect?: boolean | 307;
   /** A first call, under these faults, before the case's call (not compared): to store a copy, or pause the origin. */
   first?: Partial<ChaosFaults>;
   /** Instead of the upstream's URL. */
@@ -151,6 +151,9 @@ const CASES: Case[] = [
   { name: 'DELETE Request object, 503 then 200', faults: FAIL_ONCE, call: { request: true, method: 'DELETE' } },
   { name: 'POST unkeyed Request object, idempotent: true, 503 then 200', faults: FAIL_ONCE, call: { method: 'POST', body: { as: 'request', text: 'hello' }, resilience: { idempotent: true } } },
   { name: 'GET Request object with a stored copy, an outage', first: {}, faults: { outage: true }, call: { request: true } },
+  { name: 'POST keyed through a 307, 503 then 200', redirect: 307, faults: FAIL_ONCE, call: { method: 'POST', headers: KEY, body: { as: 'string', text: 'hello' } } },
+  { name: 'POST keyed through a 302 (sent on as a GET)', redirect: true, call: { method: 'POST', headers: KEY, body: { as: 'string', text: 'hello' } } },
+  { name: 'PUT FormData through a 307, 503 then 200', redirect: 307, faults: FAIL_ONCE, call: { method: 'PUT', body: { as: 'form', text: 'hello' } } },
   { name: 'DELETE hang, retries 0, fallback none', faults: { hang: true }, call: { method: 'DELETE', resilience: { retries: 0, fallback: 'none' } } },
 ];
 
@@ -172,7 +175,7 @@ async function observe(path: Path, redirector: string, c: Case): Promise<Seen> {
   const { up, page } = path;
   const query = [c.status !== undefined ? `status=${c.status}` : '', c.query ?? ''].filter(Boolean).join('&');
   const target = `/api/${encodeURIComponent(c.name)}${query ? `?${query}` : ''}`;
-  const url = c.url ?? `${c.redirect ? `${redirector}/to/${up.port}` : up.url}${target}${c.fragment ?? ''}`;
+  const url = c.url ?? `${c.redirect ? `${redirector}/${c.redirect === 307 ? 'to307' : 'to'}/${up.port}` : up.url}${target}${c.fragment ?? ''}`;
   const call = (): Promise<FetchResult | FetchFailure> => page.evaluate((spec) => window.harness.call(spec), { ...c.call, url });
   if (c.first !== undefined) {
     up.setFaults(c.first);
@@ -184,7 +187,7 @@ async function observe(path: Path, redirector: string, c: Case): Promise<Seen> {
   up.resetStats();
   up.setFaults(c.faults ?? {});
   const result = await call();
-  const normalize = (text: string) => text.replaceAll(up.url, '<up>').replaceAll(`/to/${up.port}/`, '/to/<port>/').replaceAll(`127.0.0.1:${up.port}`, '<up-host>').replaceAll(redirector, '<redirector>').replace(/----WebKitFormBoundary\w+/g, '<boundary>');
+  const normalize = (text: string) => text.replaceAll(up.url, '<up>').replace(`/${up.port}/`, '/<port>/').replaceAll(`127.0.0.1:${up.port}`, '<up-host>').replaceAll(redirector, '<redirector>').replace(/----WebKitFormBoundary\w+/g, '<boundary>');
   const upstream = up.requests().filter((r) => !r.preflight).map((r) => normalize(`${r.method} ${r.path} ${r.body} ${JSON.stringify(sentHeaders(r.headers))}`));
   if ('error' in result) return { error: normalize(`${result.error.name}: ${result.error.message}`), reason: result.error.reason, retryAfterMs: result.error.retryAfterMs, upstream };
   const { source, reason, attempts, stale } = result.meta;
@@ -217,16 +220,16 @@ function differences(c: Case, worker: Seen, path: PathName, other: Seen): { line
     .map((f) => ({ line: `${c.name} | ${path} | ${f} | worker: ${JSON.stringify(worker[f])} | ${path}: ${JSON.stringify(other[f])}`, known: (c.known?.paths.includes(path) ?? false) && c.known!.fields.includes(f) }));
 }
 
-/** 302s `/to/<port>/<path>` to the chaos upstream on 127.0.0.1:<port>, with CORS as an API would. */
+/** 302s `/to/<port>/<path>` (307s `/to307/...`) to the chaos upstream on 127.0.0.1:<port>, with CORS as an API would. */
 async function startRedirector(): Promise<{ url: string; close: () => Promise<void> }> {
   const server = http.createServer((req, res) => {
     res.setHeader('Access-Control-Allow-Origin', req.headers.origin ?? '*');
-    const to = /^\/to\/(\d+)(\/.*)$/.exec(req.url ?? '');
+    const to = /^\/(to|to307)\/(\d+)(\/.*)$/.exec(req.url ?? '');
     if (req.method === 'OPTIONS') {
       res.setHeader('Access-Control-Allow-Headers', req.headers['access-control-request-headers'] ?? '');
       res.setHeader('Access-Control-Allow-Methods', 'GET, HEAD, POST, PUT, DELETE');
       res.writeHead(204).end();
-    } else if (to) res.writeHead(302, { Location: `http://127.0.0.1:${to[1]}${to[2]}` }).end();
+    } else if (to) res.writeHead(to[1] === 'to307' ? 307 : 302, { Location: `http://127.0.0.1:${to[2]}${to[3]}` }).end();
     else res.writeHead(404).end();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
