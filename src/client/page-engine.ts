@@ -44,7 +44,7 @@ export function pageEngine({ settings, follow, traceHook }: PageContext): PageCa
     if (next.policy !== undefined && next.policy !== policy) rf.configure((policy = next.policy));
     cache.apply(next);
   });
-  engine = withResponseUrl(withCallPartition(rf, cache));
+  engine = withFetchChecks(withResponseUrl(withCallPartition(rf, cache)));
   return engine;
 }
 
@@ -66,6 +66,31 @@ function withResponseUrl(call: PageCall): PageCall {
 }
 
 /**
+ * A call fetch itself refuses (a URL it cannot parse, a forbidden method or header) rejects with
+ * fetch's own TypeError, as through the worker, where the page's fetch is what refuses it: the
+ * engine said "Failed to construct 'URL'" instead, or tried a CONNECT and reported a network
+ * failure. Checked without the body, which a Request made with it would take; a Request given as
+ * input was checked when it was made.
+ */
+function withFetchChecks(call: PageCall): PageCall {
+  return (input, init) => {
+    if (input instanceof Request) return call(input, init);
+    try {
+      new Request(input, { method: init?.method, headers: init?.headers });
+    } catch {
+      return refusedByFetch(input, init);
+    }
+    return call(input, init);
+  };
+}
+
+/** Rejects as fetch does, before anything is sent (it fails where our own check failed). */
+function refusedByFetch(input: RequestInfo | URL, init: ResilientRequestInit | undefined): Promise<Response> {
+  const { resilience: _options, ...fetchInit } = init ?? {};
+  return fetch(input, fetchInit);
+}
+
+/**
  * Fixes each GET's cache partition when the call starts: the engine hands the cache the Request
  * it was given, so the partition bound to it holds even if the user signs out before the answer.
  */
@@ -77,8 +102,8 @@ function withCallPartition(rf: PageCall, cache: PageCache): PageCall {
     let request: Request;
     try {
       request = new Request(input, fetchInit);
-    } catch (error) {
-      return Promise.reject(error); // what fetch would have rejected with
+    } catch {
+      return refusedByFetch(input, init); // a body with the GET, say
     }
     cache.bindPartition(request);
     return rf(request, resilience !== undefined ? { resilience } : undefined);

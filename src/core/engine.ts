@@ -5,7 +5,6 @@ import { sendFirst } from './first-attempt.js';
 import { validateCallOptions } from './call-options.js';
 import type { Deps } from './deps.js';
 import { DeadlineTimer } from './deadline-timer.js';
-import { ResilienceError } from './errors.js';
 import { usesCache } from './fallback.js';
 import { LocalRejection } from './local-rejection.js';
 import { OriginState } from './origin-state.js';
@@ -15,6 +14,7 @@ import { ResolvedPolicy } from './policy.js';
 import { OriginRegistry } from './registry.js';
 import { messageOf, reportError } from './report-error.js';
 import { planRequest, type RequestPlan } from './request-plan.js';
+import { rejectionError } from './outcome.js';
 import { syntheticResponse } from './responses.js';
 import { systemClock } from './system-clock.js';
 import { redactedParams } from './tracing.js';
@@ -125,7 +125,7 @@ export class Engine {
       // through its unhandled-rejection bookkeeping (~0.8 µs, measured in bench:core).
       if (options?.throwOnReject === true) {
         return Promise.resolve().then(() => {
-          throw new ResilienceError(rejection.reason, state.origin, rejection.retryAfterMs);
+          throw rejectionError(rejection.reason, state.origin, rejection.retryAfterMs);
         });
       }
       return Promise.resolve(syntheticResponse(rejection.reason, rejection.retryAfterMs, 0, undefined));

@@ -4,8 +4,8 @@ import { ResilienceError } from './errors.js';
 import { handlerAnswer, storedCopy, usesCache, type FallbackHost } from './fallback.js';
 import type { LocalRejection } from './local-rejection.js';
 import type { OriginState } from './origin-state.js';
-import { annotate, cancelBody, syntheticResponse } from './responses.js';
-import type { CallOptions, FailureReason, ResilienceReason } from './types.js';
+import { annotate, cancelBody, retryAfterSeconds, syntheticResponse } from './responses.js';
+import type { CallOptions, FailureReason, RejectReason, ResilienceReason } from './types.js';
 
 /** What the caller's answer is made from: its call, once the attempts are over. */
 export interface OutcomeHost extends FallbackHost {
@@ -58,8 +58,17 @@ export async function rejectLocally(call: OutcomeHost, { reason, retryAfterMs }:
   const fallback = await fallbackFor(call, reason);
   if (fallback !== undefined) return fallback;
   call.span?.outcome('rejected', reason);
-  if (call.options?.throwOnReject === true) throw new ResilienceError(reason, state.origin, retryAfterMs);
+  if (call.options?.throwOnReject === true) throw rejectionError(reason, state.origin, retryAfterMs);
   return syntheticResponse(reason, retryAfterMs, call.attempts, call.traceIds().traceId);
+}
+
+/**
+ * The error of a refusal when the caller asked for one (throwOnReject). Its wait is the synthetic
+ * answer's Retry-After, in whole seconds: through the worker that header is all the page has to
+ * build the error from, and the same call must read the same in the page.
+ */
+export function rejectionError(reason: RejectReason, origin: string, retryAfterMs: number | undefined): ResilienceError {
+  return new ResilienceError(reason, origin, retryAfterMs === undefined ? undefined : retryAfterSeconds(retryAfterMs) * 1000);
 }
 
 /**

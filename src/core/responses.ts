@@ -52,13 +52,18 @@ export function syntheticResponse(
   attempts: number,
   traceId: string | undefined,
 ): Response {
-  const retryAfter = retryAfterMs === undefined ? 0 : Math.max(1, Math.ceil(retryAfterMs / 1000)); // seconds; 0: none
+  const retryAfter = retryAfterSeconds(retryAfterMs);
   if (last === undefined || last.reason !== reason || last.retryAfter !== retryAfter || last.attempts !== attempts) {
     last = { reason, retryAfter, attempts, built: builtSynthetic(reason, retryAfter, attempts) };
   }
   const response = last.built.clone();
   if (traceId !== undefined) response.headers.set(TRACE_ID, traceId);
   return response;
+}
+
+/** A synthetic answer's `Retry-After`: whole seconds, rounded up, at least 1; 0 for none. */
+export function retryAfterSeconds(retryAfterMs: number | undefined): number {
+  return retryAfterMs === undefined ? 0 : Math.max(1, Math.ceil(retryAfterMs / 1000));
 }
 
 function builtSynthetic(reason: ResilienceReason, retryAfter: number, attempts: number): Response {

@@ -4,20 +4,44 @@
  */
 import { describeResponse, registerResilience, resilientFetch, type Broadcast, type LiveConfig, type RegisterOptions, type ResilienceHandle } from '../../../src/index.js';
 import { setupPageTracing, type PageTracing } from '../../../src/telemetry/index.js';
+import { setPageSettings } from '../../../src/client/page-settings.js';
 import { uploadBytes } from '../upload-bytes.js';
 
 export interface FetchResult {
   status: number;
   /** The response's URL, as fetch reports it (the request's, after any redirect). */
   url: string;
+  /** Whether fetch followed a redirect to get it. */
+  redirected: boolean;
+  statusText: string;
+  type: ResponseType;
   headers: Record<string, string>;
   body: string;
   meta: ReturnType<typeof describeResponse>;
   ms: number;
 }
 
+/** A call as plain JSON, for bodies that cannot cross the automation channel (tests/e2e/parity.spec.ts). */
+export interface CallSpec {
+  url: string;
+  method?: string;
+  headers?: Record<string, string>;
+  /**
+   * How the app hands its body over: a string in init, a Request object, FormData (field `note`),
+   * URLSearchParams (field `note`) or a Blob typed application/json.
+   */
+  body?: { as: 'string' | 'request' | 'form' | 'params' | 'blob'; text: string };
+  resilience?: Record<string, unknown>;
+  /** The app aborts the call this long after starting it (0: before). */
+  abortAfterMs?: number;
+  /** Handed over as a Request object made of the rest (a body `as: 'request'` implies it). */
+  request?: boolean;
+  /** More of fetch's options, as plain JSON. */
+  init?: Pick<RequestInit, 'cache' | 'redirect' | 'mode' | 'credentials'>;
+}
+
 export interface FetchFailure {
-  error: { name: string; message: string; reason?: string };
+  error: { name: string; message: string; reason?: string; retryAfterMs?: number };
   ms: number;
 }
 
@@ -32,10 +56,11 @@ async function run(url: string | Request, init: RequestInit & { resilience?: Rec
   try {
     const res = await resilientFetch(url, { ...init, ...(signal ? { signal } : {}) });
     const body = await res.text();
-    return { status: res.status, url: res.url, headers: Object.fromEntries(res.headers), body, meta: describeResponse(res), ms: performance.now() - started };
+    return { status: res.status, url: res.url, redirected: res.redirected, statusText: res.statusText, type: res.type, headers: Object.fromEntries(res.headers), body, meta: describeResponse(res), ms: performance.now() - started };
   } catch (e) {
-    const error = e as Error & { reason?: string };
-    return { error: { name: error.name, message: error.message, ...(error.reason ? { reason: error.reason } : {}) }, ms: performance.now() - started };
+    const error = e as Error & { reason?: string; retryAfterMs?: number };
+    const { reason, retryAfterMs } = error;
+    return { error: { name: error.name, message: error.message, ...(reason ? { reason } : {}), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) }, ms: performance.now() - started };
   }
 }
 
@@ -65,6 +90,11 @@ const harness = {
     if (!navigator.serviceWorker.controller) await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
     return navigator.serviceWorker.controller !== null;
   },
+  /**
+   * What registerResilience({ config }) hands the in-page engine, without registering: for a page
+   * another app's worker controls (tests/e2e/parity.spec.ts).
+   */
+  inPageConfig: (config: LiveConfig): void => setPageSettings(config),
   tracePage(endpoint: string): void {
     tracing = setupPageTracing({ serviceName: 'e2e-page', endpoint, propagateTo: [] });
   },
@@ -91,6 +121,18 @@ const harness = {
       },
     });
     return run(url, { ...init, body: stream, duplex: 'half' } as RequestInit);
+  },
+  call({ url, method, headers, body, resilience, abortAfterMs, init, request }: CallSpec): Promise<FetchResult | FetchFailure> {
+    const controller = abortAfterMs !== undefined ? new AbortController() : undefined;
+    if (abortAfterMs === 0) controller?.abort(); // a signal aborted before the call
+    else if (controller) setTimeout(() => controller.abort(), abortAfterMs);
+    const signal = controller?.signal;
+    const options = { ...(resilience !== undefined ? { resilience } : {}), ...(signal ? { signal } : {}) };
+    if (body?.as === 'request' || request === true) return run(new Request(url, { ...init, method, headers, ...(body !== undefined ? { body: body.text } : {}), ...(signal ? { signal } : {}) }), resilience !== undefined ? { resilience } : {});
+    const form = new FormData();
+    if (body?.as === 'form') form.append('note', body.text);
+    const made = { string: body?.text, form, params: new URLSearchParams({ note: body?.text ?? '' }), blob: new Blob([body?.text ?? ''], { type: 'application/json' }) };
+    return run(url, { ...init, method, headers, ...(body !== undefined ? { body: made[body.as as keyof typeof made] } : {}), ...options });
   },
   /** Starts a call that the test can abort later by id. */
   start(id: string, url: string, init?: RequestInit & { resilience?: Record<string, unknown> }): void {

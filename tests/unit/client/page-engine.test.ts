@@ -33,3 +33,29 @@ describe('the in-page engine\'s cache partition', () => {
     expect(await storedText('https://api.test/me', null)).toBeUndefined();
   });
 });
+
+describe('a call fetch itself refuses, in the page', () => {
+  // Through the worker the page's own fetch refuses it; the engine in the page must say the same.
+  it.each([
+    ['a URL it cannot parse', 'http://api.test:notaport/x', { method: 'POST', body: 'hello' }],
+    ['a forbidden method', 'https://api.test/x', { method: 'CONNECT' }],
+    ['a GET with a body', 'https://api.test/x', { body: 'hello' }],
+  ])('%s: rejects with fetch\'s own TypeError, sending nothing', async (_what, url, init) => {
+    vi.stubGlobal('navigator', { serviceWorker: undefined, onLine: true });
+    const sent: unknown[] = [];
+    const realFetch = globalThis.fetch;
+    // The transport: what it could make a Request of would go out (answered here); the rest, fetch refuses.
+    vi.stubGlobal('fetch', (input: RequestInfo | URL, options?: RequestInit) => {
+      try {
+        sent.push(new Request(input, options).url);
+      } catch {
+        return realFetch(input, options);
+      }
+      return Promise.resolve(new Response('answered'));
+    });
+    const fetchError = await realFetch(url, init).catch((e: Error) => e);
+    expect(fetchError).toBeInstanceOf(TypeError);
+    await expect(resilientFetch(url, { ...init, resilience: { retries: 0 } })).rejects.toThrow(new TypeError((fetchError as Error).message));
+    expect(sent).toEqual([]);
+  });
+});

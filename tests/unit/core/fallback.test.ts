@@ -93,4 +93,17 @@ describe('stale-if-error fallback', () => {
     await rf(`${A}/a`);
     await expect(rf(`${A}/a`, { resilience: { throwOnReject: true } })).rejects.toMatchObject({ name: 'ResilienceError', reason: 'circuit-open' });
   });
+
+  it("gives a ResilienceError's retryAfterMs in the whole seconds of the synthetic answer's Retry-After, as the worker can", async () => {
+    const { rf, transport, clock } = setup();
+    transport.sequence({ status: 500 });
+    await rf(`${A}/a`);
+    await rf(`${A}/a`); // the breaker opens
+    await clock.advance(250);
+    const seconds = Number((await rf(`${A}/a`)).headers.get('Retry-After'));
+    expect(seconds).toBeGreaterThan(0);
+    await expect(rf(`${A}/a`, { resilience: { throwOnReject: true } })).rejects.toMatchObject({ reason: 'circuit-open', retryAfterMs: seconds * 1000 });
+    // A POST has nothing to fall back to: refused before anything is planned, the same error.
+    await expect(rf(`${A}/a`, { method: 'POST', body: 'x', resilience: { throwOnReject: true } })).rejects.toMatchObject({ reason: 'circuit-open', retryAfterMs: seconds * 1000 });
+  });
 });
