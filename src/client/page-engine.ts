@@ -74,7 +74,8 @@ function withResponseUrl(call: PageCall): PageCall {
  */
 function withFetchChecks(call: PageCall): PageCall {
   return (input, init) => {
-    if (input instanceof Request) return call(input, init);
+    // A GET is checked by withCallPartition, which makes its Request anyway: one construction, not two.
+    if (input instanceof Request || (init?.method ?? 'GET').toUpperCase() === 'GET') return call(input, init);
     try {
       new Request(input, { method: init?.method, headers: init?.headers });
     } catch {
