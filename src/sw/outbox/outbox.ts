@@ -233,9 +233,11 @@ export class Outbox {
   private async refreshQueuedOrigins(): Promise<void> {
     const { store } = this.options;
     try {
-      const origins = new Set((await store.entries()).map((e) => e.origin));
+      const [entries, backoffs] = await Promise.all([store.entries(), store.backoffs()]);
+      const origins = new Set(entries.map((e) => e.origin));
+      const notBefore = new Map(backoffs.map((b) => [b.origin, b.notBefore]));
       let due = Infinity;
-      for (const origin of origins) due = Math.min(due, (await store.backoff(origin)).notBefore);
+      for (const origin of origins) due = Math.min(due, notBefore.get(origin) ?? 0); // no record: no backoff
       this.queuedOrigins = origins;
       this.nextDue = Math.max(due, this.lastLook + LOOK_EVERY_MS);
     } catch {
