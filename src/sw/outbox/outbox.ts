@@ -138,8 +138,9 @@ export class Outbox {
       void this.replay('behind', [origin]); // stored first, so this round finds it
       return answer;
     }
-    // Too large to keep: the original body goes on, unread.
-    const outgoing = new Request(request, body === undefined ? { headers, referrer: request.referrer, referrerPolicy: request.referrerPolicy } : { headers, body, referrer: request.referrer, referrerPolicy: request.referrerPolicy });
+    const fields: RequestInit = { headers, referrer: request.referrer, referrerPolicy: request.referrerPolicy };
+    if (body !== undefined) fields.body = body; // else too large to keep: the original body goes on, unread
+    const outgoing = new Request(request, fields);
     let outcome: Response | Error;
     try {
       outcome = await this.options.engine(outgoing, init);
