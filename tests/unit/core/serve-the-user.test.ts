@@ -65,6 +65,43 @@ describe('stale-while-waiting', () => {
     expect(cache.entries.get(`${A}/item`)!.body).toBe('v2');
   });
 
+  it('tells of the refresh (`refreshed`) only once its answer is stored: a page that reads again on the notice gets the fresh copy', async () => {
+    const clock = new FakeClock();
+    const transport = new FakeTransport(clock);
+    const cache = new MemoryCache(clock);
+    const store = cache.put.bind(cache);
+    cache.put = async (request, response) => {
+      await new Promise<void>((resolve) => clock.setTimeout(() => resolve(), 500)); // a write that takes a while, as IndexedDB's may
+      await store(request, response);
+    };
+    const events: ResilienceEvent[] = [];
+    const rf = createResilientFetch({ fetch: transport.fetch, clock, random: () => 0.5, cache, onEvent: (e) => events.push(e) });
+    transport.sequence({ status: 200, body: 'v1' }, { status: 200, body: 'v2', delayMs: 8_000 });
+    await rf(`${A}/item`);
+    await clock.advance(500);
+    const call = watch(clock, rf(`${A}/item`));
+    await clock.advance(DEFAULT_POLICY.staleAfterMs);
+    expect(await call.value!.text()).toBe('v1');
+    await clock.advance(8_000 - DEFAULT_POLICY.staleAfterMs); // the fresh answer arrives; its write has begun
+    const stored = (): string | undefined => cache.entries.get(`${A}/item`)?.body;
+    const refreshed = (): boolean => events.some((e) => e.type === 'refreshed');
+    expect([stored(), refreshed()]).toEqual(['v1', false]);
+    await clock.advance(500);
+    expect([stored(), refreshed()]).toEqual(['v2', true]);
+  });
+
+  it('tells of a refresh even when its write fails: the fresh answer did arrive', async () => {
+    const { rf, transport, clock, cache, events } = setup();
+    transport.sequence({ status: 200, body: 'v1' }, { status: 200, body: 'v2', delayMs: 8_000 });
+    await rf(`${A}/item`);
+    await clock.advance(1);
+    cache.put = () => Promise.reject(new Error('disk full'));
+    const call = watch(clock, rf(`${A}/item`));
+    await clock.advance(8_000);
+    expect(await call.value!.text()).toBe('v1');
+    expect(events).toContainEqual(expect.objectContaining({ type: 'refreshed', url: `${A}/item`, status: 200 }));
+  });
+
   it('a GET waiting in the queue answers from the stored copy after staleAfterMs, and still refreshes', async () => {
     const { rf, transport, clock, cache } = setup({ concurrency: { maxInFlight: 1, maxQueue: 10 }, staleAfterMs: 1_000 });
     transport.reply((r) => (r.url.endsWith('/slow') ? { status: 200, body: 'slow', delayMs: 4_000 } : { status: 200, body: `fresh@${clock.now()}` }));
