@@ -23,10 +23,10 @@ export interface CallHost {
   readonly deps: Deps;
   /** Tell the listener; a listener that throws is reported, never felt by the call. */
   emit(event: ResilienceEvent): void;
-  /** Keep a write-behind promise alive for `settled()`. */
-  track(promise: Promise<unknown>): void;
+  /** Keep a write-behind promise alive for `settled()`; what it returns settles with it and never rejects. */
+  track(promise: Promise<unknown>): Promise<void>;
   /** Keep an app callback's write (a cache's put) for `settled()`, bounded, reported when stuck. */
-  trackWrite(write: Promise<unknown>, name: 'cache.put', origin?: string): void;
+  trackWrite(write: Promise<unknown>, name: 'cache.put', origin?: string): Promise<void>;
   /** Write an origin's state behind. */
   save(state: OriginState): void;
 }

@@ -176,9 +176,10 @@ export class Engine {
   }
 
   /** Keep a write-behind promise so `settled()` (the worker's waitUntil) can wait for it. */
-  track(promise: Promise<unknown>): void {
-    const tracked = promise.catch(reportError).finally(() => this.pending.delete(tracked));
+  track(promise: Promise<unknown>): Promise<void> {
+    const tracked = promise.then(() => undefined, reportError).finally(() => this.pending.delete(tracked));
     this.pending.add(tracked);
+    return tracked;
   }
 
   /**
@@ -188,9 +189,9 @@ export class Engine {
    * made on its own (a stuck one holds no later one), and a save writes the whole origin state,
    * so the next one still stores what the stuck one carried. A write that lands late is kept.
    */
-  trackWrite(write: Promise<unknown>, name: 'store.save' | 'cache.put', origin?: string): void {
+  trackWrite(write: Promise<unknown>, name: 'store.save' | 'cache.put', origin?: string): Promise<void> {
     const { clock, deadlines } = this.deps;
-    this.track(
+    return this.track(
       within(deadlines, clock.now(), STUCK_AFTER_MS, write).then((result) => {
         if (result !== TIMED_OUT) return;
         const message = `${name}: no answer in ${STUCK_AFTER_MS} ms`;

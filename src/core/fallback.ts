@@ -22,6 +22,8 @@ export interface FallbackHost {
   remainingMs(): number;
   /** The caller has its answer (a stored copy) while the call goes on to refresh the store. */
   answeredEarly?(): void;
+  /** The write of this call's answer into the store, once one began: bounded, never rejects. */
+  stored?: Promise<void>;
 }
 
 /**

@@ -22,7 +22,7 @@ export function succeed(call: OutcomeHost, response: Response): Response {
   if (usesCache(call.method, cache, call.fallback) && response.status === 200) {
     try {
       const key = call.cacheKey();
-      if (cache.wants?.(key, response) ?? true) call.engine.trackWrite(cache.put(key, response.clone()), 'cache.put', call.state.origin);
+      if (cache.wants?.(key, response) ?? true) call.stored = call.engine.trackWrite(cache.put(key, response.clone()), 'cache.put', call.state.origin);
     } catch (error) {
       call.engine.track(Promise.reject(error)); // reported by track; the caller still gets the response
     }
