@@ -252,7 +252,6 @@ export type ResilienceEvent =
   | { type: 'failed'; origin: string; at: number; url: string; reason: FailureReason; attempts: number; traceId?: string; spanId?: string }
   | { type: 'paused'; origin: string; at: number; until: number }
   | { type: 'evicted'; origin: string; at: number }
-  /** A call answered from a stored copy went on and brought a fresh response into the store. */
   /** A call answered early from its stored copy (stale-while-waiting) got its late answer, now stored. */
   | { type: 'refreshed'; origin: string; at: number; url: string; status: number }
   /** Something of ours or of the app's failed and was isolated: the call went on without it. */
