@@ -252,7 +252,7 @@ export type ResilienceEvent =
   | { type: 'failed'; origin: string; at: number; url: string; reason: FailureReason; attempts: number; traceId?: string; spanId?: string }
   | { type: 'paused'; origin: string; at: number; until: number }
   | { type: 'evicted'; origin: string; at: number }
-  /** A call answered early from its stored copy (stale-while-waiting) got its late answer, now stored. */
+  /** A call answered early from its stored copy (stale-while-waiting) got its late answer; sent once that answer's write into the store has ended. */
   | { type: 'refreshed'; origin: string; at: number; url: string; status: number }
   /** Something of ours or of the app's failed and was isolated: the call went on without it. */
   | { type: 'degraded'; origin?: string; at: number; component: 'listener' | 'tracer' | 'cache' | 'state-store' | 'fallback-handler' | 'outbox'; message: string };
