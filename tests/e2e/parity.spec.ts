@@ -31,10 +31,14 @@ import { expect, test as base } from './fixtures.js';
 // - the upstream's own origin in URLs, messages and bodies: each path has its own upstream (so
 //   the paths can run at once), rewritten to `<up>`; a multipart boundary is random per request.
 
-/** One policy for every path: small timeouts so the matrix stays quick. */
+/**
+ * One policy for every path: timeouts small enough that the matrix stays quick. An attempt gets
+ * 1 s: at 300 ms, a loaded machine (four browser contexts at once, one behind another app's
+ * worker) cut a healthy second attempt on one path only, which then tried a third time.
+ */
 const POLICY = {
   defaults: {
-    timeoutMs: 300,
+    timeoutMs: 1_000,
     deadlineMs: 5_000,
     // A budget and a breaker that never decide here: each test has fresh origins, but a case's
     // own retries must not be cut by how fast the machine happens to run.
@@ -292,7 +296,7 @@ const test = base.extend<{ paths: Path[]; redirector: string }, { places: Places
   paths: async ({ places }, use) => {
     const ups = await Promise.all(PATHS.map(() => startChaosUpstream({ name: 'upstream' })));
     // A first call on each path, not compared: a worker the browser stopped while idle starts
-    // again here, not inside a case's 300 ms attempt (one cold start took longer, and retried).
+    // again here, not inside a case's 1 s attempt (one cold start took longer, and retried).
     await Promise.all(PATHS.map(async (name, i) => expect(await places[name].evaluate((url) => window.harness.call({ url }), `${ups[i]!.url}/api/warm-up`)).toMatchObject({ status: 200 })));
     await use(PATHS.map((name, i) => ({ name, up: ups[i]!, page: places[name] })));
     await Promise.all(ups.map((up) => up.close()));
