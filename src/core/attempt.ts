@@ -6,6 +6,7 @@ import { serverDelayMs } from './server-delay.js';
 import type { Deps } from './deps.js';
 import type { OriginState } from './origin-state.js';
 import type { RequestPlan } from './request-plan.js';
+import { refusedRedirect } from './refused-redirect.js';
 import { cancelBody } from './responses.js';
 import type { AttemptTrace, CallTrace } from './types.js';
 
@@ -80,6 +81,11 @@ export function sendAttempt(call: AttemptHost, permit: Permit, timeoutMs: number
   };
   const answered = (response: Response): AttemptResult => {
     if (!(response instanceof Response)) throw notAResponse(response); // (one instanceof per attempt)
+    const refused = plan.refusesRedirects ? refusedRedirect(response, call.safeUrl()) : undefined;
+    if (refused !== undefined) {
+      cancelBody(response);
+      throw refused; // counted as nothing and not retried (giveUp): the upstream answered
+    }
     const now = clock.now();
     return judge(responseResult(call.state, response, startedAt, now), now, response.status);
   };
