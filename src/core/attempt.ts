@@ -25,6 +25,13 @@ export type AttemptResult =
  */
 export const NOT_SENT = Symbol.for('resilient-fetch.not-sent');
 
+/**
+ * Set on the error a call rejects with once its attempts ran out: how many went to the network.
+ * A rejection carries no X-Resilience-Attempts, and the outbox keeping the write says how many
+ * were made (sw/outbox/attempts.ts).
+ */
+export const ATTEMPTS_MADE = Symbol.for('resilient-fetch.attempts');
+
 /** Whether a transport's rejection says it sent nothing (see NOT_SENT). */
 export function sentNothing(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { [NOT_SENT]?: unknown })[NOT_SENT] === true;
