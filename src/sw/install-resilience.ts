@@ -245,14 +245,16 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
 
   /**
    * Tells pages when a URL they were served stale answers fresh again, so a UI can refresh: once
-   * the answer is stored (the cache's writes, each STUCK_AFTER_MS at most), as stale-while-waiting's
-   * `refreshed`. Posted when it arrived, a page reading again on it while the upstream failed got
-   * the old copy. sendWhatIsLeft waits for it, so it goes out under the event's waitUntil.
+   * the answer is stored, as stale-while-waiting's `refreshed`. Posted when it arrived, a page
+   * reading again on it while the upstream failed got the old copy. It waits for the engine's
+   * write-behind (its cache write among it, each bounded), which the event's waitUntil waits for
+   * anyway: no side effects (the cache's own settled() reports what it gives up on), and no longer
+   * a wait. sendWhatIsLeft waits for the notice, so it goes out under that waitUntil.
    */
   function noticeFresh(url: string, response: Response): void {
     if (staleUrls.size === 0 || !response.ok || (response.headers.get(SOURCE) ?? 'network') !== 'network') return;
     if (!staleUrls.delete(url)) return;
-    const notice = Promise.resolve(cache?.settled()).then(() => later.post(() => broadcaster.cache('fresh-arrived', url))); // after the stale-served still queued
+    const notice = rf.settled().then(() => later.post(() => broadcaster.cache('fresh-arrived', url))); // after the stale-served still queued
     notices.add(notice);
     void notice.finally(() => notices.delete(notice));
   }
