@@ -64,7 +64,7 @@ export function outboxPanel(handle: () => ResilienceHandle | undefined, upstream
 
   function render(listing: OutboxListing): void {
     flushWhenDue(listing);
-    const waiting = listing.entries.map((e) => h('li', {}, h('time', {}, clock(e.createdAt)), ` ${e.method} ${new URL(e.url).pathname}: ${e.attempts} send(s), last: ${e.lastCause}`));
+    const waiting = listing.entries.map((e) => h('li', {}, h('time', {}, clock(e.createdAt)), ` ${e.method} ${new URL(e.url).pathname}: ${e.attempts} attempt(s), last: ${e.lastCause}`));
     entries.replaceChildren(...(waiting.length > 0 ? waiting : [h('li', {}, 'none')]));
     const next = listing.origins.map((o) => `next automatic try at ${clock(o.notBefore)}`).join('; ');
     setText(status, listing.entries.length === 0 ? 'Nothing waiting.' : `${listing.entries.length} waiting${next ? `; ${next}` : ''}.`);
@@ -94,9 +94,9 @@ function describe(e: OutboxEvent): string {
   switch (e.kind) {
     case 'queued': return `${what} queued (${e.cause})`;
     case 'deferred': return `${what} still failing (${e.cause}); next try ${clock(e.notBefore)}`;
-    case 'delivered': return `${what} delivered: ${e.status} after ${e.attempts} send(s)`;
+    case 'delivered': return `${what} delivered: ${e.status} after ${e.attempts} attempt(s)`;
     case 'failed': return `${what} refused by the server: ${e.status} ${e.body.slice(0, 80)}`;
-    case 'expired': return `${what} expired after ${e.attempts} send(s)`;
+    case 'expired': return `${what} expired after ${e.attempts} attempt(s)`;
     case 'refused': return `${what} not kept (${e.cause})`;
   }
 }

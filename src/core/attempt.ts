@@ -6,6 +6,7 @@ import { serverDelayMs } from './server-delay.js';
 import type { Deps } from './deps.js';
 import type { OriginState } from './origin-state.js';
 import type { RequestPlan } from './request-plan.js';
+import { refusedRedirect } from './refused-redirect.js';
 import { cancelBody } from './responses.js';
 import type { AttemptTrace, CallTrace } from './types.js';
 
@@ -23,6 +24,13 @@ export type AttemptResult =
  * such calls opened the breaker with no request sent, and the next one, signed in, was refused.
  */
 export const NOT_SENT = Symbol.for('resilient-fetch.not-sent');
+
+/**
+ * Set on the error a call rejects with once its attempts ran out: how many went to the network.
+ * A rejection carries no X-Resilience-Attempts, and the outbox keeping the write says how many
+ * were made (sw/outbox/attempts.ts).
+ */
+export const ATTEMPTS_MADE = Symbol.for('resilient-fetch.attempts');
 
 /** Whether a transport's rejection says it sent nothing (see NOT_SENT). */
 export function sentNothing(error: unknown): boolean {
@@ -80,6 +88,11 @@ export function sendAttempt(call: AttemptHost, permit: Permit, timeoutMs: number
   };
   const answered = (response: Response): AttemptResult => {
     if (!(response instanceof Response)) throw notAResponse(response); // (one instanceof per attempt)
+    const refused = plan.refusesRedirects ? refusedRedirect(response, call.safeUrl()) : undefined;
+    if (refused !== undefined) {
+      cancelBody(response);
+      throw refused; // counted as nothing and not retried (giveUp): the upstream answered
+    }
     const now = clock.now();
     return judge(responseResult(call.state, response, startedAt, now), now, response.status);
   };

@@ -1,6 +1,6 @@
 import { outwaits, waitFor } from './admission.js';
 import { attemptLoop, type Exhausted, type LoopHost } from './attempt-loop.js';
-import type { AttemptResult } from './attempt.js';
+import { ATTEMPTS_MADE, type AttemptResult } from './attempt.js';
 import { MAX_TIMER_MS } from './max-timer.js';
 import type { Waiter } from './bulkhead.js';
 import type { CallHost, Deps } from './deps.js';
@@ -166,7 +166,13 @@ export class Call implements LoopHost {
     }
     if (outcome instanceof Response) return outcome;
     if (outcome instanceof LocalRejection) return await rejectLocally(this, outcome);
-    return await fail(this, outcome.reason, outcome.last);
+    try {
+      return await fail(this, outcome.reason, outcome.last);
+    } catch (error) {
+      // fail() rejects with its own TypeError or TimeoutError: how many attempts it ends goes with it.
+      (error as { [ATTEMPTS_MADE]?: number })[ATTEMPTS_MADE] = this.attempts;
+      throw error;
+    }
   }
 
   private releaseSlot(): void {

@@ -145,11 +145,11 @@ export class Engine {
 
   /**
    * Whether an admitted call with no caller signal can be sent without a Call watching it
-   * (first-attempt.ts): no span to keep, no buffered body, and not a GET whose answer is stored
+   * (first-attempt.ts): no span to keep, no buffered body, no redirect to refuse, and not a GET whose answer is stored
    * or raced by the stored copy.
    */
   private needsNoWatch(plan: RequestPlan, options: CallOptions | undefined, policy: OriginPolicy): boolean {
-    if (this.deps.tracing !== undefined || plan.body !== undefined) return false;
+    if (this.deps.tracing !== undefined || plan.body !== undefined || plan.refusesRedirects) return false;
     return !usesCache(plan.method, this.deps.cache, options?.fallback ?? policy.fallback);
   }
 

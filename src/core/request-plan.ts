@@ -12,6 +12,8 @@ export interface RequestPlan {
   /** A body read once so each attempt sends the same bytes (set only when we had to buffer): bytes, or a Blob where Request has no `body` (Firefox). */
   body?: BodyInit;
   headers?: Headers;
+  /** Made with `redirect: 'error'`, sent with 'manual': a redirect rejects the call, sent once (refused-redirect.ts). */
+  refusesRedirects?: boolean;
 }
 
 /**
@@ -31,7 +33,9 @@ export function planRequest(
   // fetch(request, init) with any init resets the request's referrer and referrer policy (Fetch
   // spec); every attempt passes an init (its signal), so carry them over unless the caller set them.
   if (request !== undefined) init = { referrer: request.referrer, referrerPolicy: request.referrerPolicy, ...init };
-  const plan: RequestPlan = { input, init, method, replayable: false };
+  const refusesRedirects = (init?.redirect ?? request?.redirect) === 'error';
+  if (refusesRedirects) init = { ...init, redirect: 'manual' };
+  const plan: RequestPlan = { input, init, method, replayable: false, refusesRedirects };
   if (!allowRetry || !mayRetry(method, request, init, idempotentOverride)) return plan;
 
   const initBody = init?.body;

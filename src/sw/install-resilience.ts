@@ -100,6 +100,8 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
   const broadcaster = new StateBroadcaster(() => rf.snapshot());
   const later = new LaterPosts();
   const staleUrls = new Set<string>();
+  /** fresh-arrived notices waiting for their answer to be stored (see noticeFresh). */
+  const notices = new Set<Promise<void>>();
   const aborts = new PageAborts();
   const telemetry = config.telemetry;
   const log = config.log === false ? undefined : createEventLogger({ ...(config.log !== undefined ? { sink: config.log } : {}), ...(telemetry?.redactQueryParams !== undefined ? { redactQueryParams: telemetry.redactQueryParams } : {}) });
@@ -241,10 +243,20 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
     }
   }
 
-  /** Tells pages when a URL they were served stale answers fresh again, so a UI can refresh. */
+  /**
+   * Tells pages when a URL they were served stale answers fresh again, so a UI can refresh: once
+   * the answer is stored, as stale-while-waiting's `refreshed`. Posted when it arrived, a page
+   * reading again on it while the upstream failed got the old copy. It waits for the engine's
+   * write-behind (its cache write among it, each bounded), which the event's waitUntil waits for
+   * anyway: no side effects (the cache's own settled() reports what it gives up on), and no longer
+   * a wait. sendWhatIsLeft waits for the notice, so it goes out under that waitUntil.
+   */
   function noticeFresh(url: string, response: Response): void {
     if (staleUrls.size === 0 || !response.ok || (response.headers.get(SOURCE) ?? 'network') !== 'network') return;
-    if (staleUrls.delete(url)) later.post(() => broadcaster.cache('fresh-arrived', url)); // after the stale-served still queued
+    if (!staleUrls.delete(url)) return;
+    const notice = rf.settled().then(() => later.post(() => broadcaster.cache('fresh-arrived', url))); // after the stale-served still queued
+    notices.add(notice);
+    void notice.finally(() => notices.delete(notice));
   }
 
   /**
@@ -259,12 +271,13 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
   }
 
   /**
-   * The engine's write-behind and spans, then the posts they and the calls before them made. The
+   * The engine's write-behind and spans, and the fresh-arrived notices waiting for their answer to
+   * be stored, then the posts they and the calls before them made. The
    * export starts at once, and again once the write-behind is over: a call answered early from its
    * stored copy ends its attempt's span only when its refresh lands.
    */
   async function sendWhatIsLeft(): Promise<void> {
-    await Promise.all([rf.settled().then(() => telemetry?.flush()), telemetry?.flush()]);
+    await Promise.all([rf.settled().then(() => telemetry?.flush()), telemetry?.flush(), ...notices]);
     await later.settled();
   }
 

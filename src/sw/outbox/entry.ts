@@ -20,7 +20,7 @@ export interface OutboxEntry {
   bytes: number;
   createdAt: number;
   expiresAt: number;
-  /** Sends so far: the original call counts as one. */
+  /** Requests that went to the network so far, the first send's retries included (a local refusal sent none): see attempts.ts. */
   attempts: number;
   /** Why the last send did not deliver it ("offline", "status 503", "timeout"...). */
   lastCause: string;

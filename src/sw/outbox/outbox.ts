@@ -7,6 +7,7 @@ import { causeOf, firstSendVerdict, isUndeliverable, outboxMayTake, outboxPolicy
 import { eventBase, type OutboxEntry, type OutboxEvent, type OutboxListing, type OutboxRefusal } from './entry.js';
 import { newIdempotencyKey, newOutboxId } from './ids.js';
 import { Replayer, type ReplayTrigger } from './replay.js';
+import { attemptsOf } from './attempts.js';
 import { bodyWithin } from './body.js';
 import type { OutboxStore } from './store.js';
 
@@ -158,7 +159,7 @@ export class Outbox {
   /** `body` undefined: larger than the outbox keeps (bodyWithin). */
   private async keep(entry: OutboxEntry, body: ArrayBuffer | undefined, policy: OutboxPolicy, outcome: Response | Error | undefined, cause: string): Promise<Response> {
     entry.lastCause = cause;
-    if (outcome === undefined) entry.attempts = 0; // queued behind older writes: never sent
+    entry.attempts = outcome === undefined ? 0 : attemptsOf(outcome); // undefined: queued behind older writes, never sent
     let refusal: OutboxRefusal | undefined;
     try {
       const added = body === undefined ? { stored: false as const, cause: 'too-large' as const } : await this.options.store.add(entry, body, policy);
@@ -198,7 +199,7 @@ export class Outbox {
       bytes,
       createdAt,
       expiresAt: createdAt + policy.maxAgeMs,
-      attempts: 1,
+      attempts: 0,
       lastCause: '',
       ...(trace.traceparent ? { traceparent: trace.traceparent } : {}),
       ...(trace.tracestate ? { tracestate: trace.tracestate } : {}),

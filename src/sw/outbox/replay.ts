@@ -1,6 +1,7 @@
 import { readWithin } from '../../core/read-within.js';
 import { cancelBody } from '../../core/responses.js';
 import { serverDelayMs } from '../../core/server-delay.js';
+import { attemptsOf } from './attempts.js';
 import { causeOf, replayVerdict } from './decision.js';
 import { eventBase, type EventBase, type OutboxEntry, type OutboxEvent } from './entry.js';
 import type { OutboxOptions } from './outbox.js';
@@ -89,7 +90,7 @@ export class Replayer {
       }
       const outcome = await this.send(entry);
       const verdict = replayVerdict(outcome, entry, now());
-      const attempts = entry.attempts + 1;
+      const attempts = entry.attempts + attemptsOf(outcome);
       if (verdict === 'delivered') {
         await this.drop(entry, { kind: 'delivered', status: (outcome as Response).status, attempts });
         cancelBody(outcome as Response);
@@ -122,7 +123,7 @@ export class Replayer {
     const at = now();
     const notBefore = this.nextTry(failedRounds, outcome);
     const cause = causeOf(outcome);
-    const attempts = entry.attempts + 1;
+    const attempts = entry.attempts + attemptsOf(outcome);
     // A 409 starts (or goes on with) the wait for its key's processing; any other answer ends it.
     const conflictSince = outcome instanceof Response && outcome.status === 409 ? (entry.conflictSince ?? at) : undefined;
     await store.update({ ...entry, attempts, lastCause: cause, conflictSince });

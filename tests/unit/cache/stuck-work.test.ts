@@ -12,7 +12,15 @@ function stalledBody(): { response: Response; finish: () => void } {
       c.enqueue(new TextEncoder().encode('partial '));
     },
   });
-  return { response: ok(body), finish: () => (controller.enqueue(new TextEncoder().encode('late')), controller.close()) };
+  const finish = () => {
+    try {
+      controller.enqueue(new TextEncoder().encode('late'));
+      controller.close();
+    } catch {
+      // the cache stopped reading it already (read-body.ts: stalled for STUCK_AFTER_MS)
+    }
+  };
+  return { response: ok(body), finish };
 }
 
 const hungAfter = <T>(work: Promise<T>, ms: number) =>

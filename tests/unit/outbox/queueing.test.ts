@@ -11,7 +11,7 @@ describe('queueing a write that cannot be delivered now', () => {
     expect(describeResponse(res)).toMatchObject({ source: 'outbox', reason: 'queued' });
     const id = res.headers.get('X-Resilience-Outbox-Id');
     const [entry] = await t.store.entries();
-    expect(entry).toMatchObject({ id, method: 'POST', url: `${API}/orders`, lastCause: 'offline', attempts: 1 });
+    expect(entry).toMatchObject({ id, method: 'POST', url: `${API}/orders`, lastCause: 'offline', attempts: 0 }); // offline: nothing was sent
     expect(new Headers(entry!.headers).get('x-app')).toBe('a');
     expect(new TextDecoder().decode(await t.store.body(entry!.seq))).toBe('{"n":1}');
     expect(t.kinds()).toEqual(['queued']);

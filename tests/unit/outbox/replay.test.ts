@@ -28,14 +28,14 @@ describe('replay outcomes', () => {
     expect(await t.store.entries()).toHaveLength(1);
     t.script('timeout');
     await t.outbox.replay('flush');
-    expect((await t.store.entries())[0]).toMatchObject({ attempts: 3, lastCause: 'timeout' });
+    expect((await t.store.entries())[0]).toMatchObject({ attempts: 2, lastCause: 'timeout' }); // queued offline (none sent), the 503, the timeout
     t.script(200);
     await t.outbox.replay('flush');
     await t.outbox.replay('flush');
     expect(t.sent.map((s) => s.body)).toEqual(['payload', 'payload', 'payload']);
     expect(new Set(t.sent.map((s) => s.headers.get('idempotency-key'))).size).toBe(1); // one key across replays
     expect(t.kinds()).toEqual(['deferred', 'deferred', 'delivered']);
-    expect(t.events.at(-1)).toMatchObject({ kind: 'delivered', status: 200, attempts: 4 });
+    expect(t.events.at(-1)).toMatchObject({ kind: 'delivered', status: 200, attempts: 3 });
     expect(await t.store.entries()).toEqual([]);
   });
 
@@ -65,7 +65,7 @@ describe('replay outcomes', () => {
     await t.outbox.replay('flush');
     await t.outbox.replay('flush');
     expect(t.sent).toHaveLength(3);
-    expect(t.events.at(-1)).toEqual(expect.objectContaining({ kind: 'failed', id, status: 409, body: 'order already exists', attempts: 4 }));
+    expect(t.events.at(-1)).toEqual(expect.objectContaining({ kind: 'failed', id, status: 409, body: 'order already exists', attempts: 3 })); // the three 409s (queued offline: none sent)
     expect(await t.store.entries()).toEqual([]);
   });
 
