@@ -24,6 +24,7 @@ import './timing.scenarios.js';
 import './telemetry.scenarios.js';
 import './workbox.scenarios.js';
 import './uploads.scenarios.js';
+import './redirects.scenarios.js';
 
 const ENGINES: Record<EngineName, Engine> = { chromium: chromiumEngine, firefox: firefoxEngine, webkit: webkitEngine };
 
