@@ -41,7 +41,9 @@ test.describe('service worker runtime and page client', () => {
   });
 
   test('the browser stops the worker: the breaker is still open after restart, and a probe closes it after the open period', async ({ harness, up1 }) => {
-    await harness.register({ config: fastBreaker(up1.url) });
+    // An open period well past a stop and a cold start on a loaded machine (with 1.5 s, a slow
+    // restart let the call after it out as the probe); the test then waits for the period to end.
+    await harness.register({ config: fastBreaker(up1.url, { breaker: { minimumCalls: 4, failureRateThreshold: 0.5, openMs: 5_000, maxOpenMs: 10_000 } }) });
     up1.setFaults({ outage: true });
     for (let i = 0; i < 4; i++) await harness.ok(`${up1.url}/api/x`);
     expect(await harness.breaker(up1.url)).toBe('open');
@@ -52,7 +54,7 @@ test.describe('service worker runtime and page client', () => {
     expect(up1.stats().total).toBe(before);
 
     up1.setFaults({ outage: false });
-    await harness.page.waitForTimeout(1_600);
+    await expect.poll(() => harness.breaker(up1.url), { timeout: 10_000 }).toBe('half-open');
     const probe = await harness.ok(`${up1.url}/api/x`);
     expect(probe.status).toBe(200);
     expect(probe.meta.source).toBe('network');
@@ -161,7 +163,8 @@ test.describe('without a service worker', () => {
 
   test('the in-page engine serves stale copies from IndexedDB too', async ({ harness, up1 }) => {
     const fresh = await harness.ok(`${up1.url}/api/page-cached`);
-    await harness.page.waitForTimeout(300); // the write happens after the response
+    // The write happens after the response: wait for it (a fixed 300 ms raced it under load).
+    await expect.poll(() => harness.page.evaluate(() => window.harness.storedUrls())).toEqual([`${up1.url}/api/page-cached`]);
     up1.setFaults({ reset: true });
     const stale = await harness.ok(`${up1.url}/api/page-cached`, { resilience: { retries: 0 } });
     expect(stale.meta.source).toBe('cache');

@@ -102,6 +102,32 @@ const harness = {
   cacheStats: () => handle!.cacheStats(),
   config: () => handle!.config(),
   controlled: (): boolean => navigator.serviceWorker?.controller != null,
+  /**
+   * The URLs stored in this origin's cache database, read from IndexedDB itself: the in-page engine
+   * has no handle to ask, and its copies (like the worker's) are written behind the answer. A
+   * database that does not exist yet is not created: the upgrade is aborted.
+   */
+  storedUrls: (): Promise<string[]> =>
+    new Promise((resolve, reject) => {
+      const open = indexedDB.open('resilient-fetch-cache');
+      open.onupgradeneeded = () => open.transaction!.abort();
+      open.onerror = (e) => {
+        e.preventDefault();
+        resolve([]);
+      };
+      open.onsuccess = () => {
+        const db = open.result;
+        const keys = db.transaction('entries').objectStore('entries').getAllKeys();
+        keys.onsuccess = () => {
+          db.close();
+          resolve(keys.result.map((key) => String((key as unknown[])[2])));
+        };
+        keys.onerror = () => {
+          db.close();
+          reject(keys.error);
+        };
+      };
+    }),
   /** The names of this origin's IndexedDB databases (the worker's and the page's). */
   databases: async (): Promise<string[]> => (await indexedDB.databases()).map((d) => d.name ?? ''),
   fetch: (url: string, init?: RequestInit & { resilience?: Record<string, unknown> }) => run(url, init),
