@@ -183,12 +183,16 @@ test.describe('worker lifecycle: storage', () => {
     expect((await harness.ok(`${up1.url}/api/a`)).meta.source).not.toBe('cache'); // not from the worker's memory either
     up1.setFaults({ outage: false });
     expect((await harness.ok(`${up1.url}/api/b`)).status).toBe(200);
+    // Written behind the answer: the next call's fallback raced that write, into a database being recreated.
+    await expect.poll(async () => (await harness.page.evaluate(() => window.harness.cacheStats()))?.entries ?? 0).toBe(1);
     up1.setFaults({ outage: true });
     expect((await harness.ok(`${up1.url}/api/b`)).meta.source).toBe('cache'); // stored again, in the recreated database
     for (let i = 0; i < 4; i++) await harness.ok(`${up1.url}/api/x`);
     expect(await harness.breaker(up1.url)).toBe('open');
     await expect.poll(() => harness.page.evaluate(() => window.harness.databases())).toEqual(expect.arrayContaining(['resilient-fetch-state', 'resilient-fetch-cache']));
-    await harness.stopWorkers(); // the breaker was saved to the recreated database
+    // Saved to the recreated database (behind the call, under its waitUntil, which CDP's stop does not wait for).
+    await expect.poll(() => harness.page.evaluate((origin) => window.harness.savedBreaker(origin), up1.url)).toBe('open');
+    await harness.stopWorkers();
     expect((await harness.ok(`${up1.url}/api/x`)).meta.reason).toBe('circuit-open');
   });
 });

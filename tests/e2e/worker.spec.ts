@@ -47,6 +47,8 @@ test.describe('service worker runtime and page client', () => {
     up1.setFaults({ outage: true });
     for (let i = 0; i < 4; i++) await harness.ok(`${up1.url}/api/x`);
     expect(await harness.breaker(up1.url)).toBe('open');
+    // Written behind the call, under its waitUntil, which CDP's stop does not wait for (a browser's does).
+    await expect.poll(() => harness.page.evaluate((origin) => window.harness.savedBreaker(origin), up1.url)).toBe('open');
     await harness.stopWorkers();
     const before = up1.stats().total;
     const afterRestart = await harness.ok(`${up1.url}/api/x`);

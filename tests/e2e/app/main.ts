@@ -3,6 +3,7 @@
  * so Playwright can drive it with plain JSON in and out.
  */
 import { describeResponse, registerResilience, resilientFetch, type Broadcast, type LiveConfig, type RegisterOptions, type ResilienceHandle } from '../../../src/index.js';
+import type { SavedOriginState } from '../../../src/core/types.js';
 import { setupPageTracing, type PageTracing } from '../../../src/telemetry/index.js';
 import { setPageSettings } from '../../../src/client/page-settings.js';
 import { uploadBytes } from '../upload-bytes.js';
@@ -64,6 +65,32 @@ async function run(url: string | Request, init: RequestInit & { resilience?: Rec
   }
 }
 
+/** Every key and value of one object store; a database that does not exist yet is not created (the upgrade is aborted). */
+function readAll(dbName: string, storeName: string): Promise<{ keys: IDBValidKey[]; values: unknown[] }> {
+  return new Promise((resolve, reject) => {
+    const open = indexedDB.open(dbName);
+    open.onupgradeneeded = () => open.transaction!.abort();
+    open.onerror = (e) => {
+      e.preventDefault();
+      resolve({ keys: [], values: [] });
+    };
+    open.onsuccess = () => {
+      const db = open.result;
+      const store = db.transaction(storeName).objectStore(storeName);
+      const keys = store.getAllKeys();
+      const values = store.getAll();
+      values.onsuccess = () => {
+        db.close();
+        resolve({ keys: keys.result, values: values.result });
+      };
+      values.onerror = () => {
+        db.close();
+        reject(values.error);
+      };
+    };
+  });
+}
+
 const harness = {
   async register(options: { config?: LiveConfig; swQuery?: string; type?: WorkerType; cache?: RegisterOptions['cache']; scope?: string } = {}): Promise<{ ok: boolean; error?: string }> {
     try {
@@ -104,30 +131,14 @@ const harness = {
   controlled: (): boolean => navigator.serviceWorker?.controller != null,
   /**
    * The URLs stored in this origin's cache database, read from IndexedDB itself: the in-page engine
-   * has no handle to ask, and its copies (like the worker's) are written behind the answer. A
-   * database that does not exist yet is not created: the upgrade is aborted.
+   * has no handle to ask, and its copies (like the worker's) are written behind the answer.
    */
-  storedUrls: (): Promise<string[]> =>
-    new Promise((resolve, reject) => {
-      const open = indexedDB.open('resilient-fetch-cache');
-      open.onupgradeneeded = () => open.transaction!.abort();
-      open.onerror = (e) => {
-        e.preventDefault();
-        resolve([]);
-      };
-      open.onsuccess = () => {
-        const db = open.result;
-        const keys = db.transaction('entries').objectStore('entries').getAllKeys();
-        keys.onsuccess = () => {
-          db.close();
-          resolve(keys.result.map((key) => String((key as unknown[])[2])));
-        };
-        keys.onerror = () => {
-          db.close();
-          reject(keys.error);
-        };
-      };
-    }),
+  storedUrls: async (): Promise<string[]> => (await readAll('resilient-fetch-cache', 'entries')).keys.map((key) => String((key as unknown[])[2])),
+  /**
+   * The breaker state the worker saved for `origin` (what a restarted worker reads): CDP stops a
+   * worker without waiting for its waitUntil, which holds that write.
+   */
+  savedBreaker: async (origin: string): Promise<string | undefined> => ((await readAll('resilient-fetch-state', 'origins')).values as SavedOriginState[]).find((saved) => saved.origin === origin)?.breaker.state,
   /** The names of this origin's IndexedDB databases (the worker's and the page's). */
   databases: async (): Promise<string[]> => (await indexedDB.databases()).map((d) => d.name ?? ''),
   fetch: (url: string, init?: RequestInit & { resilience?: Record<string, unknown> }) => run(url, init),
