@@ -201,9 +201,9 @@ async function observe(path: Path, redirector: string, c: Case): Promise<Seen> {
     // Generous limits: under a loaded machine a first call cut at 300 ms stored nothing, or never
     // heard the Retry-After that pauses the origin, and the case then ran against something else.
     await page.evaluate((spec) => window.harness.call(spec), { ...c.call, resilience: { ...c.call?.resilience, timeoutMs: 5_000, deadlineMs: 10_000 }, url });
-    // A copy is written behind the answer: wait until it is stored (a fixed 700 ms was not always
-    // enough with eight browser contexts on a loaded 2-core machine), or, where nothing may be
-    // stored, long enough that a wrong write would have landed (the page's lands within 500 ms).
+    // A copy is written behind the answer: wait until it is stored (it landed 5-117 ms after the
+    // answer with two busy loops on 2 cores; a fixed sleep bounds nothing), or, where nothing may
+    // be stored, 700 ms: long enough that a wrong write would have landed.
     if (Object.keys(c.first).length === 0) {
       if (c.firstUnstored) await page.waitForTimeout(700);
       else await expect.poll(async () => (await page.evaluate(() => window.harness.storedUrls())).some((stored) => stored.startsWith(`${up.url}/`)), { timeout: 10_000 }).toBe(true);
