@@ -79,7 +79,7 @@ test.describe('traces from page to worker to upstream', () => {
     for (let i = 0; i < 5; i++) {
       const res = await harness.ok(`${up1.url}/api/while-down-${i}`);
       expect(res.status).toBe(200);
-      expect(res.ms).toBeLessThan(1_000);
+      expect(res.ms).toBeLessThan(3_000); // not held by the failing export (its timeout is 10 s); a bound a loaded machine keeps
     }
     const back = await startOtlpReceiver({ port });
     try {

@@ -23,7 +23,7 @@ test.describe('service worker runtime and page client', () => {
     expect(rejected.status).toBe(503);
     expect(rejected.meta).toMatchObject({ source: 'synthetic', reason: 'circuit-open', attempts: 0 });
     expect(rejected.headers['retry-after']).toBeDefined();
-    expect(rejected.ms).toBeLessThan(1_000);
+    expect(rejected.ms).toBeLessThan(3_000); // refused at once, not after an attempt's timeout (10 s); a bound a loaded machine keeps
     expect(up1.stats().total).toBe(before);
   });
 
