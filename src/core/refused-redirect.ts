@@ -8,5 +8,6 @@
 export function refusedRedirect(response: Response, safeUrl: string): TypeError | undefined {
   // A browser gives an opaque redirect; Node's fetch hands the 3xx itself over.
   if (response.type !== 'opaqueredirect' && !/^30[12378]$/.test(String(response.status))) return undefined;
-  return new TypeError(`resilient-fetch: ${safeUrl} redirected (redirect: 'error')`);
+  // The redirect is its cause: the upstream answered (the outbox must not keep the write for later).
+  return new TypeError(`resilient-fetch: ${safeUrl} redirected (redirect: 'error')`, { cause: response });
 }

@@ -141,12 +141,13 @@ function mayBeInProgress(entry: ReplayedEntry, now: number): boolean {
 }
 
 /**
- * Errors that mean the write may not have arrived: fetch's network TypeError and a timeout.
+ * Errors that mean the write may not have arrived: fetch's network TypeError and a timeout; not
+ * the engine's refusal of a redirect under `redirect: 'error'` (its cause, the server's answer).
  * A caller's abort is its own choice and is never queued.
  */
 export function isUndeliverable(error: unknown): error is Error {
   if (!(error instanceof Error)) return false;
-  return error.name === 'TypeError' || error.name === 'TimeoutError';
+  return (error.name === 'TypeError' && !(error.cause instanceof Response)) || error.name === 'TimeoutError';
 }
 
 /** Why a send did not deliver, in a few words for the log and `list()`. */

@@ -113,6 +113,8 @@ export class Replayer {
       const traceContext = entry.traceparent !== undefined ? this.options.traceContext?.(entry.traceparent, entry.tracestate) : undefined;
       return await this.options.engine(requestOf(entry, body), traceContext !== undefined ? { resilience: { traceContext } } : {});
     } catch (error) {
+      // A redirect refused under `redirect: 'error'` is the server's answer: judged as one (a 3xx is delivered).
+      if (error instanceof Error && error.cause instanceof Response) return error.cause;
       return error instanceof Error ? error : new Error(String(error));
     }
   }
