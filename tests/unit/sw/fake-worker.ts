@@ -2,7 +2,8 @@
 // message events in, respondWith and port replies out. IndexedDB is fake-indexeddb's.
 import 'fake-indexeddb/auto';
 import { vi } from 'vitest';
-import { installResilience, type InstalledResilience, type ResilienceConfig } from '../../../src/sw/install-resilience.js';
+import { installResilience } from '../../../src/sw/install-resilience.js';
+import type { InstalledResilience, ResilienceConfig } from '../../../src/sw/resilience-config.js';
 import type { Command, Reply } from '../../../src/sw/protocol.js';
 
 type Listener = (event: unknown) => void;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { OPTIONS_HEADER } from '../../../src/core/headers.js';
-import type { WorkerTelemetry } from '../../../src/sw/install-resilience.js';
+import type { WorkerTelemetry } from '../../../src/sw/resilience-config.js';
 import { fakeUpstream, freshDbName, startWorker } from './fake-worker.js';
 
 const API = 'https://api.test';

@@ -3,7 +3,7 @@
 // browser that stops the worker once the response is out loses them.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AttemptTrace, CallTrace } from '../../../src/core/types.js';
-import type { WorkerTelemetry } from '../../../src/sw/install-resilience.js';
+import type { WorkerTelemetry } from '../../../src/sw/resilience-config.js';
 import { fakeUpstream, freshDbName, startWorker } from './fake-worker.js';
 
 afterEach(() => void vi.unstubAllGlobals());
