@@ -1,30 +1,13 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { expect, test } from './fixtures.js';
+import { startRedirectingOrigin } from './redirecting-origin.js';
 
 // `redirect: 'error'`: fetch rejects a redirect with a TypeError no different from a network
 // error. The redirect is the upstream's answer, not its failure: sent once, on every path, and
 // never held against the origin (unit: tests/unit/core/redirect-error.test.ts, with a fake fetch;
 // here, whether a browser's fetch and a worker's FetchEvent.request allow what the engine does).
 
-/** An origin whose every path 302s elsewhere, with CORS as an API would; counts the requests it gets. */
-async function startRedirector(): Promise<{ url: string; hits: () => number; close: () => Promise<void> }> {
-  let hits = 0;
-  const server = http.createServer((req, res) => {
-    res.setHeader('Access-Control-Allow-Origin', req.headers.origin ?? '*');
-    if (req.method === 'OPTIONS') {
-      res.setHeader('Access-Control-Allow-Headers', req.headers['access-control-request-headers'] ?? '');
-      return res.writeHead(204).end();
-    }
-    hits++;
-    res.writeHead(302, { Location: 'http://127.0.0.1:9/elsewhere' }).end();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, hits: () => hits, close: () => new Promise((resolve) => server.close(() => resolve())) };
-}
-
 test("a redirect under redirect: 'error' is sent once and rejects with a TypeError, in the page, through the worker, and for a plain fetch", async ({ harness }) => {
-  const redirector = await startRedirector();
+  const redirector = await startRedirectingOrigin();
   try {
     const url = `${redirector.url}/api/moved`;
     // A breaker that would open after two failures: three calls counted as failures open it.

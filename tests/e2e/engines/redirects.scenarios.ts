@@ -4,28 +4,11 @@
  * opaque redirect for a page's Request and for a worker's FetchEvent.request alike.
  */
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { scenario } from './scenario.js';
-
-/** An origin whose every path 302s elsewhere, with CORS as an API would; counts what it gets. */
-async function startRedirector(): Promise<{ url: string; hits: () => number; close: () => Promise<void> }> {
-  let hits = 0;
-  const server = http.createServer((req, res) => {
-    res.setHeader('Access-Control-Allow-Origin', req.headers.origin ?? '*');
-    if (req.method === 'OPTIONS') {
-      res.setHeader('Access-Control-Allow-Headers', req.headers['access-control-request-headers'] ?? '');
-      return res.writeHead(204).end();
-    }
-    hits++;
-    res.writeHead(302, { Location: 'http://127.0.0.1:9/elsewhere' }).end();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, hits: () => hits, close: () => new Promise((resolve) => server.close(() => resolve())) };
-}
+import { startRedirectingOrigin } from '../redirecting-origin.js';
 
 scenario("redirect: 'error': a redirect rejects the call with a TypeError, sent once, in the page and through the worker, and the breaker stays closed", async ({ open }) => {
-  const redirector = await startRedirector();
+  const redirector = await startRedirectingOrigin();
   try {
     const url = `${redirector.url}/api/moved`;
     const page = await open();

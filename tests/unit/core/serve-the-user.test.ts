@@ -19,6 +19,17 @@ function watch<T>(clock: FakeClock, promise: Promise<T>) {
   return seen;
 }
 
+/** A cache whose writes take `ms` to land, as IndexedDB's may. */
+function slowWritingCache(clock: FakeClock, ms: number): MemoryCache {
+  const cache = new MemoryCache(clock);
+  const store = cache.put.bind(cache);
+  cache.put = async (request, response) => {
+    await new Promise<void>((resolve) => clock.setTimeout(() => resolve(), ms));
+    await store(request, response);
+  };
+  return cache;
+}
+
 describe('stale-while-waiting', () => {
   it('a GET in flight longer than staleAfterMs answers from the stored copy, then refreshes the store', async () => {
     const { rf, transport, clock, cache, events } = setup();
@@ -39,12 +50,7 @@ describe('stale-while-waiting', () => {
   it('keeps the refresh behind an early answer in settled(): a worker stays alive until the fresh copy is stored', async () => {
     const clock = new FakeClock();
     const transport = new FakeTransport(clock);
-    const cache = new MemoryCache(clock);
-    const store = cache.put.bind(cache);
-    cache.put = async (request, response) => {
-      await new Promise<void>((resolve) => clock.setTimeout(() => resolve(), 500)); // a write that takes a while, as IndexedDB's may
-      await store(request, response);
-    };
+    const cache = slowWritingCache(clock, 500);
     const rf = createResilientFetch({ fetch: transport.fetch, clock, random: () => 0.5, cache });
     transport.sequence({ status: 200, body: 'v1' }, { status: 200, body: 'v2', delayMs: 8_000 });
     await rf(`${A}/item`);
@@ -68,12 +74,7 @@ describe('stale-while-waiting', () => {
   it('tells of the refresh (`refreshed`) only once its answer is stored: a page that reads again on the notice gets the fresh copy', async () => {
     const clock = new FakeClock();
     const transport = new FakeTransport(clock);
-    const cache = new MemoryCache(clock);
-    const store = cache.put.bind(cache);
-    cache.put = async (request, response) => {
-      await new Promise<void>((resolve) => clock.setTimeout(() => resolve(), 500)); // a write that takes a while, as IndexedDB's may
-      await store(request, response);
-    };
+    const cache = slowWritingCache(clock, 500);
     const events: ResilienceEvent[] = [];
     const rf = createResilientFetch({ fetch: transport.fetch, clock, random: () => 0.5, cache, onEvent: (e) => events.push(e) });
     transport.sequence({ status: 200, body: 'v1' }, { status: 200, body: 'v2', delayMs: 8_000 });
