@@ -116,6 +116,7 @@ export const CASES: Case[] = [
   { name: 'GET deadlineMs 200 on a hang', faults: { hang: true }, call: { resilience: { deadlineMs: 200 } } },
   { name: 'GET outage with a stored copy, maxStaleMs 0', faults: { outage: true }, first: {}, call: { resilience: { maxStaleMs: 0 } } },
   { name: 'GET aborted by the app during a hang', faults: { hang: true }, call: { abortAfterMs: 100 } },
+  { name: 'GET with AbortSignal.timeout(100) during a hang', faults: { hang: true }, call: { abortAfterMs: 100, abortWith: 'timeout' } },
   { name: 'GET with an invalid per-call option', call: { resilience: { retries: -1 } }, unsent: true },
   { name: 'GET with an unknown per-call option', call: { resilience: { retry: 1 } }, unsent: true },
   { name: 'POST keyed string body, outage, retries exhausted', faults: { outage: true }, call: { method: 'POST', headers: KEY, body: { as: 'string', text: 'hello' } } },
