@@ -269,11 +269,11 @@ function comparedBody(text: string): string {
 }
 
 /** Each field where `other` differs from the worker's, and whether the case explains it. */
-export function differences(c: Case, worker: Seen, path: PathName, other: Seen): { field: string; line: string; known: boolean }[] {
+export function differences(c: Case, worker: Seen, path: PathName, other: Seen): { line: string; known: boolean }[] {
   const fields = new Set([...Object.keys(worker), ...Object.keys(other)]);
   return [...fields]
     .filter((f) => JSON.stringify(worker[f]) !== JSON.stringify(other[f]))
-    .map((f) => ({ field: f, line: `${c.name} | ${path} | ${f} | worker: ${JSON.stringify(worker[f])} | ${path}: ${JSON.stringify(other[f])}`, known: (c.known?.paths.includes(path) ?? false) && c.known!.fields.includes(f) }));
+    .map((f) => ({ line: `${c.name} | ${path} | ${f} | worker: ${JSON.stringify(worker[f])} | ${path}: ${JSON.stringify(other[f])}`, known: (c.known?.paths.includes(path) ?? false) && c.known!.fields.includes(f) }));
 }
 
 /** 302s `/to/<port>/<path>` (307s `/to307/...`) to the chaos upstream on 127.0.0.1:<port>, with CORS as an API would. */
