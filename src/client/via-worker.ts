@@ -36,8 +36,11 @@ export async function viaWorker(worker: ServiceWorker, input: RequestInfo | URL,
     if (resilience?.throwOnReject === true && (source === 'synthetic' || source === 'outbox')) throw rejectionOf(response, url);
     return response;
   } catch (e) {
-    error = e;
-    throw e;
+    // WebKit's fetch rejects with its own AbortError ('Fetch is aborted', WebKitGTK 2.50) whatever
+    // the signal's reason: the app gets its reason (an AbortSignal.timeout()'s TimeoutError), as
+    // from fetch in Chromium and Firefox and from the in-page engine.
+    error = signal?.aborted ? signal.reason : e;
+    throw error;
   } finally {
     signal?.removeEventListener('abort', onAbort);
     span?.end(response, error);

@@ -58,11 +58,20 @@ async function freezeFormData(plan: RequestPlan, form: FormData): Promise<Reques
   return plan;
 }
 
-/** Whether a Request may carry a body. Firefox has no `Request.prototype.body`: judge by method. */
+/**
+ * Whether a Request carries a body. Firefox has no `Request.prototype.body`: a Request with a body
+ * cannot be made a GET (Fetch spec), one without can, and nothing is read to tell. (Judged by
+ * method, a DELETE without a body was buffered as an empty Blob and sent with Content-Length: 0.)
+ */
 function mayHaveBody(request: Request): boolean {
   const body = (request as { body?: ReadableStream | null }).body;
-  if (body === null) return false;
-  return body !== undefined || (request.method !== 'GET' && request.method !== 'HEAD');
+  if (body !== undefined) return body !== null;
+  try {
+    new Request(request, { method: 'GET' });
+    return false;
+  } catch {
+    return true;
+  }
 }
 
 /**

@@ -35,6 +35,8 @@ export interface CallSpec {
   resilience?: Record<string, unknown>;
   /** The app aborts the call this long after starting it (0: before). */
   abortAfterMs?: number;
+  /** How: its own AbortController's `abort()` (default), or `AbortSignal.timeout(abortAfterMs)` (a TimeoutError). */
+  abortWith?: 'controller' | 'timeout';
   /** Handed over as a Request object made of the rest (a body `as: 'request'` implies it). */
   request?: boolean;
   /** More of fetch's options, as plain JSON. */
@@ -159,11 +161,11 @@ const harness = {
     });
     return run(url, { ...init, body: stream, duplex: 'half' } as RequestInit);
   },
-  call({ url, method, headers, body, resilience, abortAfterMs, init, request }: CallSpec): Promise<FetchResult | FetchFailure> {
-    const controller = abortAfterMs !== undefined ? new AbortController() : undefined;
+  call({ url, method, headers, body, resilience, abortAfterMs, abortWith, init, request }: CallSpec): Promise<FetchResult | FetchFailure> {
+    const controller = abortAfterMs !== undefined && abortWith !== 'timeout' ? new AbortController() : undefined;
     if (abortAfterMs === 0) controller?.abort(); // a signal aborted before the call
     else if (controller) setTimeout(() => controller.abort(), abortAfterMs);
-    const signal = controller?.signal;
+    const signal = abortWith === 'timeout' ? AbortSignal.timeout(abortAfterMs ?? 0) : controller?.signal;
     const options = { ...(resilience !== undefined ? { resilience } : {}), ...(signal ? { signal } : {}) };
     if (body?.as === 'request' || request === true) return run(new Request(url, { ...init, method, headers, ...(body !== undefined ? { body: body.text } : {}), ...(signal ? { signal } : {}) }), resilience !== undefined ? { resilience } : {});
     const form = new FormData();

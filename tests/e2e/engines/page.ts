@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Broadcast, ConfigUpdate, LiveConfig, OriginSnapshot, OutboxEvent, OutboxListing } from '../../../src/index.js';
-import type { FetchFailure, FetchResult } from '../app/main.js';
+import type { CallSpec, FetchFailure, FetchResult } from '../app/main.js';
 import type { Tab } from './driver.js';
 
 type Init = RequestInit & { resilience?: Record<string, unknown> };
@@ -52,6 +52,16 @@ export class HarnessPage {
 
   fetch(url: string, init: Init = {}): Promise<FetchResult | FetchFailure> {
     return this.tab.evaluate('(u, i) => window.harness.fetch(u, i)', url, init);
+  }
+
+  /** A call described as JSON (bodies made in the page: FormData, Blob, Request...), see CallSpec. */
+  call(spec: CallSpec): Promise<FetchResult | FetchFailure> {
+    return this.tab.evaluate('(s) => window.harness.call(s)', spec);
+  }
+
+  /** The URLs in this origin's stored-copy database, read from IndexedDB (the worker's and the in-page engine's). */
+  storedUrls(): Promise<string[]> {
+    return this.tab.evaluate('() => window.harness.storedUrls()');
   }
 
   /** A fetch that must resolve (any status); a rejection fails the test with its message. */

@@ -25,6 +25,7 @@ import './telemetry.scenarios.js';
 import './workbox.scenarios.js';
 import './uploads.scenarios.js';
 import './redirects.scenarios.js';
+import './parity.scenarios.js';
 
 const ENGINES: Record<EngineName, Engine> = { chromium: chromiumEngine, firefox: firefoxEngine, webkit: webkitEngine };
 

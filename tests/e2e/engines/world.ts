@@ -18,7 +18,7 @@ export class World {
   private ownSession: BrowserSession | undefined;
 
   private constructor(
-    private readonly engine: Engine,
+    readonly engine: Engine,
     private session: BrowserSession,
     readonly app: StaticServerHandle,
     readonly up1: ChaosUpstreamHandle,

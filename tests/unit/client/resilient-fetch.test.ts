@@ -44,3 +44,16 @@ describe('resilientFetch when our worker refuses the per-call options', () => {
     await expect(resilientFetch('https://api.test/a', { resilience: { retries: -1 } })).rejects.toThrow(new TypeError(message));
   });
 });
+
+describe('resilientFetch through our worker, aborted by the app', () => {
+  it("rejects with the signal's reason, though the browser's fetch rejected with its own AbortError (WebKit: 'Fetch is aborted')", async () => {
+    vi.stubGlobal('navigator', { serviceWorker: { controller: fakeController('ours').worker }, onLine: true });
+    const webkitAbort = () => new DOMException('Fetch is aborted', 'AbortError');
+    vi.stubGlobal('fetch', (_input: RequestInfo | URL, init?: RequestInit) => new Promise((_, reject) => (init?.signal?.aborted ? reject(webkitAbort()) : init?.signal?.addEventListener('abort', () => reject(webkitAbort())))));
+    const controller = new AbortController();
+    const call = resilientFetch('https://api.test/a', { signal: controller.signal });
+    const reason = new DOMException('signal timed out', 'TimeoutError');
+    controller.abort(reason);
+    await expect(call).rejects.toBe(reason);
+  });
+});

@@ -72,6 +72,19 @@ describe('upload bodies through the worker', () => {
     }
   });
 
+  it('where Request has no body property (Firefox): a DELETE the page sent without a body is retried without one (no Content-Length: 0 upstream)', async () => {
+    const descriptor = Object.getOwnPropertyDescriptor(Request.prototype, 'body')!;
+    Object.defineProperty(Request.prototype, 'body', { configurable: true, get: () => undefined });
+    try {
+      const seen = fakeUpstream(() => new Response(seen.length === 1 ? 'busy' : 'gone', { status: seen.length === 1 ? 503 : 200 }));
+      const response = await worker().fetch(new Request(`${API}/notes/1`, { method: 'DELETE', headers: { [OPTIONS_HEADER]: '{}' } }));
+      expect(response?.status).toBe(200);
+      expect(seen.map((request) => descriptor.get!.call(request))).toEqual([null, null]);
+    } finally {
+      Object.defineProperty(Request.prototype, 'body', descriptor);
+    }
+  });
+
   it('stripping our headers reads none of the body', () => {
     const upload = uploadStream(1024 * 1024);
     const stripped = stripPageHeaders(pageUpload(upload.stream));

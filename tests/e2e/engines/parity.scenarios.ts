@@ -1,0 +1,96 @@
+/**
+ * Parity in every engine: a user must not be able to tell whether `resilientFetch` ran through
+ * our worker or in the in-page engine. A subset of tests/e2e/parity.spec.ts's cases (which run in
+ * Chromium only, on four paths) runs here on two: the worker, and the in-page engine of the same
+ * browser. Both run each case at once, each against its own fresh chaos upstream given the same
+ * faults, and are compared field by field as parity.spec compares them (tests/e2e/parity-cases.ts
+ * says what, and what is left out on purpose).
+ */
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { startChaosUpstream } from '../../../demo-app/server/chaos-upstream.js';
+import { startStaticServer } from '../../../demo-app/server/static-server.js';
+import { CASES, POLICY, differences, observe, startRedirector, type Case, type Seen } from '../parity-cases.js';
+import type { HarnessPage } from './page.js';
+import { scenario } from './scenario.js';
+import { APP_DIR } from './world.js';
+
+/**
+ * The cases run here: one of each kind of answer (retried, failed, paused, timed out, reset,
+ * stored, redirected), each way an app hands over a body, per-call options, and the calls fetch
+ * refuses or the app aborts. The rest stay in parity.spec.ts: these 24 took 5-11 s per engine
+ * (all 69: ~19 s) on the shared 2-core machine, load average 4.
+ */
+const SUBSET = [
+  'GET 200',
+  'GET 503 then 200',
+  'GET 503 always',
+  'GET 429 with Retry-After',
+  'GET hang past timeoutMs',
+  'GET connection reset',
+  'GET during a pause (503 with Retry-After before)',
+  'GET outage with a stored copy',
+  'GET 204 after a retry',
+  'GET redirect',
+  'POST keyed through a 307, 503 then 200',
+  'POST keyed string body, 503 then 200',
+  'POST unkeyed string body, 503 then 200',
+  'POST keyed Blob, 503 then 200',
+  'POST keyed Request object, 503 then 200',
+  'PUT FormData, 503 then 200',
+  'PUT URLSearchParams, 503 then 200',
+  'DELETE 503 then 200',
+  'GET per-call timeoutMs 100 on a 250 ms answer',
+  'GET with an invalid per-call option',
+  "GET redirect: 'error'",
+  'GET with a method fetch refuses',
+  'GET aborted by the app during a hang',
+  'GET with AbortSignal.timeout(100) during a hang',
+];
+
+function casesNamed(names: string[]): Case[] {
+  return names.map((name) => CASES.find((c) => c.name === name) ?? assert.fail(`no parity case named ${name}`));
+}
+
+scenario('parity: the same calls through the worker and in the in-page engine give the app and the upstream the same', async (world) => {
+  // The in-page engine runs in a tab of another origin than the worker's, which no worker
+  // controls and whose IndexedDB is its own.
+  const [uncontrolledApp, redirector] = await Promise.all([startStaticServer({ root: APP_DIR }), startRedirector()]);
+  try {
+    const worker = await world.open();
+    await worker.register({ config: { policy: POLICY } });
+    const page = await world.open(`${uncontrolledApp.url}/`);
+    assert.equal(await page.controlled(), false);
+    await page.tab.evaluate('(c) => window.harness.inPageConfig(c)', { policy: POLICY });
+    // A first call on each path, not compared: the worker starts here, not inside a case's 1 s attempt.
+    for (const at of [worker, page]) assert.equal((await runCase(at, redirector.url, { name: 'warm-up' })).status, 200);
+
+    const found: string[] = [];
+    // PARITY_ALL=1 runs every case of parity.spec (~1 min per engine), to look for differences.
+    for (const c of process.env.PARITY_ALL ? CASES : casesNamed(SUBSET)) {
+      const settled = await Promise.allSettled([runCase(worker, redirector.url, c), runCase(page, redirector.url, c)]);
+      const failed = settled.flatMap((r, i) => (r.status === 'rejected' ? [`${c.name} | ${i === 0 ? 'worker' : 'page'} | threw | ${String(r.reason)}`] : []));
+      found.push(...failed);
+      if (failed.length > 0) continue;
+      const [onWorker, inPage] = settled.map((r) => (r as PromiseFulfilledResult<Seen>).value) as [Seen, Seen];
+      const diffs = differences(c, onWorker, 'page', inPage).filter((d) => !d.known);
+      found.push(...diffs.map((d) => d.line));
+      if (onWorker.upstream.length > 0 === Boolean(c.unsent)) found.push(`${c.name} | worker | upstream | ${c.unsent ? 'reached the upstream' : 'never reached the upstream'}`);
+    }
+    // The reporter prints a failure's first lines only: PARITY_DIFFS=<file> appends them all there.
+    if (process.env.PARITY_DIFFS) writeFileSync(process.env.PARITY_DIFFS, `${world.engine.name}\n${found.join('\n')}\n`, { flag: 'a' });
+    assert.deepEqual(found, [], `case | path | field | worker | page\n${found.join('\n')}`);
+  } finally {
+    await Promise.all([uncontrolledApp.close(), redirector.close()]);
+  }
+}, { timeout: 90_000 });
+
+/** One case on one path, against an upstream of its own (a fresh origin: no pause or breaker carried over). */
+async function runCase(at: HarnessPage, redirector: string, c: Case) {
+  const up = await startChaosUpstream({ name: 'upstream' });
+  try {
+    return await observe({ call: (spec) => at.call(spec), storedUrls: () => at.storedUrls(), appOrigin: new URL(at.tab.url).origin }, up, redirector, c);
+  } finally {
+    await up.close();
+  }
+}
