@@ -110,18 +110,20 @@ describe('connection lifecycle', () => {
     expect(await deleteDatabase(factory)).toBe('blocked');
 
     const started = performance.now();
-    const settledWithin = async <T>(work: Promise<T>) => Promise.race([work.then((v) => ({ v }), (e: unknown) => ({ e })), new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 3_000))]);
+    const settledWithin = async <T>(work: Promise<T>) => Promise.race([work.then((v) => ({ v }), (e: unknown) => ({ e })), new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 4_000))]);
     expect(await settledWithin(cache.match(get(URL_A)))).toEqual({ v: undefined });
     expect(await settledWithin(cache.put(get(URL_B), ok('b')))).toEqual({ v: undefined });
     expect(await settledWithin(cache.clear())).toMatchObject({ e: { name: 'TimeoutError' } });
-    expect(performance.now() - started).toBeLessThan(2_500); // the first waits out the open, the rest fail at once
+    // The first waits out the open (2 s), the rest fail at once: two waits would be 4 s. Not 2.5 s,
+    // which a loaded 2-core machine overran (seen once in a full unit run beside browser tests).
+    expect(performance.now() - started).toBeLessThan(3_900);
     expect(events).toContainEqual(expect.objectContaining({ type: 'cache-error', operation: 'put' }));
 
     holder.close(); // the delete goes through, and our open after it
     await new Promise((resolve) => setTimeout(resolve, 20));
     await cache.put(get(URL_C), ok('again'));
     expect(await matchText(cache, get(URL_C))).toBe('again');
-  }, 10_000);
+  }, 15_000);
 
   it('close() releases the connection; the next call opens it again', async () => {
     const { factory, cache } = setup();
