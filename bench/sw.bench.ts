@@ -31,7 +31,8 @@
  * Prints a Markdown table and the targets with PASS/MISS (always exits 0 on a MISS) and writes
  * them to bench/results/sw.md. Knobs: BENCH_SW_WARMUP (300), BENCH_SW_N (2000),
  * BENCH_SW_BATCH (25), BENCH_SW_COLD_ROUNDS (60), BENCH_SW_BUDGET_S (170, whole run including
- * the build), BENCH_SW_EXP (A/B flags, see experimentEntries).
+ * the build), BENCH_SW_EXP (A/B flags, see experimentEntries), BENCH_SW_JS_FLAGS (V8 flags
+ * passed to Chromium as --js-flags, for diagnostic runs).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';

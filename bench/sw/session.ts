@@ -99,7 +99,9 @@ export async function startSession(log: (m: string) => void): Promise<Session> {
     const receiver = await startOtlpReceiver({ maxSpans: 1_000, log: () => undefined });
     cleanups.push(() => receiver.close());
     const launch = playwrightConfig.use?.launchOptions ?? {};
-    const browser = await chromium.launch({ ...launch, executablePath: process.env.CHROMIUM_PATH ?? launch.executablePath ?? '/usr/bin/chromium' });
+    // BENCH_SW_JS_FLAGS: V8 flags for a diagnostic run (e.g. --no-enable-lazy-source-positions, bench/PROFILE.md cold start round 6).
+    const jsFlags = process.env.BENCH_SW_JS_FLAGS ? [`--js-flags=${process.env.BENCH_SW_JS_FLAGS}`] : [];
+    const browser = await chromium.launch({ ...launch, args: [...(launch.args ?? []), ...jsFlags], executablePath: process.env.CHROMIUM_PATH ?? launch.executablePath ?? '/usr/bin/chromium' });
     cleanups.push(() => browser.close());
     return {
       app,
