@@ -86,6 +86,9 @@ scenario('parity: the same calls through the worker and in the in-page engine, p
       found.push(...diffs.map((d) => d.line));
       if (onWorker.upstream.length > 0 === Boolean(c.unsent)) found.push(`${c.name} | worker | upstream | ${c.unsent ? 'reached the upstream' : 'never reached the upstream'}`);
     }
+    // Page tracing ran on that path: its calls left as CLIENT spans of the page's service.
+    await zoned.flushTraces();
+    await receiver.waitFor((spans) => spans.some((s) => s.serviceName === 'e2e-page' && s.kind === 'CLIENT'), 5_000, "the zoned page's CLIENT spans");
     // The reporter prints a failure's first lines only: PARITY_DIFFS=<file> appends them all there.
     if (process.env.PARITY_DIFFS) writeFileSync(process.env.PARITY_DIFFS, `${world.engine.name}\n${found.join('\n')}\n`, { flag: 'a' });
     assert.deepEqual(found, [], `case | path | field | worker | page\n${found.join('\n')}`);
