@@ -21,7 +21,10 @@ import { APP_DIR } from './world.js';
  * The cases run here: one of each kind of answer (retried, failed, paused, timed out, reset,
  * stored, redirected), each way an app hands over a body, per-call options, and the calls fetch
  * refuses or the app aborts. The rest stay in parity.spec.ts: these 24 took 5-11 s per engine
- * (all 69: ~19 s) on the shared 2-core machine, load average 4.
+ * (all 69: ~19 s) on the shared 2-core machine, load average 4, on two paths. On three (the
+ * zoned page too, all 24 cases): Chromium 4.9-5.1 s, Firefox 6.0-6.7 s, WebKit 12.3-12.5 s (two
+ * paths, the same hour: 4.7, 7.0, 8.4 s; WebKit's driver runs one window's command at a time);
+ * all 69 on three paths: 13, 15, 28 s. Load average 1-1.8.
  */
 const SUBSET = [
   'GET 200',
