@@ -1,7 +1,7 @@
 /**
  * The parity cases and their comparison, shared by tests/e2e/parity.spec.ts (Chromium, four
- * paths) and tests/e2e/engines/parity.scenarios.ts (the worker and the in-page engine in
- * Chromium, Firefox and WebKit).
+ * paths) and tests/e2e/engines/parity.scenarios.ts (the worker and the in-page engine, plain and
+ * under zone.js, in Chromium, Firefox and WebKit).
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';

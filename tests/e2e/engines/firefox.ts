@@ -37,8 +37,10 @@ class FirefoxSession implements BrowserSession {
   ) {}
 
   async open(url: string): Promise<Tab> {
-    // The tab the browser started with, then new ones.
-    const page = this.first ? ((await this.browser.pages())[0] ?? (await this.browser.newPage())) : await this.browser.newPage();
+    // The tab the browser started with, then new windows: Firefox runs a hidden tab's timers at
+    // most once a second (a 100 ms setTimeout fired after 1001-1002 ms, 3 of 3), so an in-page
+    // engine in a tab behind another timed out late; each window's page stays visible (100-105 ms).
+    const page = this.first ? ((await this.browser.pages())[0] ?? (await this.browser.newPage())) : await this.browser.newPage({ type: 'window' });
     this.first = false;
     await page.goto(url);
     return new FirefoxTab(page, url, this.workerRestarts);
