@@ -65,7 +65,8 @@ async function freezeFormData(plan: RequestPlan, form: FormData): Promise<Reques
  */
 function mayHaveBody(request: Request): boolean {
   const body = (request as { body?: ReadableStream | null }).body;
-  if (body !== undefined) return body !== null;
+  // A GET or HEAD has none: no throwaway Request for them (every GET the worker handles, in Firefox).
+  if (body !== undefined || request.method === 'GET' || request.method === 'HEAD') return !!body;
   try {
     new Request(request, { method: 'GET' });
     return false;
