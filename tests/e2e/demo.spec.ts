@@ -10,6 +10,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
+import { stopServiceWorkers } from './stop-workers.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const URL_LINE = /resilient-fetch demo: (http:\/\/127\.0\.0\.1:\d+\/)/;
@@ -167,10 +168,7 @@ test('npm run demo: an outage at upstream 1 opens its breaker, stale copies are 
 
     // The browser stops the worker (as it does an idle one); the next call starts a new instance,
     // which restores upstream 1's breaker from IndexedDB instead of starting closed.
-    const cdp = await page.context().newCDPSession(page);
-    await cdp.send('ServiceWorker.enable');
-    await cdp.send('ServiceWorker.stopAllWorkers');
-    await cdp.detach();
+    await stopServiceWorkers(page);
     await expect(page.getByTestId('restarts')).toContainText(/new instance \w+; restored: upstream-1 (open|half-open)/, { timeout: 10_000 });
     mark('worker restarted, breaker restored');
 

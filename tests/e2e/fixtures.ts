@@ -4,6 +4,7 @@ import { startOtlpReceiver, type OtlpReceiverHandle } from '../../demo-app/serve
 import { startStaticServer, type StaticServerHandle } from '../../demo-app/server/static-server.js';
 import type { FetchFailure, FetchResult } from './app/main.js';
 import type { LiveConfig } from '../../src/index.js';
+import { stopServiceWorkers } from './stop-workers.js';
 
 export { expect };
 
@@ -112,11 +113,8 @@ export class Harness {
   }
 
   /** Stops every service worker, as the browser does when one is idle. */
-  async stopWorkers(): Promise<void> {
-    const cdp = await this.page.context().newCDPSession(this.page);
-    await cdp.send('ServiceWorker.enable');
-    await cdp.send('ServiceWorker.stopAllWorkers');
-    await cdp.detach().catch(() => undefined); // the session may already be gone with the stopped worker's targets
+  stopWorkers(): Promise<void> {
+    return stopServiceWorkers(this.page);
   }
 }
 
