@@ -63,12 +63,10 @@ test.describe('traces from page to worker to upstream', () => {
     expect(spans.filter((s) => s.parentSpanId === call.spanId)).toEqual([]);
   });
 
-  test('spans ended just before the browser stops the worker still arrive', async ({ harness, up1, receiver }) => {
-    await tracedWorker(harness, receiver.tracesUrl, [up1.url]);
-    await harness.ok(`${up1.url}/api/last-words`);
-    await harness.stopWorkers();
-    await receiver.waitFor((all) => all.some((s) => s.kind === 'INTERNAL' && s.attributes['url.full'] === `${up1.url}/api/last-words`), 10_000);
-  });
+  // "Spans ended just before the browser stops the worker still arrive" is a cross-engine scenario
+  // (engines/telemetry.scenarios.ts), driven by a real idle stop in Firefox and WebKit, which waits
+  // for the export under waitUntil. Here CDP's stopAllWorkers kills the worker without waiting, so
+  // the test only raced the export's start against the kill (it lost once in a clean-clone run).
 
   test('receiver down: calls are unaffected; when it comes back, new spans arrive', async ({ harness, up1 }) => {
     const receiver = await startOtlpReceiver();
