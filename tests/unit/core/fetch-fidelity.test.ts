@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { createResilientFetch, describeResponse } from '../../../src/core/index.js';
+import { A, FakeClock, FakeTransport, MemoryCache } from './fakes.js';
+
+/**
+ * Calls a front-end engineer makes with plain fetch and expects to behave the same once fetch is
+ * swapped for ours: the request kinds the resilience pipeline has nothing to add to.
+ */
+function setup(policy: Record<string, unknown> = {}) {
+  const clock = new FakeClock();
+  const transport = new FakeTransport(clock);
+  const cache = new MemoryCache(clock);
+  const rf = createResilientFetch({
+    fetch: transport.fetch,
+    clock,
+    cache,
+    policy: { defaults: { breaker: { minimumCalls: 2, failureRateThreshold: 0.5, openMs: 60_000, maxOpenMs: 60_000 }, ...policy } },
+  });
+  return { clock, transport, cache, rf };
+}
+
+/** Settles `promise` while the fake clock runs (retries wait out their backoff on it). */
+async function settle<T>(clock: FakeClock, promise: Promise<T>): Promise<{ value?: T; error?: unknown }> {
+  const outcome = promise.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
+  await clock.advance(30_000);
+  return outcome;
+}
+
+describe('URLs fetch reads without a server (data:, blob:)', () => {
+  it('reads 100 data: URLs at once, every one, as fetch does (none queued or refused as if an origin were busy)', async () => {
+    const clock = new FakeClock();
+    const rf = createResilientFetch({ clock }); // Node's own fetch reads data: URLs
+    const answers = await Promise.all(Array.from({ length: 100 }, (_, i) => rf(`data:text/plain,item-${i}`)));
+    expect(answers.map((r) => r.status)).toEqual(answers.map(() => 200));
+    expect(await Promise.all(answers.map((r) => r.text()))).toEqual(answers.map((_, i) => `item-${i}`));
+  });
+
+  it('reads a blob: URL of an origin whose breaker is open (the blob is in memory, not on the origin)', async () => {
+    const { rf, transport, clock } = setup({ retry: { maxRetries: 0 } });
+    transport.reply((request) => (request.url.startsWith('blob:') ? { status: 200, body: 'local bytes' } : { status: 503 }));
+    await rf(`${A}/api`);
+    await rf(`${A}/api`); // two failures of two: A's breaker opens
+    expect(describeResponse(await rf(`${A}/api`)).reason).toBe('circuit-open');
+    const blob = await settle(clock, rf(`blob:${A}/0b2c7f3e-5d8a-4c31-9d1e-2f6a0e8b7c44`));
+    expect(blob.value?.status).toBe(200);
+    expect(await blob.value?.text()).toBe('local bytes');
+  });
+
+  it('stores no data: URL in the fallback cache', async () => {
+    const clock = new FakeClock();
+    const cache = new MemoryCache(clock);
+    const rf = createResilientFetch({ clock, cache });
+    expect(await (await rf('data:text/plain,hello')).text()).toBe('hello');
+    await rf.settled();
+    expect([...cache.entries.keys()]).toEqual([]);
+  });
+});
