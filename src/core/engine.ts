@@ -111,6 +111,10 @@ export class Engine {
 
   private begin(input: RequestInfo | URL, init: ResilientRequestInit | undefined, options: CallOptions | undefined): Promise<Response> {
     const url = absoluteUrl(input);
+    // fetch reads data:, blob: and about: URLs itself, with no server: nothing to retry, count or
+    // store. (Piped through, 100 data: reads at once shared one 'null' origin's slots and 30 got a
+    // synthetic 503, and a blob: URL got its origin's open breaker.)
+    if (!url.startsWith('http')) return this.deps.transport(input, withoutOptions(init));
     const state = this.registry.get(originOf(url));
     const policy = state.policy;
     const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined);
