@@ -58,3 +58,31 @@ describe('URLs fetch reads without a server (data:, blob:)', () => {
     expect([...cache.entries.keys()]).toEqual([]);
   });
 });
+
+describe("cache: 'only-if-cached'", () => {
+  it('rejects a cache miss at once, looked up once, and never holds it against the origin', async () => {
+    const clock = new FakeClock();
+    const transport = new FakeTransport(clock);
+    let looks = 0;
+    const rf = createResilientFetch({
+      clock,
+      // fetch with 'only-if-cached' answers from the HTTP cache or rejects: it never reaches the server.
+      fetch: (input, init) => {
+        if (new Request(input, init).cache !== 'only-if-cached') return transport.fetch(input, init);
+        looks++;
+        return Promise.reject(new TypeError('Failed to fetch'));
+      },
+      policy: { defaults: { breaker: { minimumCalls: 2, failureRateThreshold: 0.5, openMs: 60_000, maxOpenMs: 60_000 } } },
+    });
+    for (let i = 0; i < 4; i++) {
+      const missed = await settle(clock, rf(`${A}/feed`, { cache: 'only-if-cached', mode: 'same-origin' }));
+      expect(missed.value && describeResponse(missed.value)).toBeUndefined();
+      expect(missed.error).toBeInstanceOf(TypeError);
+    }
+    expect(looks).toBe(4); // one look each, as fetch makes: a miss is no failure to retry
+    // The server was never asked, so nothing is held against it: the next call goes to it.
+    const next = await settle(clock, rf(`${A}/feed`));
+    expect(next.value?.status).toBe(200);
+    expect(transport.count()).toBe(1);
+  });
+});
