@@ -111,10 +111,11 @@ export class Engine {
 
   private begin(input: RequestInfo | URL, init: ResilientRequestInit | undefined, options: CallOptions | undefined): Promise<Response> {
     const url = absoluteUrl(input);
-    // fetch reads data:, blob: and about: URLs itself, with no server: nothing to retry, count or
-    // store. (Piped through, 100 data: reads at once shared one 'null' origin's slots and 30 got a
-    // synthetic 503, and a blob: URL got its origin's open breaker.)
-    if (!url.startsWith('http')) return this.deps.transport(input, withoutOptions(init));
+    // fetch reads data:, blob: and about: URLs itself, and 'only-if-cached' from its HTTP cache:
+    // no server, so nothing to retry, count or store. (Piped through, 100 data: reads at once
+    // shared one 'null' origin's slots and 30 got a synthetic 503, a blob: URL got its origin's
+    // open breaker, and two cache misses opened it.)
+    if (!url.startsWith('http') || (init?.cache ?? (input as Request).cache) === 'only-if-cached') return this.deps.transport(input, withoutOptions(init));
     const state = this.registry.get(originOf(url));
     const policy = state.policy;
     const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined);
