@@ -86,3 +86,28 @@ describe("cache: 'only-if-cached'", () => {
     expect(transport.count()).toBe(1);
   });
 });
+
+describe('integrity', () => {
+  it('rejects an answer that fails its integrity check as fetch does: sent once, never answered from the stored copy', async () => {
+    const clock = new FakeClock();
+    const transport = new FakeTransport(clock).reply(() => ({ status: 200, body: 'v2, not what the hash says' }));
+    const cache = new MemoryCache(clock);
+    let checked = 0;
+    const rf = createResilientFetch({
+      clock,
+      cache,
+      // fetch reads the whole body of a request with `integrity`, and rejects with a TypeError when it does not match.
+      fetch: (input, init) => {
+        if (new Request(input, init).integrity === '') return transport.fetch(input, init);
+        checked++;
+        return transport.fetch(input, init).then(() => Promise.reject(new TypeError('Failed to fetch')));
+      },
+    });
+    expect(await (await rf(`${A}/lib.js`)).text()).toBe('v2, not what the hash says');
+    await rf.settled(); // a copy is stored
+    const mismatch = await settle(clock, rf(`${A}/lib.js`, { integrity: 'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=' }));
+    expect(mismatch.value && describeResponse(mismatch.value)).toBeUndefined(); // no stored copy stands in for it
+    expect(mismatch.error).toBeInstanceOf(TypeError);
+    expect(checked).toBe(1); // the same bytes would fail the same check: not retried
+  });
+});
