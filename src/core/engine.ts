@@ -116,6 +116,9 @@ export class Engine {
     // shared one 'null' origin's slots and 30 got a synthetic 503, a blob: URL got its origin's
     // open breaker, and two cache misses opened it.)
     if (!url.startsWith('http') || (init?.cache ?? (input as Request).cache) === 'only-if-cached') return this.deps.transport(input, withoutOptions(init));
+    // fetch rejects an answer that fails `integrity` as it rejects a network failure: the same bytes
+    // would fail again, and no stored copy was checked against the hash (served, it was the answer).
+    if (init?.integrity || (input as Request).integrity) options = { ...options, retries: 0, fallback: 'none' };
     const state = this.registry.get(originOf(url));
     const policy = state.policy;
     const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined);
