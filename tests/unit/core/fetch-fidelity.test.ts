@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { createResilientFetch, describeResponse } from '../../../src/core/index.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createResilientFetch, describeResponse, type ResilienceEvent } from '../../../src/core/index.js';
 import { A, FakeClock, FakeTransport, MemoryCache } from './fakes.js';
 
 /**
@@ -109,5 +109,33 @@ describe('integrity', () => {
     expect(mismatch.value && describeResponse(mismatch.value)).toBeUndefined(); // no stored copy stands in for it
     expect(mismatch.error).toBeInstanceOf(TypeError);
     expect(checked).toBe(1); // the same bytes would fail the same check: not retried
+  });
+});
+
+describe('a body that takes longer than 2 s to arrive', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('is stored without an error reported or the cache called degraded (a slow download is no stuck cache)', async () => {
+    const reported: unknown[] = [];
+    vi.spyOn(console, 'error').mockImplementation((error: unknown) => void reported.push(error));
+    const clock = new FakeClock();
+    const cache = new MemoryCache(clock);
+    const events: ResilienceEvent[] = [];
+    // Ten chunks, one every 500 ms: a 5 s download that never pauses.
+    const slowBody = () =>
+      new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (let i = 1; i <= 10; i++) clock.setTimeout(() => (controller.enqueue(new TextEncoder().encode(`${i};`)), i === 10 && controller.close()), i * 500);
+        },
+      });
+    const rf = createResilientFetch({ clock, cache, fetch: async () => new Response(slowBody()), onEvent: (e) => void events.push(e) });
+    const response = await rf(`${A}/export.csv`);
+    const read = response.text();
+    await clock.advance(6_000);
+    expect(await read).toBe('1;2;3;4;5;6;7;8;9;10;');
+    await rf.settled();
+    expect(cache.entries.get(`${A}/export.csv`)?.body).toBe('1;2;3;4;5;6;7;8;9;10;');
+    expect(reported).toEqual([]);
+    expect(events.filter((e) => e.type === 'degraded')).toEqual([]);
   });
 });
