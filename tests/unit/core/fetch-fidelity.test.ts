@@ -139,3 +139,41 @@ describe('a body that takes longer than 2 s to arrive', () => {
     expect(events.filter((e) => e.type === 'degraded')).toEqual([]);
   });
 });
+
+describe('a caller that aborts while the body is being read', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('gets its abort reason from the body, and nothing is reported as an error (as with fetch)', async () => {
+    const reported: unknown[] = [];
+    vi.spyOn(console, 'error').mockImplementation((error: unknown) => void reported.push(error));
+    const clock = new FakeClock();
+    const cache = new MemoryCache(clock);
+    const rf = createResilientFetch({
+      clock,
+      cache,
+      // A body that sends one chunk and then waits, and errors with the signal's reason once aborted, as fetch's does.
+      fetch: async (_input, init) =>
+        new Response(
+          new ReadableStream<Uint8Array>({
+            start(controller) {
+              controller.enqueue(new TextEncoder().encode('first;'));
+              init?.signal?.addEventListener('abort', () => controller.error(init.signal?.reason));
+            },
+          }),
+        ),
+    });
+    const controller = new AbortController();
+    const response = await rf(`${A}/search?q=ab`, { signal: controller.signal });
+    const read = response.text().then(
+      () => 'read',
+      (error: unknown) => (error as Error).name,
+    );
+    await clock.advance(100);
+    controller.abort(); // the user typed another letter
+    expect(await read).toBe('AbortError');
+    await rf.settled();
+    await clock.advance(5_000);
+    expect(reported).toEqual([]);
+    expect(cache.entries.size).toBe(0);
+  });
+});
