@@ -197,10 +197,19 @@ export class Engine {
    * made on its own (a stuck one holds no later one), and a save writes the whole origin state,
    * so the next one still stores what the stuck one carried. A write that lands late is kept.
    */
-  trackWrite(write: Promise<unknown>, name: 'store.save' | 'cache.put', origin?: string): Promise<void> {
+  trackWrite(write: Promise<unknown>, name: 'store.save' | 'cache.put', origin?: string, progress?: () => number): Promise<void> {
     const { clock, deadlines } = this.deps;
+    // A put still receiving its body is not stuck: the wait starts again while chunks arrive (a
+    // steady 5 s download was reported as a stuck cache, and said so to the page's error tracker).
+    const waited = async (): Promise<unknown> => {
+      for (;;) {
+        const seen = progress?.();
+        const result = await within(deadlines, clock.now(), STUCK_AFTER_MS, write);
+        if (result !== TIMED_OUT || progress?.() === seen) return result;
+      }
+    };
     return this.track(
-      within(deadlines, clock.now(), STUCK_AFTER_MS, write).then((result) => {
+      waited().then((result) => {
         if (result !== TIMED_OUT) return;
         const message = `${name}: no answer in ${STUCK_AFTER_MS} ms`;
         reportError(new Error(message));

@@ -22,7 +22,13 @@ export function succeed(call: OutcomeHost, response: Response): Response {
   if (usesCache(call.method, cache, call.fallback) && response.status === 200) {
     try {
       const key = call.cacheKey();
-      if (cache.wants?.(key, response) ?? true) call.stored = call.engine.trackWrite(cache.put(key, response.clone()), 'cache.put', call.state.origin);
+      if (cache.wants?.(key, response) ?? true) {
+        // The copy's chunks counted as they pass to the cache: a put still receiving its body is not stuck (engine.ts trackWrite).
+        let chunks = 0;
+        const copy = response.clone();
+        const body = copy.body?.pipeThrough(new TransformStream({ transform: (chunk, out) => out.enqueue((chunks++, chunk)) }));
+        call.stored = call.engine.trackWrite(cache.put(key, body ? new Response(body, copy) : copy), 'cache.put', call.state.origin, () => chunks);
+      }
     } catch (error) {
       call.engine.track(Promise.reject(error)); // reported by track; the caller still gets the response
     }
