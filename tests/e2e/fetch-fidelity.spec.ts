@@ -28,3 +28,24 @@ test.describe('a keepalive write sent as the page goes away (pagehide)', () => {
     await expect.poll(() => up1.requests().filter((r) => r.path === '/api/beacon').map((r) => r.body), { timeout: 3_000 }).toEqual(['session ended']);
   });
 });
+
+test.describe('a call made with integrity whose answer does not match', () => {
+  const WRONG = 'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='; // the hash of an empty body
+
+  for (const path of ['in the page', 'through the worker'] as const) {
+    test(`rejects with a TypeError, sent once, with a stored copy of the URL at hand (${path})`, async ({ harness, up1 }) => {
+      if (path === 'through the worker') await harness.register();
+      const url = `${up1.url}/api/lib`;
+      await harness.ok(url); // stored
+      await expect.poll(async () => describeStored(await harness.fetch(url, { resilience: { timeoutMs: 1, retries: 0 } }))).toBe('cache');
+      up1.resetStats();
+      const checked = await harness.fetch(url, { integrity: WRONG });
+      expect('error' in checked && checked.error.name).toBe('TypeError');
+      expect(up1.stats().byPath['/api/lib']).toBe(1);
+    });
+  }
+});
+
+function describeStored(result: Awaited<ReturnType<import('./fixtures.js').Harness['fetch']>>): string | undefined {
+  return 'meta' in result ? result.meta.source : undefined;
+}
