@@ -3,11 +3,14 @@ import { expect, test } from './fixtures.js';
 
 // What a page that swaps fetch for resilientFetch expects to keep (tests/unit/core/fetch-fidelity.test.ts has the engine's side).
 
-/** The page sends a keepalive write from `pagehide` with resilientFetch, and one with fetch beside it, then leaves. */
+/**
+ * The page sends a keepalive write from `pagehide` with resilientFetch, then leaves. (Alone: in a
+ * page our worker controls, Chromium lost a second keepalive fetch made in the same pagehide, its
+ * own fetch's included, 2 runs in 6.)
+ */
 async function leaveWithBeacon(page: Page, url: string, next: string): Promise<void> {
   await page.evaluate((u) => {
     addEventListener('pagehide', () => void window.harness.fetch(`${u}/api/beacon`, { method: 'POST', body: 'session ended', keepalive: true }));
-    addEventListener('pagehide', () => void fetch(`${u}/api/beacon-plain`, { method: 'POST', body: 'session ended', keepalive: true }));
   }, url);
   await page.goto(next);
 }
@@ -15,8 +18,7 @@ async function leaveWithBeacon(page: Page, url: string, next: string): Promise<v
 test.describe('a keepalive write sent as the page goes away (pagehide)', () => {
   test('reaches the upstream from a page no worker controls, before the in-page engine was ever loaded', async ({ harness, up1, app }) => {
     await leaveWithBeacon(harness.page, up1.url, `${app.url}/nothing-here.txt`);
-    await up1.waitFor((s) => s.requests.some((r) => r.path === '/api/beacon-plain'), 5_000, "fetch's own beacon");
-    await expect.poll(() => up1.requests().filter((r) => r.path === '/api/beacon').map((r) => r.body), { timeout: 3_000 }).toEqual(['session ended']);
+    await expect.poll(() => up1.requests().filter((r) => r.path === '/api/beacon').map((r) => r.body), { timeout: 5_000 }).toEqual(['session ended']);
   });
 
   test('reaches the upstream from a page our worker controls, before the page asked the worker who it is', async ({ harness, up1, app }) => {
@@ -24,9 +26,21 @@ test.describe('a keepalive write sent as the page goes away (pagehide)', () => {
     await harness.page.reload(); // a new page: it has not asked the worker yet
     expect(await harness.page.evaluate(() => window.harness.controlled())).toBe(true);
     await leaveWithBeacon(harness.page, up1.url, `${app.url}/nothing-here.txt`);
-    await up1.waitFor((s) => s.requests.some((r) => r.path === '/api/beacon-plain'), 5_000, "fetch's own beacon");
-    await expect.poll(() => up1.requests().filter((r) => r.path === '/api/beacon').map((r) => r.body), { timeout: 3_000 }).toEqual(['session ended']);
+    await expect.poll(() => up1.requests().filter((r) => r.path === '/api/beacon').map((r) => r.body), { timeout: 5_000 }).toEqual(['session ended']);
   });
+});
+
+test('a plain fetch with keepalive, sent as the page goes away, reaches an origin our worker leaves to the browser, every time', async ({ harness, up1, app }) => {
+  await harness.register();
+  // Lost about 3 times in 4 (6 of 8 runs) in a page our worker controls, never under a worker that
+  // answers it itself (8 of 8): four page visits in a row make a loss all but certain to show.
+  for (let visit = 1; visit <= 4; visit++) {
+    await harness.page.goto(`${app.url}/`);
+    expect(await harness.page.evaluate(() => window.harness.controlled())).toBe(true);
+    await harness.page.evaluate(([u, n]) => addEventListener('pagehide', () => void fetch(`${u}/api/beacon`, { method: 'POST', body: `visit ${n}`, keepalive: true })), [up1.url, visit] as const);
+    await harness.page.goto(`${app.url}/nothing-here.txt`);
+    await expect.poll(() => up1.requests().filter((r) => r.path === '/api/beacon').map((r) => r.body).sort(), { timeout: 5_000 }).toEqual(Array.from({ length: visit }, (_, i) => `visit ${i + 1}`));
+  }
 });
 
 test.describe('a call made with integrity whose answer does not match', () => {
