@@ -133,7 +133,12 @@ export function installResilience(config: ResilienceConfig = {}, scope: ServiceW
       event.respondWith((async () => fetch(carriesPageHeaders(request) ? stripPageHeaders(request) : request))());
       return;
     }
-    if (!routes(request)) return;
+    if (!routes(request)) {
+      // A keepalive request (often a page's last, from pagehide) is sent by the worker, which
+      // outlives the page: left to the browser's fallback to the network, Chromium lost 6 in 8.
+      if (request.keepalive) event.respondWith(fetch(request));
+      return;
+    }
     const response = handle(request);
     event.respondWith(response);
     // The response goes back first; state writes, the cache write and the span export finish after.
