@@ -177,3 +177,18 @@ describe('a caller that aborts while the body is being read', () => {
     expect(cache.entries.size).toBe(0);
   });
 });
+
+describe('an input that is neither a string, a URL nor a Request', () => {
+  // fetch takes any object by its string (WebIDL USVString): `fetch(location)`, `fetch(anchor)`.
+  const link = { toString: () => `${A}/orders?page=2` };
+
+  for (const method of ['GET', 'POST']) {
+    it(`is fetched as its string, as fetch does (${method})`, async () => {
+      const { rf, transport, clock } = setup();
+      const answer = await settle(clock, rf(link as unknown as string, { method }));
+      expect(answer.error).toBeUndefined();
+      expect(answer.value?.status).toBe(200);
+      expect(transport.seen.map((r) => `${r.method} ${r.url}`)).toEqual([`${method} ${A}/orders?page=2`]);
+    });
+  }
+});
