@@ -5,10 +5,10 @@
  * location, as fetch does; anything fetch would reject throws the same TypeError.
  */
 export function absoluteUrl(input: RequestInfo | URL): string {
-  if (typeof input === 'string') {
-    if (input.startsWith('https://') || input.startsWith('http://')) return input;
-    const base = (globalThis as { location?: { href: string } }).location?.href;
-    return new URL(input, base).href;
-  }
-  return input instanceof URL ? input.href : input.url;
+  if (typeof input === 'object' && 'url' in input) return input.url; // a Request (of any realm)
+  // Anything else by its string, as fetch takes it: a URL, `location`, an anchor element.
+  const url = String(input);
+  if (url.startsWith('https://') || url.startsWith('http://')) return url;
+  const base = (globalThis as { location?: { href: string } }).location?.href;
+  return new URL(url, base).href;
 }
