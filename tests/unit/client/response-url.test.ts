@@ -32,7 +32,7 @@ describe("response.url and response.redirected of a redirected answer the engine
     // What the page's fetch resolves with: the worker's rebuilt answer, which the browser gave the request's URL.
     vi.stubGlobal('fetch', async () => {
       const answer = new Response('retried', { headers: { 'X-Resilience-Source': 'network', 'X-Resilience-Attempts': '2', 'X-Resilience-Url': FINAL } });
-      Object.defineProperty(answer, 'url', { value: MOVED });
+      Object.defineProperty(answer, 'url', { value: MOVED, configurable: true }); // as the prototype's getter would read
       return answer;
     });
     const response = await resilientFetch(MOVED);

@@ -12,11 +12,14 @@ import 'fake-indexeddb/auto';
 const MOVED = `${A}/old-path`;
 const FINAL = `${A}/new-path`;
 
-/** A Response as fetch gives one: Node's `new Response` leaves url '' and redirected false. */
+/** A Response as fetch gives one: Node's `new Response` leaves url '' and redirected false (a clone keeps fetch's). */
 function fetched(body: string | null, status: number, url: string, redirected: boolean): Response {
-  const response = new Response(body, { status });
-  Object.defineProperties(response, { url: { value: url }, redirected: { value: redirected } });
-  return response;
+  return withUrl(new Response(body, { status }), url, redirected);
+}
+
+function withUrl(response: Response, url: string, redirected: boolean): Response {
+  const clone = response.clone.bind(response);
+  return Object.defineProperties(response, { url: { value: url }, redirected: { value: redirected }, clone: { value: () => withUrl(clone(), url, redirected) } });
 }
 
 /** An upstream reached through a 302 from MOVED to FINAL: answers `statuses` in turn (the last repeats). */
