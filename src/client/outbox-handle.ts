@@ -23,10 +23,11 @@ let flushWhenOnline: (() => Promise<unknown>) | undefined;
 export function outboxHandle(worker: () => ServiceWorker): OutboxHandle {
   const ask = async (command: Command) => unwrap(await sendCommand(worker(), command, 60_000)).outbox ?? { entries: [], origins: [], log: [] };
   if (flushWhenOnline === undefined && typeof window !== 'undefined') window.addEventListener('online', () => void flushWhenOnline!().catch(() => undefined));
-  flushWhenOnline = () => ask({ type: 'outbox', action: 'flush' });
+  const flush = (flushWhenOnline = () => ask({ type: 'outbox', action: 'flush' }));
   return {
     list: () => ask({ type: 'outbox', action: 'list' }),
-    flush: () => ask({ type: 'outbox', action: 'flush' }),
-    clear: (partition) => ask(partition === undefined ? { type: 'outbox', action: 'clear' } : { type: 'outbox', action: 'clear', partition }),
+    flush,
+    // Left out or undefined, the worker reads the same: every partition (sw/outbox/install.ts).
+    clear: (partition) => ask({ type: 'outbox', action: 'clear', partition }),
   };
 }

@@ -64,11 +64,11 @@ export async function registerResilience(options: RegisterOptions): Promise<Resi
   checkOptions(options);
   setPageSettings({ ...options.config, cache: options.cache });
   // Until the worker controls the page (or if it never can), calls run in the page.
-  if (typeof navigator === 'undefined' || !navigator.serviceWorker?.controller) prefetchPageEngine();
+  if (!globalThis.navigator?.serviceWorker?.controller) prefetchPageEngine();
   if (typeof window !== 'undefined' && !window.isSecureContext) {
     throw new Error(`resilient-fetch: service workers need a secure context (https, or http://localhost); ${location.origin} is not one. resilientFetch runs in the page instead.`);
   }
-  const container = typeof navigator !== 'undefined' ? navigator.serviceWorker : undefined;
+  const container = globalThis.navigator?.serviceWorker;
   if (container === undefined) {
     throw new Error('resilient-fetch: service workers are unavailable in this browser or context; resilientFetch runs in the page instead.');
   }

@@ -8,7 +8,7 @@ import { viaWorker } from './via-worker.js';
  * handshake); otherwise the same engine, loaded on demand, runs right here.
  */
 export async function resilientFetch(input: RequestInfo | URL, init?: ResilientRequestInit): Promise<Response> {
-  const worker = typeof navigator !== 'undefined' ? navigator.serviceWorker?.controller : null;
+  const worker = globalThis.navigator?.serviceWorker?.controller; // none outside a browser (Node)
   if (worker && (await isOurWorker(worker))) return viaWorker(worker, input, init);
   return (await loadPageEngine())(input, init);
 }

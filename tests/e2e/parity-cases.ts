@@ -170,11 +170,12 @@ export const CASES: Case[] = [
 export type Seen = Record<string, unknown> & { upstream: string[] };
 
 /** The compared headers of a response (see the exclusions above). */
-function comparedHeaders(headers: Record<string, string>): Record<string, string> {
+/** `normalize`: each path's own upstream in a header's URL (X-Resilience-Url), as in response.url. */
+function comparedHeaders(headers: Record<string, string>, normalize: (text: string) => string): Record<string, string> {
   return Object.fromEntries(
     Object.entries(headers)
       .filter(([name]) => !['x-resilience-trace-id', 'age', 'date'].includes(name))
-      .map(([name, value]) => [name, name === 'retry-after' && /^\d+$/.test(value) ? 'whole seconds' : value]),
+      .map(([name, value]) => [name, name === 'retry-after' && /^\d+$/.test(value) ? 'whole seconds' : normalize(value)]),
   );
 }
 
@@ -226,7 +227,7 @@ export async function observe(place: Place, up: ChaosUpstreamHandle, redirector:
   if ('error' in result) return { error: normalize(`${result.error.name}: ${result.error.message}`), reason: result.error.reason, retryAfterMs: wholeSeconds(result.error.retryAfterMs), upstream };
   const { source, reason, attempts, stale } = result.meta;
   const { status, statusText, type, redirected } = result;
-  return { status, statusText, type: type === 'default' ? 'basic' : type, body: comparedBody(normalize(result.body)), url: normalize(result.url), redirected, source, reason, attempts, stale, headers: comparedHeaders(result.headers), upstream };
+  return { status, statusText, type: type === 'default' ? 'basic' : type, body: comparedBody(normalize(result.body)), url: normalize(result.url), redirected, source, reason, attempts, stale, headers: comparedHeaders(result.headers, normalize), upstream };
 }
 
 async function storedWithin(place: Place, url: string, timeoutMs: number): Promise<void> {
