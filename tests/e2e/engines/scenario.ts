@@ -36,8 +36,8 @@ export function scenario(title: string, body: (world: World) => Promise<void>, o
  * A policy that makes a breaker trip after a handful of calls and stay open for the rest of the
  * test: the breaker shortens its open period by up to half at random, so the 1.5 s this once had
  * could end 0.75 s after the trip, and on a loaded machine the call a test made next to see it
- * refused went out as the half-open probe (cache.spec, 1 run in 3 beside a busy loop). A test that
- * needs the breaker to recover sets its own openMs and polls for half-open.
+ * refused went out as the half-open probe (cache.spec's 503 case, once in 7 runs, beside a busy
+ * loop). A test that needs the breaker to recover sets its own openMs and polls for half-open.
  */
 export function fastBreaker(origin: string, overrides: Record<string, unknown> = {}): LiveConfig {
   return {
