@@ -8,6 +8,9 @@ import { viaWorker } from './via-worker.js';
  * handshake); otherwise the same engine, loaded on demand, runs right here.
  */
 export async function resilientFetch(input: RequestInfo | URL, init?: ResilientRequestInit): Promise<Response> {
+  // Often the page's last call (pagehide): fetch sends it now (it ignores `resilience`), as the page
+  // may be gone before our worker answers the handshake or the in-page engine loads (both lost it).
+  if (init?.keepalive || (input as Request).keepalive) return fetch(input, init);
   const worker = globalThis.navigator?.serviceWorker?.controller; // none outside a browser (Node)
   if (worker && (await isOurWorker(worker))) return viaWorker(worker, input, init);
   return (await loadPageEngine())(input, init);

@@ -26,7 +26,7 @@ export interface CallHost {
   /** Keep a write-behind promise alive for `settled()`; what it returns settles with it and never rejects. */
   track(promise: Promise<unknown>): Promise<void>;
   /** Keep an app callback's write (a cache's put) for `settled()`, bounded, reported when stuck. */
-  trackWrite(write: Promise<unknown>, name: 'cache.put', origin?: string): Promise<void>;
+  trackWrite(write: Promise<unknown>, name: 'cache.put', origin?: string, progress?: () => number): Promise<void>;
   /** Write an origin's state behind. */
   save(state: OriginState): void;
 }

@@ -113,6 +113,14 @@ export class Engine {
 
   private begin(input: RequestInfo | URL, init: ResilientRequestInit | undefined, options: CallOptions | undefined): Promise<Response> {
     const url = absoluteUrl(input);
+    // fetch reads data:, blob: and about: URLs itself, and 'only-if-cached' from its HTTP cache:
+    // no server, so nothing to retry, count or store. (Piped through, 100 data: reads at once
+    // shared one 'null' origin's slots and 30 got a synthetic 503, a blob: URL got its origin's
+    // open breaker, and two cache misses opened it.)
+    if (!url.startsWith('http') || (init?.cache ?? (input as Request).cache) === 'only-if-cached') return this.deps.transport(input, withoutOptions(init));
+    // fetch rejects an answer that fails `integrity` as it rejects a network failure: the same bytes
+    // would fail again, and no stored copy was checked against the hash (served, it was the answer).
+    if (init?.integrity || (input as Request).integrity) options = { ...options, retries: 0, fallback: 'none' };
     const state = this.registry.get(originOf(url));
     const policy = state.policy;
     const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined);
@@ -191,10 +199,19 @@ export class Engine {
    * made on its own (a stuck one holds no later one), and a save writes the whole origin state,
    * so the next one still stores what the stuck one carried. A write that lands late is kept.
    */
-  trackWrite(write: Promise<unknown>, name: 'store.save' | 'cache.put', origin?: string): Promise<void> {
+  trackWrite(write: Promise<unknown>, name: 'store.save' | 'cache.put', origin?: string, progress?: () => number): Promise<void> {
     const { clock, deadlines } = this.deps;
+    // A put still receiving its body is not stuck: the wait starts again while chunks arrive (a
+    // steady 5 s download was reported as a stuck cache, and said so to the page's error tracker).
+    const waited = async (): Promise<unknown> => {
+      for (;;) {
+        const seen = progress?.();
+        const result = await within(deadlines, clock.now(), STUCK_AFTER_MS, write);
+        if (result !== TIMED_OUT || progress?.() === seen) return result;
+      }
+    };
     return this.track(
-      within(deadlines, clock.now(), STUCK_AFTER_MS, write).then((result) => {
+      waited().then((result) => {
         if (result !== TIMED_OUT) return;
         const message = `${name}: no answer in ${STUCK_AFTER_MS} ms`;
         reportError(new Error(message));

@@ -11,6 +11,8 @@ import type { CallOptions, FailureReason, RejectReason, ResilienceReason } from 
 export interface OutcomeHost extends FallbackHost {
   readonly state: OriginState;
   readonly options: CallOptions | undefined;
+  /** The caller's signal: once it aborted, the body the cache was reading errored with it. */
+  readonly signal: AbortSignal | undefined;
   /** Its caller already has a stored copy; the call went on only to refresh the store. */
   readonly answered: boolean;
   safeUrl(): string;
@@ -22,7 +24,17 @@ export function succeed(call: OutcomeHost, response: Response): Response {
   if (usesCache(call.method, cache, call.fallback) && response.status === 200) {
     try {
       const key = call.cacheKey();
-      if (cache.wants?.(key, response) ?? true) call.stored = call.engine.trackWrite(cache.put(key, response.clone()), 'cache.put', call.state.origin);
+      if (cache.wants?.(key, response) ?? true) {
+        // The copy's chunks counted as they pass to the cache: a put still receiving its body is not stuck (engine.ts trackWrite).
+        let chunks = 0;
+        const copy = response.clone();
+        const body = copy.body?.pipeThrough(new TransformStream({ transform: (chunk, out) => out.enqueue((chunks++, chunk)) }));
+        // A copy cut off by the caller's abort is no error of the cache's (fetch reports none either).
+        const put = Promise.resolve(cache.put(key, body ? new Response(body, copy) : copy)).catch((error: unknown) => {
+          if (!call.signal?.aborted) throw error;
+        });
+        call.stored = call.engine.trackWrite(put, 'cache.put', call.state.origin, () => chunks);
+      }
     } catch (error) {
       call.engine.track(Promise.reject(error)); // reported by track; the caller still gets the response
     }
