@@ -22,7 +22,8 @@ let flushWhenOnline: (() => Promise<unknown>) | undefined;
 /** Also asks for a replay when this page sees the device come back online (workers may not). */
 export function outboxHandle(worker: () => ServiceWorker): OutboxHandle {
   const ask = async (command: Command) => unwrap(await sendCommand(worker(), command, 60_000)).outbox ?? { entries: [], origins: [], log: [] };
-  if (flushWhenOnline === undefined && typeof window !== 'undefined') window.addEventListener('online', () => void flushWhenOnline!().catch(() => undefined));
+  // No addEventListener outside a browser (Node).
+  if (flushWhenOnline === undefined) globalThis.addEventListener?.('online', () => void flushWhenOnline!().catch(() => undefined));
   const flush = (flushWhenOnline = () => ask({ type: 'outbox', action: 'flush' }));
   return {
     list: () => ask({ type: 'outbox', action: 'list' }),
