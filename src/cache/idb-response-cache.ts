@@ -1,5 +1,5 @@
 import { reportError } from '../core/report-error.js';
-import { cancelBody } from '../core/responses.js';
+import { cancelBody, withUrlOf } from '../core/responses.js';
 import { ageMs } from '../core/stored-age.js';
 import { createConnection } from './connection.js';
 import type { IdbResponseCache } from './idb-cache-interface.js';
@@ -126,8 +126,9 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
         const key = keyOf(hit.entry);
         void work.track('touch', async () => touch(await connection.get(), key, now));
       }
-      const { status, statusText, headers, storedAt } = hit.entry;
-      return { response: new Response(hit.body, { status, statusText, headers }), storedAt };
+      const { status, statusText, headers, storedAt, url: requested, finalUrl } = hit.entry;
+      // The copy reads as the answer it copies, redirect included, as a Cache API copy does.
+      return { response: withUrlOf(new Response(hit.body, { status, statusText, headers }), { url: finalUrl ?? requested, redirected: finalUrl !== undefined }), storedAt };
     } catch (error) {
       counters.misses += 1;
       report({ type: 'cache-error', operation: 'match', error });
@@ -175,6 +176,7 @@ export function createIdbResponseCache(options?: IdbResponseCacheOptions): IdbRe
       partition: current ?? NO_PARTITION,
       method: 'GET',
       url: withoutFragment(request.url),
+      ...(response.redirected ? { finalUrl: response.url } : {}),
       varyKey: varyKey(vary),
       vary,
       status: response.status,

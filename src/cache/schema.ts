@@ -13,6 +13,8 @@ export interface EntryRecord {
   method: string;
   /** Request URL without its fragment. */
   url: string;
+  /** The answer's own URL when fetch followed a redirect to it (absent on entries stored before). */
+  finalUrl?: string;
   /** `vary` serialized: the last part of the primary key. */
   varyKey: string;
   /** The request header values the response's Vary named: lower-cased names, sorted. */

@@ -22,11 +22,13 @@ let flushWhenOnline: (() => Promise<unknown>) | undefined;
 /** Also asks for a replay when this page sees the device come back online (workers may not). */
 export function outboxHandle(worker: () => ServiceWorker): OutboxHandle {
   const ask = async (command: Command) => unwrap(await sendCommand(worker(), command, 60_000)).outbox ?? { entries: [], origins: [], log: [] };
-  if (flushWhenOnline === undefined && typeof window !== 'undefined') window.addEventListener('online', () => void flushWhenOnline!().catch(() => undefined));
-  flushWhenOnline = () => ask({ type: 'outbox', action: 'flush' });
+  // No addEventListener outside a browser (Node).
+  if (flushWhenOnline === undefined) globalThis.addEventListener?.('online', () => void flushWhenOnline!().catch(() => undefined));
+  const flush = (flushWhenOnline = () => ask({ type: 'outbox', action: 'flush' }));
   return {
     list: () => ask({ type: 'outbox', action: 'list' }),
-    flush: () => ask({ type: 'outbox', action: 'flush' }),
-    clear: (partition) => ask(partition === undefined ? { type: 'outbox', action: 'clear' } : { type: 'outbox', action: 'clear', partition }),
+    flush,
+    // Left out or undefined, the worker reads the same: every partition (sw/outbox/install.ts).
+    clear: (partition) => ask({ type: 'outbox', action: 'clear', partition }),
   };
 }

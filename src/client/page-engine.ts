@@ -49,9 +49,11 @@ export function pageEngine({ settings, follow, traceHook }: PageContext): PageCa
 }
 
 /**
- * A response the engine builds (retried, stored, synthetic: type 'default') has no URL, and
- * `response.url` was '' in the page only: through the worker the browser gives it the request's,
- * as fetch does. (An opaque response's '' is fetch's own and stays.)
+ * A response the engine builds with no answer of the network's behind it (synthetic, the app's
+ * fallback handler's, a copy stored before copies kept their URL: type 'default') has no URL, and
+ * `response.url` was '' in the page only: through the worker the browser gives it the request's.
+ * (A retried answer or a stored copy has the URL fetch reported, core/responses.ts withUrlOf; an
+ * opaque response's '' is fetch's own and stays.)
  */
 function withResponseUrl(call: PageCall): PageCall {
   return async (input, init) => {

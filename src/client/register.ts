@@ -64,21 +64,19 @@ export async function registerResilience(options: RegisterOptions): Promise<Resi
   checkOptions(options);
   setPageSettings({ ...options.config, cache: options.cache });
   // Until the worker controls the page (or if it never can), calls run in the page.
-  if (typeof navigator === 'undefined' || !navigator.serviceWorker?.controller) prefetchPageEngine();
-  if (typeof window !== 'undefined' && !window.isSecureContext) {
+  if (!globalThis.navigator?.serviceWorker?.controller) prefetchPageEngine();
+  if (globalThis.isSecureContext === false) { // undefined outside a browser (Node)
     throw new Error(`resilient-fetch: service workers need a secure context (https, or http://localhost); ${location.origin} is not one. resilientFetch runs in the page instead.`);
   }
-  const container = typeof navigator !== 'undefined' ? navigator.serviceWorker : undefined;
+  const container = globalThis.navigator?.serviceWorker;
   if (container === undefined) {
     throw new Error('resilient-fetch: service workers are unavailable in this browser or context; resilientFetch runs in the page instead.');
   }
   const timeoutMs = options.timeoutMs ?? 10_000;
   let registration: ServiceWorkerRegistration | undefined;
   try {
-    registration = await container.register(options.scriptURL, {
-      type: options.type ?? 'module',
-      ...(options.scope !== undefined ? { scope: options.scope } : {}),
-    });
+    // An undefined scope is an absent one (WebIDL dictionaries): the browser's default.
+    registration = await container.register(options.scriptURL, { type: options.type ?? 'module', scope: options.scope });
   } catch (error) {
     // A deploy whose script fails leaves the working worker in control: saying the page took over misled.
     throw new Error(`resilient-fetch: the service worker at ${String(options.scriptURL)} could not be registered (${error instanceof Error ? error.message : String(error)}); ${container.controller ? 'the worker in control keeps serving this page' : 'resilientFetch runs in the page instead'}.`, { cause: error });

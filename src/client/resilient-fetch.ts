@@ -11,7 +11,7 @@ export async function resilientFetch(input: RequestInfo | URL, init?: ResilientR
   // Often the page's last call (pagehide): fetch sends it now (it ignores `resilience`), as the page
   // may be gone before our worker answers the handshake or the in-page engine loads (both lost it).
   if (init?.keepalive || (input as Request).keepalive) return fetch(input, init);
-  const worker = typeof navigator !== 'undefined' ? navigator.serviceWorker?.controller : null;
+  const worker = globalThis.navigator?.serviceWorker?.controller; // none outside a browser (Node)
   if (worker && (await isOurWorker(worker))) return viaWorker(worker, input, init);
   return (await loadPageEngine())(input, init);
 }

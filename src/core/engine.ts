@@ -14,6 +14,7 @@ import { ResolvedPolicy } from './policy.js';
 import { OriginRegistry } from './registry.js';
 import { messageOf, reportError } from './report-error.js';
 import { planRequest, type RequestPlan } from './request-plan.js';
+import { refuseNoCorsRedirect } from './refused-redirect.js';
 import { rejectionError } from './outcome.js';
 import { syntheticResponse } from './responses.js';
 import { systemClock } from './system-clock.js';
@@ -99,6 +100,7 @@ export class Engine {
       let options = init?.resilience;
       if (options !== undefined) validateCallOptions(options);
       if (options?.bypass === true) return this.deps.transport(input, withoutOptions(init));
+      refuseNoCorsRedirect(input, init);
       // Read the caller's context now: zone.js cannot follow it across the awaits below.
       const tracing = this.deps.tracing;
       if (tracing !== undefined && options?.traceContext === undefined) options = { ...options, traceContext: activeContext(tracing) };

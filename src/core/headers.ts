@@ -3,6 +3,12 @@ export const SOURCE = 'X-Resilience-Source';
 export const REASON = 'X-Resilience-Reason';
 export const ATTEMPTS = 'X-Resilience-Attempts';
 export const TRACE_ID = 'X-Resilience-Trace-Id';
+/**
+ * On an answer the engine rebuilt from a redirected one: its final URL. A worker's rebuilt
+ * Response has no URL list, so the browser gives the page the request's URL (and redirected
+ * false); our page client puts this one back, as fetch would have reported it.
+ */
+export const FINAL_URL = 'X-Resilience-Url';
 /** Per-call options from the page to the worker; stripped before the request leaves. */
 export const OPTIONS_HEADER = 'X-Resilience-Options';
 /**

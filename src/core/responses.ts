@@ -1,4 +1,4 @@
-import { ATTEMPTS, REASON, SOURCE, TRACE_ID } from './headers.js';
+import { ATTEMPTS, FINAL_URL, REASON, SOURCE, TRACE_ID } from './headers.js';
 import type { ResilienceReason, ResponseSource } from './types.js';
 
 export interface Annotation {
@@ -23,7 +23,21 @@ export function annotate(response: Response, note: Annotation): Response {
   if (note.reason !== undefined) headers.set(REASON, note.reason);
   if (note.traceId !== undefined) headers.set(TRACE_ID, note.traceId);
   if (note.ageSeconds !== undefined) headers.set('Age', String(note.ageSeconds));
-  return new Response(withoutBody(response.status) ? null : response.body, { status: response.status, statusText: response.statusText, headers });
+  return withUrlOf(new Response(withoutBody(response.status) ? null : response.body, { status: response.status, statusText: response.statusText, headers }), response);
+}
+
+/**
+ * Gives a Response we built the `url` and `redirected` of the answer it stands for, as fetch
+ * reported them: `new Response` has no URL list (url '', redirected false), and after a retry a
+ * 302'd call read as if it had not been redirected. Own properties, as fetch's are read-only
+ * getters. A worker's Response keeps no own property across respondWith, so a redirected one
+ * also names its final URL in a header, which our page client applies (FINAL_URL).
+ */
+export function withUrlOf(built: Response, answer: { url: string; redirected: boolean }): Response {
+  if (answer.url === '') return built;
+  Object.defineProperties(built, { url: { value: answer.url }, redirected: { value: answer.redirected } });
+  if (answer.redirected) built.headers.set(FINAL_URL, answer.url);
+  return built;
 }
 
 /**

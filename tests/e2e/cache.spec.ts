@@ -41,7 +41,8 @@ test.describe('stale-if-error from IndexedDB', () => {
       const fast = await harness.ok(`${up1.url}/api/profile`);
       expect(fast.meta).toMatchObject({ source: 'cache', reason: 'circuit-open' });
       expect(fast.body).toBe(fresh.body);
-      expect(fast.ms).toBeLessThan(400); // under the attempt timeout (400 ms) it would wait for, were the call sent
+      // Fast because nothing was sent, so no attempt's timeout was waited for (a bound on fast.ms
+      // would time the loaded machine, not the breaker: speed is benchmarks' to measure).
       expect(up1.stats().total).toBe(before);
       const notices = await harness.page.evaluate(() => window.harness.broadcasts().filter((b) => b.type === 'cache'));
       expect(notices.some((n) => n.type === 'cache' && n.kind === 'stale-served' && n.url === `${up1.url}/api/profile`)).toBe(true);

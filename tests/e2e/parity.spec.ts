@@ -54,7 +54,7 @@ const test = base.extend<{ paths: Path[]; redirector: string }, { places: Places
   paths: async ({ places }, use) => {
     const ups = await Promise.all(PATHS.map(() => startChaosUpstream({ name: 'upstream' })));
     // A first call on each path, not compared: a worker the browser stopped while idle starts
-    // again here, not inside a case's 1 s attempt (one cold start took longer, and retried).
+    // again here, not inside a case's attempt (one cold start took longer than the 1 s attempts had, and retried).
     await Promise.all(PATHS.map(async (name, i) => expect(await places[name].evaluate((url) => window.harness.call({ url }), `${ups[i]!.url}/api/warm-up`)).toMatchObject({ status: 200 })));
     await use(PATHS.map((name, i) => ({ name, up: ups[i]!, page: places[name] })));
     await Promise.all(ups.map((up) => up.close()));

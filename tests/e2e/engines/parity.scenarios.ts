@@ -45,7 +45,7 @@ const SUBSET = [
   'PUT FormData, 503 then 200',
   'PUT URLSearchParams, 503 then 200',
   'DELETE 503 then 200',
-  'GET per-call timeoutMs 100 on a 250 ms answer',
+  'GET per-call timeoutMs 1500 on a 4 s answer',
   'GET with an invalid per-call option',
   "GET redirect: 'error'",
   'GET with a method fetch refuses',
@@ -74,7 +74,7 @@ scenario('parity: the same calls through the worker and in the in-page engine, p
       await inPage.tab.evaluate('(c) => window.harness.inPageConfig(c)', { policy: POLICY });
     }
     const paths: [PathName, HarnessPage][] = [['worker', worker], ['page', page], ['page+zone', zoned]];
-    // A first call on each path, not compared: the worker starts here, not inside a case's 1 s attempt.
+    // A first call on each path, not compared: the worker starts here, not inside a case's attempt.
     for (const [, at] of paths) assert.equal((await runCase(at, redirector.url, { name: 'warm-up' })).status, 200);
 
     const found: string[] = [];

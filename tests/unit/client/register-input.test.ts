@@ -21,3 +21,18 @@ describe('registerResilience options', () => {
     await expect(registering).rejects.toThrow(message);
   });
 });
+
+describe('registerResilience outside a secure context', () => {
+  it('says why, names the origin, and that calls run in the page', async () => {
+    // A page served from http://192.168.0.5 (not localhost): the browser hides service workers.
+    Object.assign(globalThis, { isSecureContext: false, location: { origin: 'http://192.168.0.5:5173' } });
+    try {
+      await expect(registerResilience({ scriptURL: '/sw.js' })).rejects.toThrow(
+        'resilient-fetch: service workers need a secure context (https, or http://localhost); http://192.168.0.5:5173 is not one. resilientFetch runs in the page instead.',
+      );
+    } finally {
+      Reflect.deleteProperty(globalThis, 'isSecureContext');
+      Reflect.deleteProperty(globalThis, 'location');
+    }
+  });
+});
