@@ -4,7 +4,7 @@ import { ResilienceError } from './errors.js';
 import { handlerAnswer, storedCopy, usesCache, type FallbackHost } from './fallback.js';
 import type { LocalRejection } from './local-rejection.js';
 import type { OriginState } from './origin-state.js';
-import { annotate, cancelBody, retryAfterSeconds, syntheticResponse } from './responses.js';
+import { annotate, cancelBody, retryAfterSeconds, syntheticResponse, withUrlOf } from './responses.js';
 import type { CallOptions, FailureReason, RejectReason, ResilienceReason } from './types.js';
 
 /** What the caller's answer is made from: its call, once the attempts are over. */
@@ -30,7 +30,7 @@ export function succeed(call: OutcomeHost, response: Response): Response {
         const copy = response.clone();
         const body = copy.body?.pipeThrough(new TransformStream({ transform: (chunk, out) => out.enqueue((chunks++, chunk)) }));
         // A copy cut off by the caller's abort is no error of the cache's (fetch reports none either).
-        const put = Promise.resolve(cache.put(key, body ? new Response(body, copy) : copy)).catch((error: unknown) => {
+        const put = Promise.resolve(cache.put(key, body ? withUrlOf(new Response(body, copy), copy) : copy)).catch((error: unknown) => {
           if (!call.signal?.aborted) throw error;
         });
         call.stored = call.engine.trackWrite(put, 'cache.put', call.state.origin, () => chunks);
@@ -92,3 +92,4 @@ async function fallbackFor(call: OutcomeHost, reason: ResilienceReason): Promise
   if (call.answered) return undefined;
   return (await storedCopy(call, reason)) ?? (await handlerAnswer(call, reason));
 }
+
