@@ -117,10 +117,13 @@ export const CASES: Case[] = [
   { name: 'GET during a pause with a stored copy', first: {}, faults: { outage: true, retryAfter: '2' }, call: { resilience: { retries: 0 } } },
   // 100 ms on a 250 ms answer once cut the zoned page's call before its request reached the upstream (load average ~13).
   { name: 'GET per-call timeoutMs 1500 on a 4 s answer', faults: { latencyMs: 4_000 }, call: { resilience: { timeoutMs: 1_500, retries: 0 } } },
-  { name: 'GET deadlineMs 200 on a hang', faults: { hang: true }, call: { resilience: { deadlineMs: 200 } } },
+  { name: 'GET deadlineMs 1500 on a hang', faults: { hang: true }, call: { resilience: { deadlineMs: 1_500 } } }, // not 200 ms: as the per-call timeout above
   { name: 'GET outage with a stored copy, maxStaleMs 0', faults: { outage: true }, first: {}, call: { resilience: { maxStaleMs: 0 } } },
-  { name: 'GET aborted by the app during a hang', faults: { hang: true }, call: { abortAfterMs: 100 } },
-  { name: 'GET with AbortSignal.timeout(100) during a hang', faults: { hang: true }, call: { abortAfterMs: 100, abortWith: 'timeout' } },
+  // The app aborts 1.5 s in, once the request has reached the upstream: at 100 ms, WebKit under
+  // load (average ~11) aborted it before it arrived on one path, 2 runs in 2, and the paths'
+  // upstreams differed by timing alone.
+  { name: 'GET aborted by the app during a hang', faults: { hang: true }, call: { abortAfterMs: 1_500 } },
+  { name: 'GET with AbortSignal.timeout(1500) during a hang', faults: { hang: true }, call: { abortAfterMs: 1_500, abortWith: 'timeout' } },
   { name: 'GET with an invalid per-call option', call: { resilience: { retries: -1 } }, unsent: true },
   { name: 'GET with an unknown per-call option', call: { resilience: { retry: 1 } }, unsent: true },
   { name: 'POST keyed string body, outage, retries exhausted', faults: { outage: true }, call: { method: 'POST', headers: KEY, body: { as: 'string', text: 'hello' } } },
@@ -140,11 +143,12 @@ export const CASES: Case[] = [
   { name: "GET mode: 'no-cors', 503 then 200", faults: FAIL_ONCE, call: { init: { mode: 'no-cors' } } },
   { name: 'POST unkeyed, idempotent: true, 503 then 200', faults: FAIL_ONCE, call: { method: 'POST', body: { as: 'string', text: 'hello' }, resilience: { idempotent: true } } },
   { name: 'GET reset, a secret in the query', faults: { reset: true }, query: 'token=secret', call: { resilience: { retries: 0 } } },
-  { name: 'POST keyed Request object aborted by the app during a hang', faults: { hang: true }, call: { method: 'POST', headers: KEY, body: { as: 'request', text: 'hello' }, abortAfterMs: 100 } },
+  { name: 'POST keyed Request object aborted by the app during a hang', faults: { hang: true }, call: { method: 'POST', headers: KEY, body: { as: 'request', text: 'hello' }, abortAfterMs: 1_500 } },
   { name: 'GET retries 4 (over the policy), outage', faults: { outage: true }, call: { resilience: { retries: 4 } } },
   { name: 'PUT URLSearchParams, 503 then 200', faults: FAIL_ONCE, call: { method: 'PUT', body: { as: 'params', text: 'hello world' } } },
   { name: 'POST keyed Blob, 503 then 200', faults: FAIL_ONCE, call: { method: 'POST', headers: KEY, body: { as: 'blob', text: '{"a":1}' } } },
-  { name: "GET aborted by the app during a Retry-After wait", faults: { status429: true, retryAfter: '1' }, call: { resilience: { retries: 1 }, abortAfterMs: 300 } },
+  // (The 429 must have come back by the abort, and the retry not yet gone: 1.5 s into a 3 s wait.)
+  { name: "GET aborted by the app during a Retry-After wait", faults: { status429: true, retryAfter: '3' }, call: { resilience: { retries: 1 }, abortAfterMs: 1_500 } },
   { name: 'GET connection reset with a stored copy', first: {}, faults: { reset: true }, call: { resilience: { retries: 1 } } },
   { name: 'GET hang with a stored copy', first: {}, faults: { hang: true }, call: { resilience: { retries: 0 } } },
   { name: 'GET 429 whose Retry-After is past deadlineMs', faults: { status429: true, retryAfter: '3' }, call: { resilience: { deadlineMs: 1_000 } } },

@@ -50,7 +50,7 @@ const SUBSET = [
   "GET redirect: 'error'",
   'GET with a method fetch refuses',
   'GET aborted by the app during a hang',
-  'GET with AbortSignal.timeout(100) during a hang',
+  'GET with AbortSignal.timeout(1500) during a hang',
 ];
 
 function casesNamed(names: string[]): Case[] {
