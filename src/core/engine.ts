@@ -124,6 +124,9 @@ export class Engine {
     const state = this.registry.get(originOf(url));
     const policy = state.policy;
     const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined);
+    // fetch refuses a Request whose body was read (sent once already, say) before sending anything:
+    // left to the transport, the refusal was counted against the breaker as the upstream's failure.
+    if ((input as Request).bodyUsed && init?.body == null) return Promise.reject(new TypeError('Cannot construct a Request with a Request object that has already been used.'));
     if (signal?.aborted) return Promise.reject(signal.reason);
     const now = this.deps.clock.now();
     const deadlineMs = options?.deadlineMs ?? policy.deadlineMs;
@@ -142,7 +145,7 @@ export class Engine {
     }
     const fetchInit = withoutOptions(init);
     const deadline = now + deadlineMs;
-    const plan = planRequest(input, fetchInit, (options?.retries ?? policy.retry.maxRetries) > 0, options?.idempotent, policy.retry.maxBufferedBodyBytes);
+    const plan = planRequest(input, fetchInit, (options?.retries ?? policy.retry.maxRetries) > 0, options?.idempotent, policy.retry.maxBufferedBodyBytes, true);
     if (!isBuffering(plan) && rejection === null && signal === undefined && this.needsNoWatch(plan, options, policy)) {
       const sent = sendFirst(this, state, plan, url, options, now, deadline);
       if (sent !== null) return sent;

@@ -27,6 +27,7 @@ export function planRequest(
   allowRetry: boolean,
   idempotentOverride: boolean | undefined,
   maxBodyBytes: number,
+  leaveUsed = false,
 ): RequestPlan | BufferingPlan {
   const request = typeof input === 'object' && 'method' in input ? input : undefined;
   const method = (init?.method ?? request?.method ?? 'GET').toUpperCase();
@@ -45,7 +46,7 @@ export function planRequest(
     if (typeof FormData !== 'undefined' && initBody instanceof FormData) return freezeFormData(plan, initBody);
     return plan; // strings, buffers, Blobs and URLSearchParams replay as they are
   }
-  if (request !== undefined && mayHaveBody(request)) return bufferRequestBody(plan, request, maxBodyBytes);
+  if (request !== undefined && mayHaveBody(request)) return bufferRequestBody(plan, request, maxBodyBytes, leaveUsed);
   plan.replayable = true;
   return plan;
 }
@@ -82,27 +83,28 @@ function mayHaveBody(request: Request): boolean {
  * (`duplex: 'half'`), which Chromium refuses over HTTP/1.1 and other engines send as
  * "[object ReadableStream]". (A body that came as a stream, a page's `duplex: 'half'` upload,
  * is one: past the limit Chromium refuses it over HTTP/1.1, as it does without us.)
+ * With `leaveUsed` (the engine's calls) the caller's Request ends up used either way, as fetch
+ * leaves it: read from a clone alone, it stayed unused, and the same Request passed again sent the
+ * write again. (Not the outbox's read, bodyWithin: it then builds the write from the original with
+ * that body, which the spec allows from a used Request, but which was never checked in Firefox.)
  */
-function bufferRequestBody(plan: RequestPlan, request: Request, limit: number): RequestPlan | BufferingPlan {
-  if (request.bodyUsed) return plan; // fetch will refuse it, as it would without us
-  const copy = request.clone();
-  const reader = (copy as { body?: ReadableStream<Uint8Array> | null }).body?.getReader();
+function bufferRequestBody(plan: RequestPlan, request: Request, limit: number, leaveUsed: boolean): RequestPlan | BufferingPlan {
+  if (request.bodyUsed) return plan; // refused up front (engine.ts), as fetch refuses it
+  if (!(request as { body?: ReadableStream | null }).body) return bufferBlob(plan, request, limit, leaveUsed);
+  const reader = request.clone().body!.getReader();
+  const original = request.body!; // after clone(): the tee's other branch, which the original now holds
   let stopped = false;
   const read = async (): Promise<RequestPlan> => {
-    let body: BodyInit | undefined;
-    if (reader !== undefined) {
-      const read = await readWithin(reader, limit);
-      if (stopped) return plan; // cut short (its reads ended as "done"): nobody waits for it now
-      if (read.complete) body = read.bytes;
-      else void read.rest.cancel().catch(() => undefined);
-    } else {
-      // No stream to read (Firefox): a Blob, not bytes, which Firefox keeps in a temporary file
-      // past 1 MiB (MutableBlobStorage), and whose size we judge without copying it in.
-      const whole = await copy.blob();
-      if (whole.size <= limit) body = whole;
+    const read = await readWithin(reader, limit);
+    if (stopped) return plan; // cut short (its reads ended as "done"): nobody waits for it now
+    if (!read.complete) {
+      void read.rest.cancel().catch(() => undefined);
+      return plan;
     }
-    if (body === undefined) return plan;
-    plan.body = body;
+    // Replayed from our bytes: the original is cancelled, which marks it used and drops the
+    // chunks the clone's tee kept queued for it.
+    if (leaveUsed) original.cancel().catch(() => undefined);
+    plan.body = read.bytes;
     plan.replayable = true;
     return plan;
   };
@@ -110,10 +112,26 @@ function bufferRequestBody(plan: RequestPlan, request: Request, limit: number): 
   return Object.assign(read(), {
     cancel: (reason: unknown) => {
       stopped = true;
-      reader?.cancel(reason).catch(() => undefined);
-      (request as { body?: ReadableStream | null }).body?.cancel(reason).catch(() => undefined);
+      reader.cancel(reason).catch(() => undefined);
+      original.cancel(reason).catch(() => undefined);
     },
   });
+}
+
+/**
+ * No stream to read (Firefox): a Blob, not bytes, which Firefox keeps in a temporary file past
+ * 1 MiB (MutableBlobStorage), and whose size we judge without copying it in. Read from a clone:
+ * past the limit the original goes out as it is.
+ */
+async function bufferBlob(plan: RequestPlan, request: Request, limit: number, leaveUsed: boolean): Promise<RequestPlan> {
+  const whole = await request.clone().blob();
+  if (whole.size > limit) return plan;
+  // Replayed from our copy: the original is read too, only to leave it used (Firefox gives no
+  // stream to cancel), a second read of at most `limit` bytes.
+  if (leaveUsed) request.blob().catch(() => undefined);
+  plan.body = whole;
+  plan.replayable = true;
+  return plan;
 }
 
 function mayRetry(
