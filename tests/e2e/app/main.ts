@@ -173,6 +173,13 @@ const harness = {
     const made = { string: body?.text, form, params: new URLSearchParams({ note: body?.text ?? '' }), blob: new Blob([body?.text ?? ''], { type: 'application/json' }) };
     return run(url, { ...init, method, headers, ...(body !== undefined ? { body: made[body.as as keyof typeof made] } : {}), ...options });
   },
+  /** One Request passed to resilientFetch twice, one call after the other: a double submit (tests/e2e/body-used.spec.ts). */
+  async sameRequestTwice(url: string, init: RequestInit): Promise<{ first: FetchResult | FetchFailure; bodyUsed: boolean; second: FetchResult | FetchFailure }> {
+    const request = new Request(url, init);
+    const first = await run(request);
+    const bodyUsed = request.bodyUsed;
+    return { first, bodyUsed, second: await run(request) };
+  },
   /** Starts a call that the test can abort later by id. */
   start(id: string, url: string, init?: RequestInit & { resilience?: Record<string, unknown> }): void {
     const controller = new AbortController();
