@@ -26,6 +26,7 @@ import './workbox.scenarios.js';
 import './uploads.scenarios.js';
 import './redirects.scenarios.js';
 import './parity.scenarios.js';
+import './body-used.scenarios.js';
 
 const ENGINES: Record<EngineName, Engine> = { chromium: chromiumEngine, firefox: firefoxEngine, webkit: webkitEngine };
 
