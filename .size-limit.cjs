@@ -34,7 +34,7 @@ const eagerPage = (config) => ({ ...asAppBundles(config), plugins: [...(config.p
 // Each budget is the measured size rounded up by at most 0.2 KB, so any growth fails CI: raise one
 // only with the reason in the commit. These budgets are the size targets. The worker's and the
 // engine's were once 12 and 10 KB; with every optional feature stubbed out they would still be
-// 19.6 and 12.3 KB (`npm run size:why -- --without=…`, the README's "Why the worker is 25.5 KB"),
+// 19.9 and 12.6 KB (`npm run size:why -- --without=…`, the README's "Why the worker is 26 KB"),
 // so the targets were re-set to what the features cost. `npm run size:why` lists each entry's parts.
 module.exports = [
   { ...entry('page: registerResilience + resilientFetch + describeResponse', PAGE, '3 KB'), modifyEsbuildConfig: eagerPage },

@@ -53,9 +53,9 @@ function waitFor(verdict: Verdict, waitMs: number): Promise<boolean> {
 }
 
 function ask(worker: ServiceWorker): Verdict {
-  const verdict: Verdict = { ours: undefined, gaveUp: false, answer: Promise.resolve(false) };
+  const verdict = { gaveUp: false } as Verdict; // `ours` stays undefined until the answer comes
+  const channel = new MessageChannel();
   verdict.answer = new Promise<boolean>((resolve) => {
-    const channel = new MessageChannel();
     // The port stays open after every wait has run out, so a slow worker of ours is still recognised.
     channel.port1.onmessage = (event: MessageEvent<Reply>) => {
       channel.port1.close();
@@ -65,7 +65,7 @@ function ask(worker: ServiceWorker): Verdict {
       if (verdict.ours) setPageSettings({ reportedCache: reply!.pageCache });
       resolve(verdict.ours);
     };
-    worker.postMessage({ type: 'hello' } satisfies Command, [channel.port2]);
   });
+  worker.postMessage({ type: 'hello' } satisfies Command, [channel.port2]);
   return verdict;
 }
