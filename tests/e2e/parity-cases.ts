@@ -5,6 +5,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { closeServer } from '../../demo-app/server/http-util.js';
 import type { ChaosFaults, ChaosUpstreamHandle } from '../../demo-app/server/chaos-upstream.js';
 import type { CallSpec, FetchFailure, FetchResult } from './app/main.js';
 
@@ -298,7 +299,7 @@ export async function startRedirector(): Promise<{ url: string; close: () => Pro
     else res.writeHead(404).end();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => closeServer(server) };
 }
 
 export const PATHS = ['worker', 'page', 'page+zone', 'page under another worker'] as const;
